@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/**
+ * The `cognate` command. Each subcommand lives in its own module and is loaded only when used,
+ * so `cognate totp code` does not pay for the server's imports.
+ */
+const usage = `Usage: cognate <command> [options]
+
+Commands:
+  serve                     start the Cognito-compatible server (cognate serve --help)
+  cognito-idp <operation>   call an operation, like 'aws cognito-idp' (cognate cognito-idp help)
+  totp <uri|qr|code>        TOTP helpers for authenticator apps (cognate totp help)
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return (await import('./serve.js')).runServe(rest);
+    case 'cognito-idp':
+      return (await import('./cognitoIdp.js')).runCognitoIdp(rest);
+    case 'totp':
+      return (await import('./totp.js')).runTotp(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 252 : 0;
+    default:
+      process.stderr.write(`${usage}\ncognate: error: unknown command '${command}'\n`);
+      return 252;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // serve keeps the process alive itself; other commands end here.
+    if (code !== -1) process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`cognate: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 255;
+  },
+);
