@@ -39,6 +39,7 @@ export const LimitExceededException = make('LimitExceededException');
 export const AliasExistsException = make('AliasExistsException');
 export const UnsupportedTokenTypeException = make('UnsupportedTokenTypeException');
 export const UnsupportedOperationException = make('UnsupportedOperationException');
+export const UnsupportedUserStateException = make('UnsupportedUserStateException');
 export const UnauthorizedException = make('UnauthorizedException');
 export const TooManyFailedAttemptsException = make('TooManyFailedAttemptsException');
 /** Protocol-level faults that AWS JSON services answer before reaching the operation. */

@@ -1,0 +1,31 @@
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { Sealer, loadOrCreateKey } from './crypto/sealing.js';
+import type { Deps, Handler } from './deps.js';
+import { createLogger, type Logger } from './log.js';
+import { operations } from './operations/index.js';
+import { SqliteStore } from './store/sqlite/sqliteStore.js';
+import type { Store } from './store/store.js';
+import { KeyRing } from './tokens/keys.js';
+import { randomBytes } from 'node:crypto';
+
+export interface AppOptions {
+  clock?: Clock;
+  log?: Logger;
+  store?: Store;
+}
+
+/** Wires the dependencies once: store, sealing key, key ring, and one handler per operation. */
+export function createDeps(config: Config, options: AppOptions = {}): Deps {
+  const log = options.log ?? createLogger(config.logLevel);
+  const store = options.store ?? new SqliteStore(config.db);
+  const key = config.sealingKey || config.keyFile
+    ? loadOrCreateKey({ keyHex: config.sealingKey, keyFile: config.keyFile })
+    : randomBytes(32); // ':memory:' without a key file: nothing outlives the process anyway.
+  const sealer = new Sealer(key);
+  return { store, clock: options.clock ?? systemClock, config, sealer, keys: new KeyRing(store, sealer), log };
+}
+
+export function createHandlers(deps: Deps): Map<string, Handler> {
+  return new Map(Object.entries(operations).map(([name, factory]) => [name, factory(deps)]));
+}

@@ -1,0 +1,68 @@
+import type { Deps, RequestContext } from '../deps.js';
+import { InvalidParameterException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
+import { findUser } from '../operations/common.js';
+import type { ClientRecord, PoolRecord } from '../store/store.js';
+import { checkFlowAllowed, checkSecretHash } from './client.js';
+import { INCORRECT_CREDENTIALS, checkPasswordWithLockout } from './password.js';
+import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
+
+export interface InitiateRequest {
+  pool: PoolRecord;
+  client: ClientRecord;
+  flow: string;
+  parameters: Record<string, string>;
+  /** AdminInitiateAuth (signed) rather than InitiateAuth. */
+  admin: boolean;
+}
+
+const ADMIN_ONLY = new Set(['ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH']);
+const PUBLIC_ONLY = new Set(['USER_PASSWORD_AUTH']);
+
+export function requireParameter(parameters: Record<string, string> | undefined, name: string): string {
+  const value = parameters?.[name];
+  if (value === undefined || value === '') throw InvalidParameterException(`Missing required parameter ${name}`);
+  return value;
+}
+
+/** InitiateAuth and AdminInitiateAuth: checkClient, checkFlow, checkSecretHash, loadUser, checkPassword, decide. */
+export async function initiateAuth(deps: Deps, ctx: RequestContext, req: InitiateRequest): Promise<AuthResponse> {
+  const { flow, admin } = req;
+  if ((admin && PUBLIC_ONLY.has(flow)) || (!admin && ADMIN_ONLY.has(flow))) {
+    throw InvalidParameterException('Initiate Auth method not supported.');
+  }
+  switch (flow) {
+    case 'USER_PASSWORD_AUTH':
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      checkFlowAllowed(req.client, flow);
+      return passwordFlow(deps, ctx, req);
+    default:
+      checkFlowAllowed(req.client, flow);
+      throw InvalidParameterException(`The ${flow} flow is not supported by Cognate yet.`);
+  }
+}
+
+async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, parameters }: InitiateRequest): Promise<AuthResponse> {
+  const username = requireParameter(parameters, 'USERNAME');
+  const password = requireParameter(parameters, 'PASSWORD');
+  checkSecretHash(deps, client, username, parameters.SECRET_HASH);
+  const user = await findUser(deps, pool.id, username, pool);
+  if (!user) {
+    // PreventUserExistenceErrors (ENABLED unless a client says LEGACY) hides whether the user exists.
+    if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('User does not exist.');
+    throw NotAuthorizedException(INCORRECT_CREDENTIALS);
+  }
+  await checkPasswordWithLockout(deps, user, password);
+  checkUserCanSignIn(user);
+  checkTemporaryPasswordAge(pool, user.status, user.modifiedAt, deps.clock.now());
+  return afterPasswordStep(deps, ctx, { pool, client, user });
+}
+
+/** A temporary password expires after the policy's TemporaryPasswordValidityDays (7 by default). */
+export function checkTemporaryPasswordAge(pool: PoolRecord, status: string, setAt: number, now: number): void {
+  if (status !== 'FORCE_CHANGE_PASSWORD') return;
+  const days = ((pool.settings.Policies as any)?.PasswordPolicy?.TemporaryPasswordValidityDays as number | undefined) ?? 7;
+  if (now > setAt + days * 86_400_000) {
+    throw NotAuthorizedException('Temporary password has expired and must be reset by an administrator.');
+  }
+}

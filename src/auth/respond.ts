@@ -1,0 +1,143 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Deps, RequestContext } from '../deps.js';
+import {
+  CodeMismatchException,
+  ExpiredCodeException,
+  InvalidParameterException,
+  NotAuthorizedException,
+  SoftwareTokenMFANotFoundException,
+} from '../errors.js';
+import { matchTotp } from '../crypto/totp.js';
+import { findUser } from '../operations/common.js';
+import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
+import { sha256Hex } from '../tokens/issue.js';
+import { checkSecretHash } from './client.js';
+import { requireParameter } from './initiate.js';
+import { userFactors, type Factor } from './mfa.js';
+import { checkPasswordPolicy, passwordFields } from './password.js';
+import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
+import { checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
+import { MFA_THROTTLED, checkMfaThrottle, openTotpSecret } from './totpSecrets.js';
+
+export interface RespondRequest {
+  pool: PoolRecord;
+  client: ClientRecord;
+  challengeName: string;
+  responses: Record<string, string>;
+  session: string | undefined;
+}
+
+/**
+ * The session a challenge answer must carry. MFA_SETUP is answered with the session that
+ * VerifySoftwareToken returned, not the one the challenge came with.
+ */
+const SESSION_FOR: Record<string, string> = {
+  SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA',
+  SMS_MFA: 'SMS_MFA',
+  SELECT_MFA_TYPE: 'SELECT_MFA_TYPE',
+  NEW_PASSWORD_REQUIRED: 'NEW_PASSWORD_REQUIRED',
+  MFA_SETUP: 'MFA_SETUP_VERIFIED',
+};
+
+interface ChallengeStep extends SignInState {
+  record: SessionRecord;
+  responses: Record<string, string>;
+}
+
+/** RespondToAuthChallenge and AdminRespondToAuthChallenge. */
+export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: RespondRequest): Promise<AuthResponse> {
+  const expected = SESSION_FOR[req.challengeName];
+  if (!expected) throw InvalidParameterException(`The ${req.challengeName} challenge is not supported by Cognate yet.`);
+  if (!req.session) throw InvalidParameterException('Missing required parameter Session');
+  const username = requireParameter(req.responses, 'USERNAME');
+  checkSecretHash(deps, req.client, username, req.responses.SECRET_HASH);
+  const record = await findSession(deps, req.session, [expected], req.client.id);
+  if (record.wrongAttempts >= deps.config.maxMfaAttemptsPerSession) throw NotAuthorizedException(SESSION_INVALID);
+  const user = await findUser(deps, req.pool.id, username, req.pool);
+  if (!user || user.username !== record.username) throw NotAuthorizedException(SESSION_INVALID);
+  checkUserCanSignIn(user);
+  const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses };
+  switch (req.challengeName) {
+    case 'SOFTWARE_TOKEN_MFA':
+      return softwareTokenMfa(deps, ctx, step);
+    case 'SMS_MFA':
+      return smsMfa(deps, ctx, step);
+    case 'SELECT_MFA_TYPE':
+      return selectMfaType(deps, step);
+    case 'NEW_PASSWORD_REQUIRED':
+      return newPasswordRequired(deps, ctx, step);
+    default:
+      // MFA_SETUP: VerifySoftwareToken has already checked the code and enabled the token.
+      await consumeSession(deps, record);
+      return tokens(deps, ctx, step);
+  }
+}
+
+/** A wrong code counts against the session (dead after the cap) and against the user's throttle. */
+async function wrongCode(deps: Deps, user: UserRecord, record: SessionRecord): Promise<never> {
+  const attempts = await deps.store.addSessionWrongAttempt(record.idHash);
+  await deps.store.recordFailure(user.poolId, user.username, 'mfa', deps.clock.now());
+  if (attempts >= deps.config.maxMfaAttemptsPerSession) await deps.store.consumeSession(record.idHash, deps.clock.now());
+  throw CodeMismatchException('Invalid code or auth state for the user.');
+}
+
+async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
+  const { user, record } = step;
+  const code = requireParameter(step.responses, 'SOFTWARE_TOKEN_MFA_CODE');
+  if (!user.totpSecretSealed) throw SoftwareTokenMFANotFoundException('Software Token MFA does not exist for the user.');
+  await checkMfaThrottle(deps, user);
+  const now = deps.clock.now();
+  const matched = matchTotp(openTotpSecret(deps, user, user.totpSecretSealed), code, now);
+  if (matched === null) return wrongCode(deps, user, record);
+  // The session and the time step are consumed together: of concurrent right answers exactly one wins.
+  const outcome = await deps.store.completeTotpChallenge(record.idHash, user.poolId, user.username, matched, now);
+  if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
+  if (outcome === 'step-used') throw ExpiredCodeException('Your software token has already been used once.');
+  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  return tokens(deps, ctx, step);
+}
+
+async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
+  const { user, record } = step;
+  const code = requireParameter(step.responses, 'SMS_MFA_CODE');
+  await checkMfaThrottle(deps, user);
+  const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
+  const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return wrongCode(deps, user, record);
+  await consumeSession(deps, record);
+  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  return tokens(deps, ctx, step);
+}
+
+async function selectMfaType(deps: Deps, step: ChallengeStep): Promise<AuthResponse> {
+  const answer = requireParameter(step.responses, 'ANSWER');
+  const factors = userFactors(step.pool, step.user);
+  if (!factors.includes(answer as Factor)) {
+    throw InvalidParameterException(`The MFA type ${answer} is not set up for the user.`);
+  }
+  await consumeSession(deps, step.record);
+  return factorChallenge(deps, step, answer as Factor);
+}
+
+async function newPasswordRequired(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
+  const { pool, user, record } = step;
+  const password = requireParameter(step.responses, 'NEW_PASSWORD');
+  checkPasswordPolicy(pool, password);
+  await consumeSession(deps, record);
+  // Attributes may be set in the same answer as `userAttributes.<name>`.
+  const attributes = new Map(user.attributes.map((a) => [a.Name, a.Value]));
+  for (const [key, value] of Object.entries(step.responses)) {
+    if (key.startsWith('userAttributes.') && key !== 'userAttributes.sub') attributes.set(key.slice(15), value);
+  }
+  const now = deps.clock.now();
+  const update = {
+    ...passwordFields(deps, pool.id, user.username, password),
+    status: 'CONFIRMED' as const,
+    attributes: [...attributes].map(([Name, Value]) => ({ Name, Value })),
+    modifiedAt: now,
+  };
+  await deps.store.updateUser(pool.id, user.username, update);
+  return mfaStep(deps, ctx, { ...step, user: { ...user, ...update } });
+}
+
+export { MFA_THROTTLED };

@@ -1,0 +1,117 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Deps, RequestContext } from '../deps.js';
+import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from '../errors.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
+import { issueTokens, sha256Hex, type AuthenticationResult } from '../tokens/issue.js';
+import { attribute, decideMfa, type Factor } from './mfa.js';
+import { createSession } from './session.js';
+
+/** What InitiateAuth and RespondToAuthChallenge answer: a challenge, or tokens. */
+export interface AuthResponse {
+  ChallengeName?: string;
+  Session?: string;
+  ChallengeParameters: Record<string, string>;
+  AuthenticationResult?: AuthenticationResult;
+}
+
+export interface SignInState {
+  pool: PoolRecord;
+  client: ClientRecord;
+  user: UserRecord;
+}
+
+/** Refuses users who may not finish signing in, with Cognito's errors. */
+export function checkUserCanSignIn(user: UserRecord): void {
+  if (!user.enabled) throw NotAuthorizedException('User is disabled.');
+  if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
+  if (user.status === 'RESET_REQUIRED') throw PasswordResetRequiredException('Password reset required for the user');
+}
+
+export async function challenge(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  { pool, client, user }: SignInState,
+  name: string,
+  parameters: Record<string, string>,
+  context: Record<string, string | number | boolean> = {},
+): Promise<AuthResponse> {
+  const Session = await createSession(deps, { poolId: pool.id, client, username: user.username, challenge: name, context });
+  return { ChallengeName: name, Session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.username } };
+}
+
+export async function tokens(
+  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
+  ctx: RequestContext,
+  state: SignInState,
+): Promise<AuthResponse> {
+  return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx }) };
+}
+
+/**
+ * The one decision after a password has been proven (plain, SRP or a new password): a required
+ * new password first, then MFA as docs/behaviour.md describes, else tokens. Every flow calls it,
+ * so the password flows and SRP challenge alike.
+ */
+export async function afterPasswordStep(deps: Deps, ctx: RequestContext, state: SignInState): Promise<AuthResponse> {
+  const { user } = state;
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    const userAttributes: Record<string, string> = {};
+    for (const a of user.attributes) if (a.Name !== 'sub') userAttributes[a.Name] = a.Value;
+    return challenge(deps, state, 'NEW_PASSWORD_REQUIRED', {
+      requiredAttributes: '[]',
+      userAttributes: JSON.stringify(userAttributes),
+    });
+  }
+  return mfaStep(deps, ctx, state);
+}
+
+export async function mfaStep(deps: Deps, ctx: RequestContext, state: SignInState): Promise<AuthResponse> {
+  const step = decideMfa(state.pool, state.user);
+  switch (step.kind) {
+    case 'none':
+      return tokens(deps, ctx, state);
+    case 'setup':
+      // A JSON array encoded as a string, which Amplify and amazon-cognito-identity-js JSON.parse.
+      return challenge(deps, state, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(step.canSetUp) });
+    case 'select':
+      return challenge(deps, state, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(step.choices) });
+    case 'challenge':
+      return factorChallenge(deps, state, step.factor);
+  }
+}
+
+export async function factorChallenge(deps: Deps, state: SignInState, factor: Factor): Promise<AuthResponse> {
+  if (factor === 'SOFTWARE_TOKEN_MFA') {
+    const parameters: Record<string, string> = {};
+    if (state.user.totpFriendlyDeviceName) parameters.FRIENDLY_DEVICE_NAME = state.user.totpFriendlyDeviceName;
+    return challenge(deps, state, 'SOFTWARE_TOKEN_MFA', parameters);
+  }
+  return smsChallenge(deps, state);
+}
+
+/** SMS_MFA: the code goes to the outbox (docs/outbox.md) instead of a phone. */
+async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthResponse> {
+  const phone = attribute(state.user, 'phone_number') ?? '';
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const template = (state.pool.settings.SmsAuthenticationMessage as string | undefined) ?? 'Your authentication code is {####}. ';
+  await deps.store.addOutboxMessage({
+    id: randomUUID(),
+    poolId: state.pool.id,
+    username: state.user.username,
+    channel: 'sms',
+    destination: phone,
+    purpose: 'MFA',
+    message: template.replace('{####}', code),
+    createdAt: deps.clock.now(),
+  });
+  deps.log.info({ poolId: state.pool.id, username: state.user.username, destination: phone }, 'SMS MFA code sent to the outbox');
+  return challenge(
+    deps,
+    state,
+    'SMS_MFA',
+    { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: maskPhone(phone) },
+    { codeHash: sha256Hex(`${state.user.sub}:${code}`) },
+  );
+}
+
+/** `+*******1234`, as Cognito shows a delivery destination. */
+const maskPhone = (phone: string) => `+${'*'.repeat(Math.max(phone.length - 5, 0))}${phone.slice(-4)}`;

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { defaultConfig, type Config } from '../config.js';
+
+const help = `Usage: cognate serve [options]
+
+Starts the Cognito user pools endpoint. Every option has an environment variable.
+
+  --host HOST              listen address (COGNATE_HOST, default 127.0.0.1)
+  --port PORT              listen port, 0 for any (COGNATE_PORT, default 9229)
+  --db PATH                SQLite file, or :memory: (COGNATE_DB, default ./.cognate/cognate.db)
+  --region REGION          region in pool ids (COGNATE_REGION, default us-east-1)
+  --public-url URL         base of token issuers and discovery (COGNATE_PUBLIC_URL, default http://HOST:PORT)
+  --aws-issuer             put https://cognito-idp.REGION.amazonaws.com/POOL in iss (COGNATE_AWS_ISSUER=1)
+  --sealing-key HEX        64 hex characters sealing secrets at rest (COGNATE_SEALING_KEY;
+                           default: read or create a 0600 key file next to the database)
+  --key-file PATH          where that key file lives (COGNATE_KEY_FILE)
+  --totp-reassociation M   immediate (default) or on-verify (COGNATE_TOTP_REASSOCIATION)
+  --max-mfa-attempts N     wrong MFA codes one sign-in session may receive (COGNATE_MAX_MFA_ATTEMPTS, default 5)
+  --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
+`;
+
+export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      db: { type: 'string' },
+      region: { type: 'string' },
+      'public-url': { type: 'string' },
+      'aws-issuer': { type: 'boolean' },
+      'sealing-key': { type: 'string' },
+      'key-file': { type: 'string' },
+      'totp-reassociation': { type: 'string' },
+      'max-mfa-attempts': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const pick = (flag: string | undefined, name: string) => flag ?? env[`COGNATE_${name}`];
+  const db = pick(values.db, 'DB');
+  const base = defaultConfig(db ? { db } : {});
+  const port = pick(values.port, 'PORT');
+  const reassociation = pick(values['totp-reassociation'], 'TOTP_REASSOCIATION') ?? 'immediate';
+  if (reassociation !== 'immediate' && reassociation !== 'on-verify') {
+    throw new Error(`--totp-reassociation must be immediate or on-verify, not ${reassociation}`);
+  }
+  const attempts = pick(values['max-mfa-attempts'], 'MAX_MFA_ATTEMPTS');
+  const config: Config = {
+    ...base,
+    host: pick(values.host, 'HOST') ?? base.host,
+    port: port === undefined ? base.port : parseInteger(port, '--port'),
+    region: pick(values.region, 'REGION') ?? base.region,
+    publicUrl: pick(values['public-url'], 'PUBLIC_URL'),
+    awsIssuer: values['aws-issuer'] ?? ['1', 'true'].includes(env.COGNATE_AWS_ISSUER ?? ''),
+    sealingKey: pick(values['sealing-key'], 'SEALING_KEY'),
+    keyFile: pick(values['key-file'], 'KEY_FILE') ?? base.keyFile,
+    totpReassociation: reassociation,
+    maxMfaAttemptsPerSession: attempts === undefined ? base.maxMfaAttemptsPerSession : parseInteger(attempts, '--max-mfa-attempts'),
+    logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? base.logLevel,
+  };
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) throw new Error(`--region ${config.region} is not a region name`);
+  return config;
+}
+
+function parseInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a whole number, not ${value}`);
+  return Number(value);
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  let config: Config | 'help';
+  try {
+    config = configFromArgs(args);
+  } catch (err) {
+    process.stderr.write(`cognate serve: ${(err as Error).message}\n\n${help}`);
+    return 252;
+  }
+  if (config === 'help') {
+    process.stdout.write(help);
+    return 0;
+  }
+  const { startServer } = await import('../server/http.js');
+  const running = await startServer(config);
+  process.stdout.write(`Cognate listening on ${running.url}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    running.deps.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    running.close().then(
+      () => process.exit(0),
+      (err) => {
+        running.deps.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return -1;
+}

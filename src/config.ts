@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+
+/**
+ * Server configuration. Every flag of `cognate serve` has an environment equivalent
+ * (COGNATE_<NAME>), so the same settings work in a container or a CI job.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** SQLite file path, or ':memory:'. */
+  db: string;
+  region: string;
+  /** Base of the `iss` claim and the discovery documents; defaults to http://<host>:<port>. */
+  publicUrl?: string;
+  /** Put `https://cognito-idp.<region>.amazonaws.com/<poolId>` in `iss`, for apps that hard-code it. */
+  awsIssuer: boolean;
+  /** 64 hex characters; when absent the key is read from (or created in) keyFile. */
+  sealingKey?: string;
+  keyFile: string;
+  /**
+   * What AssociateSoftwareToken does to a user's verified token.
+   * 'immediate' (default): the old token stops working at once, as the AWS CLI page says.
+   * 'on-verify': the old token keeps working until the new one is verified (newer AWS docs).
+   */
+  totpReassociation: 'immediate' | 'on-verify';
+  /** Wrong MFA codes one auth session may receive before it is dead. */
+  maxMfaAttemptsPerSession: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  logLevel: string;
+}
+
+export const defaultDbPath = join('.cognate', 'cognate.db');
+
+export function defaultConfig(overrides: Partial<Config> = {}): Config {
+  const db = overrides.db ?? defaultDbPath;
+  return {
+    host: '127.0.0.1',
+    port: 9229,
+    db,
+    region: 'us-east-1',
+    awsIssuer: false,
+    keyFile: db === ':memory:' ? '' : join(dirOf(db), 'sealing.key'),
+    totpReassociation: 'immediate',
+    maxMfaAttemptsPerSession: 5,
+    maxBodyBytes: 1024 * 1024,
+    logLevel: 'info',
+    ...overrides,
+  };
+}
+
+function dirOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i < 0 ? '.' : path.slice(0, i) || '/';
+}
+
+/** The issuer (`iss`) of a pool's tokens. */
+export function issuerFor(config: Config, baseUrl: string, poolId: string): string {
+  if (config.awsIssuer) return `https://cognito-idp.${config.region}.amazonaws.com/${poolId}`;
+  return `${(config.publicUrl ?? baseUrl).replace(/\/+$/, '')}/${poolId}`;
+}

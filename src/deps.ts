@@ -1,0 +1,25 @@
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Sealer } from './crypto/sealing.js';
+import type { Logger } from './log.js';
+import type { Store } from './store/store.js';
+import type { KeyRing } from './tokens/keys.js';
+
+/** Everything an operation may touch; each operation names the part it uses. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  sealer: Sealer;
+  keys: KeyRing;
+  log: Logger;
+}
+
+export interface RequestContext {
+  requestId: string;
+  /** The URL this request reached the server at, for `iss` when no public URL is configured. */
+  baseUrl: string;
+}
+
+export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;
+export type OperationFactory = (deps: Deps) => Handler;

@@ -1,0 +1,14 @@
+import type { Deps, Handler } from '../deps.js';
+import { NotAuthorizedException } from '../errors.js';
+import { loadPool, loadUser } from './common.js';
+
+export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
+  async (input) => {
+    await loadPool(deps, input.UserPoolId);
+    const user = await loadUser(deps, input.UserPoolId, input.Username);
+    if (user.status !== 'UNCONFIRMED') {
+      throw NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+    }
+    await deps.store.updateUser(user.poolId, user.username, { status: 'CONFIRMED', modifiedAt: deps.clock.now() });
+    return {};
+  };

@@ -1,0 +1,54 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Deps, Handler } from '../deps.js';
+import { UnsupportedUserStateException, UsernameExistsException } from '../errors.js';
+import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
+import { userView } from '../domain/views.js';
+import { checkAttributeNames, findUser, loadPool, newUser } from './common.js';
+
+/**
+ * AdminCreateUser: the user must change the temporary password at first sign-in
+ * (FORCE_CHANGE_PASSWORD, answered through NEW_PASSWORD_REQUIRED). Invitations are not sent;
+ * a generated temporary password is written to the outbox (docs/outbox.md).
+ */
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
+  async (input) => {
+    const pool = await loadPool(deps, input.UserPoolId);
+    const attributes = input.UserAttributes ?? [];
+    checkAttributeNames(pool, attributes);
+    const now = deps.clock.now();
+    const existing = await findUser(deps, pool.id, input.Username, pool);
+    if (input.MessageAction === 'RESEND') {
+      if (!existing) throw UsernameExistsException('User does not exist.');
+      if (existing.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserStateException('Resend not possible. User has already changed the temporary password.');
+      return { User: userView(existing) };
+    }
+    if (existing) throw UsernameExistsException('User account already exists');
+    const temporary = input.TemporaryPassword ?? generatePassword();
+    checkPasswordPolicy(pool, temporary);
+    const user = {
+      ...newUser(pool.id, input.Username, randomUUID(), attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
+      ...passwordFields(deps, pool.id, input.Username, temporary),
+    };
+    if (!(await deps.store.createUser(user))) throw UsernameExistsException('User account already exists');
+    if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {
+      await deps.store.addOutboxMessage({
+        id: randomUUID(),
+        poolId: pool.id,
+        username: user.username,
+        channel: 'email',
+        destination: attributes.find((a: { Name: string }) => a.Name === 'email')?.Value ?? '',
+        purpose: 'INVITATION',
+        message: `Your username is ${user.username} and temporary password is ${temporary}.`,
+        createdAt: now,
+      });
+    }
+    return { User: userView(user) };
+  };
+
+/** A temporary password that meets every default policy rule: letters, digits and a symbol. */
+function generatePassword(): string {
+  const pick = (s: string) => s[randomInt(s.length)];
+  const chars = [pick('ABCDEFGHJKLMNPQRSTUVWXYZ'), pick('abcdefghijkmnopqrstuvwxyz'), pick('23456789'), pick('!#%+=?')];
+  while (chars.length < 16) chars.push(pick('ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'));
+  return chars.join('');
+}

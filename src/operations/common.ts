@@ -1,0 +1,112 @@
+import type { Deps } from '../deps.js';
+import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException } from '../errors.js';
+import type { PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
+
+export async function loadPool(deps: Pick<Deps, 'store'>, poolId: string): Promise<PoolRecord> {
+  const pool = await deps.store.getPool(poolId);
+  if (!pool) throw ResourceNotFoundException(`User pool ${poolId} does not exist.`);
+  return pool;
+}
+
+export async function loadUser(deps: Pick<Deps, 'store'>, poolId: string, username: string): Promise<UserRecord> {
+  const user = await findUser(deps, poolId, username);
+  if (!user) throw UserNotFoundException('User does not exist.');
+  return user;
+}
+
+/**
+ * A user named by username, or by an email or phone number the pool lets people sign in with
+ * (UsernameAttributes / AliasAttributes), or by sub.
+ */
+export async function findUser(
+  deps: Pick<Deps, 'store'>,
+  poolId: string,
+  name: string,
+  pool?: PoolRecord,
+): Promise<UserRecord | undefined> {
+  const direct = await deps.store.getUser(poolId, name);
+  if (direct) return direct;
+  const settings = (pool ?? (await deps.store.getPool(poolId)))?.settings;
+  const aliases = new Set<string>(['sub', ...((settings?.UsernameAttributes as string[]) ?? []), ...((settings?.AliasAttributes as string[]) ?? [])]);
+  for (const attribute of aliases) {
+    const found = await deps.store.findUsersByAttribute(poolId, attribute, name);
+    if (found.length === 1) return found[0];
+  }
+  return undefined;
+}
+
+/** Attributes Cognito manages and no request may set. */
+const IMMUTABLE = new Set(['sub']);
+
+/** Merges attribute updates into a user's list; a changed email or phone number is unverified again. */
+export function mergeAttributes(current: UserAttribute[], updates: UserAttribute[]): UserAttribute[] {
+  const merged = new Map(current.map((a) => [a.Name, a.Value]));
+  const given = new Set(updates.map((a) => a.Name));
+  for (const { Name, Value } of updates) {
+    if (IMMUTABLE.has(Name)) throw InvalidParameterException(`Cannot modify the non-mutable attribute ${Name}`);
+    if ((Name === 'email' || Name === 'phone_number') && merged.get(Name) !== Value && !given.has(`${Name}_verified`)) {
+      if (merged.has(`${Name}_verified`) || Value) merged.set(`${Name}_verified`, 'false');
+    }
+    merged.set(Name, Value ?? '');
+  }
+  return [...merged].map(([Name, Value]) => ({ Name, Value }));
+}
+
+/** Checks names of attributes given in a request against the standard ones and the pool's custom ones. */
+export function checkAttributeNames(pool: PoolRecord, attributes: UserAttribute[]): void {
+  const custom = new Set(((pool.settings.Schema as { Name: string }[]) ?? []).map((s) => s.Name));
+  for (const { Name } of attributes) {
+    if (Name.startsWith('custom:')) {
+      if (!custom.has(Name.slice(7)) && !custom.has(Name)) {
+        throw InvalidParameterException(`Attributes did not conform to the schema: Type for attribute {${Name}} could not be determined`);
+      }
+    } else if (!STANDARD_ATTRIBUTES.has(Name)) {
+      throw InvalidParameterException(`Attributes did not conform to the schema: ${Name}: Attribute does not exist in the schema.`);
+    }
+  }
+}
+
+/** https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#cognito-user-pools-standard-attributes */
+export const STANDARD_ATTRIBUTES = new Set([
+  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name',
+  'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile',
+  'updated_at', 'website', 'zoneinfo', 'sub',
+]);
+
+/** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */
+export const encodeCursor = (key: string | undefined) => (key === undefined ? undefined : Buffer.from(key).toString('base64url'));
+export function decodeCursor(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const key = Buffer.from(token, 'base64url').toString('utf8');
+  if (!key || Buffer.from(key).toString('base64url') !== token) throw InvalidParameterException('Invalid pagination token.');
+  return key;
+}
+
+/** A user record with nothing set up yet; `sub` is a fresh UUID, as Cognito's. */
+export function newUser(
+  poolId: string,
+  username: string,
+  sub: string,
+  attributes: UserAttribute[],
+  status: UserRecord['status'],
+  now: number,
+): UserRecord {
+  return {
+    poolId,
+    username,
+    sub,
+    status,
+    enabled: true,
+    attributes: [{ Name: 'sub', Value: sub }, ...attributes.filter((a) => a.Name !== 'sub')],
+    passwordSalt: null,
+    passwordVerifierSealed: null,
+    totpSecretSealed: null,
+    totpPendingSecretSealed: null,
+    totpEnabled: false,
+    totpFriendlyDeviceName: null,
+    smsMfaEnabled: false,
+    preferredMfa: null,
+    createdAt: now,
+    modifiedAt: now,
+  };
+}

@@ -1,0 +1,24 @@
+import type { Deps, Handler } from '../deps.js';
+import { newClientId, newClientSecret } from '../domain/ids.js';
+import { clientView } from '../domain/views.js';
+import { clientSettings } from './clientSettings.js';
+import { loadPool } from './common.js';
+
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
+  async (input) => {
+    await loadPool(deps, input.UserPoolId);
+    const now = deps.clock.now();
+    const id = newClientId();
+    const secret = input.GenerateSecret ? newClientSecret() : undefined;
+    const client = {
+      id,
+      poolId: input.UserPoolId,
+      name: input.ClientName,
+      secretSealed: secret ? deps.sealer.seal(secret, `client/${id}`) : null,
+      settings: clientSettings(input),
+      createdAt: now,
+      modifiedAt: now,
+    };
+    await deps.store.createClient(client);
+    return { UserPoolClient: clientView(client, secret) };
+  };

@@ -1,0 +1,6 @@
+import type { Deps, Handler } from '../deps.js';
+import { poolView } from '../domain/views.js';
+import { loadPool } from './common.js';
+
+export default (deps: Pick<Deps, 'store'>): Handler =>
+  async (input) => ({ UserPool: poolView(await loadPool(deps, input.UserPoolId)) });

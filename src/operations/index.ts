@@ -1,0 +1,73 @@
+import type { OperationFactory } from '../deps.js';
+import adminConfirmSignUp from './adminConfirmSignUp.js';
+import adminCreateUser from './adminCreateUser.js';
+import adminDeleteUser from './adminDeleteUser.js';
+import adminDisableUser from './adminDisableUser.js';
+import adminEnableUser from './adminEnableUser.js';
+import adminGetUser from './adminGetUser.js';
+import adminInitiateAuth from './adminInitiateAuth.js';
+import adminRespondToAuthChallenge from './adminRespondToAuthChallenge.js';
+import adminSetUserMFAPreference from './adminSetUserMFAPreference.js';
+import adminSetUserPassword from './adminSetUserPassword.js';
+import adminUpdateUserAttributes from './adminUpdateUserAttributes.js';
+import associateSoftwareToken from './associateSoftwareToken.js';
+import changePassword from './changePassword.js';
+import createUserPool from './createUserPool.js';
+import createUserPoolClient from './createUserPoolClient.js';
+import deleteUser from './deleteUser.js';
+import deleteUserPool from './deleteUserPool.js';
+import deleteUserPoolClient from './deleteUserPoolClient.js';
+import describeUserPool from './describeUserPool.js';
+import describeUserPoolClient from './describeUserPoolClient.js';
+import getUser from './getUser.js';
+import getUserPoolMfaConfig from './getUserPoolMfaConfig.js';
+import initiateAuth from './initiateAuth.js';
+import listUserPoolClients from './listUserPoolClients.js';
+import listUserPools from './listUserPools.js';
+import listUsers from './listUsers.js';
+import respondToAuthChallenge from './respondToAuthChallenge.js';
+import setUserMFAPreference from './setUserMFAPreference.js';
+import setUserPoolMfaConfig from './setUserPoolMfaConfig.js';
+import signUp from './signUp.js';
+import updateUserAttributes from './updateUserAttributes.js';
+import updateUserPool from './updateUserPool.js';
+import updateUserPoolClient from './updateUserPoolClient.js';
+import verifySoftwareToken from './verifySoftwareToken.js';
+
+/** Every implemented operation, by its wire name (X-Amz-Target suffix). */
+export const operations: Record<string, OperationFactory> = {
+  AdminConfirmSignUp: adminConfirmSignUp,
+  AdminCreateUser: adminCreateUser,
+  AdminDeleteUser: adminDeleteUser,
+  AdminDisableUser: adminDisableUser,
+  AdminEnableUser: adminEnableUser,
+  AdminGetUser: adminGetUser,
+  AdminInitiateAuth: adminInitiateAuth,
+  AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
+  AdminSetUserMFAPreference: adminSetUserMFAPreference,
+  AdminSetUserPassword: adminSetUserPassword,
+  AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  AssociateSoftwareToken: associateSoftwareToken,
+  ChangePassword: changePassword,
+  CreateUserPool: createUserPool,
+  CreateUserPoolClient: createUserPoolClient,
+  DeleteUser: deleteUser,
+  DeleteUserPool: deleteUserPool,
+  DeleteUserPoolClient: deleteUserPoolClient,
+  DescribeUserPool: describeUserPool,
+  DescribeUserPoolClient: describeUserPoolClient,
+  GetUser: getUser,
+  GetUserPoolMfaConfig: getUserPoolMfaConfig,
+  InitiateAuth: initiateAuth,
+  ListUserPoolClients: listUserPoolClients,
+  ListUserPools: listUserPools,
+  ListUsers: listUsers,
+  RespondToAuthChallenge: respondToAuthChallenge,
+  SetUserMFAPreference: setUserMFAPreference,
+  SetUserPoolMfaConfig: setUserPoolMfaConfig,
+  SignUp: signUp,
+  UpdateUserAttributes: updateUserAttributes,
+  UpdateUserPool: updateUserPool,
+  UpdateUserPoolClient: updateUserPoolClient,
+  VerifySoftwareToken: verifySoftwareToken,
+};

@@ -1,0 +1,15 @@
+import type { Deps, Handler } from '../deps.js';
+import { loadClient } from '../auth/client.js';
+import { respondToChallenge } from '../auth/respond.js';
+
+export default (deps: Deps): Handler =>
+  async (input, ctx) => {
+    const { client, pool } = await loadClient(deps, input.ClientId);
+    return respondToChallenge(deps, ctx, {
+      pool,
+      client,
+      challengeName: input.ChallengeName,
+      responses: input.ChallengeResponses ?? {},
+      session: input.Session,
+    });
+  };

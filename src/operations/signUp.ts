@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps, Handler } from '../deps.js';
+import { UsernameExistsException } from '../errors.js';
+import { checkSecretHash, loadClient } from '../auth/client.js';
+import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
+import { checkAttributeNames, findUser, newUser } from './common.js';
+
+/** SignUp: a self-registered user starts UNCONFIRMED until ConfirmSignUp or AdminConfirmSignUp. */
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
+  async (input) => {
+    const { client, pool } = await loadClient(deps, input.ClientId);
+    checkSecretHash(deps, client, input.Username, input.SecretHash);
+    const attributes = input.UserAttributes ?? [];
+    checkAttributeNames(pool, attributes);
+    checkPasswordPolicy(pool, input.Password);
+    if (await findUser(deps, pool.id, input.Username, pool)) throw UsernameExistsException('User already exists');
+    const sub = randomUUID();
+    const user = {
+      ...newUser(pool.id, input.Username, sub, attributes, 'UNCONFIRMED', deps.clock.now()),
+      ...passwordFields(deps, pool.id, input.Username, input.Password),
+    };
+    if (!(await deps.store.createUser(user))) throw UsernameExistsException('User already exists');
+    return { UserConfirmed: false, UserSub: sub };
+  };

@@ -1,0 +1,33 @@
+import type { Deps, Handler } from '../deps.js';
+import { InvalidParameterException } from '../errors.js';
+import { defaultPolicies } from '../domain/views.js';
+import { loadPool } from './common.js';
+
+/** Settings that only other operations change, or that cannot change after creation. */
+const KEPT = ['SoftwareTokenMfaEnabled', 'SmsMfaEnabled', 'SmsAuthenticationMessage', 'UsernameAttributes', 'AliasAttributes', 'Schema', 'UsernameConfiguration'];
+
+/**
+ * UpdateUserPool replaces the pool's settings with the request's, as Cognito does; Cognate keeps
+ * MfaConfiguration when the request omits it (docs/behaviour.md).
+ */
+export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
+  async (input) => {
+    const pool = await loadPool(deps, input.UserPoolId);
+    const { UserPoolId: _id, ...rest } = input;
+    const kept = Object.fromEntries(KEPT.filter((k) => pool.settings[k] !== undefined).map((k) => [k, pool.settings[k]]));
+    const mfa = rest.MfaConfiguration ?? pool.settings.MfaConfiguration ?? 'OFF';
+    if (mfa !== 'OFF' && !pool.settings.SoftwareTokenMfaEnabled && !rest.SmsConfiguration && !pool.settings.SmsMfaEnabled) {
+      throw InvalidParameterException(
+        'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
+      );
+    }
+    pool.settings = {
+      ...kept,
+      ...rest,
+      Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
+      MfaConfiguration: mfa,
+    };
+    pool.modifiedAt = deps.clock.now();
+    await deps.store.updatePool(pool);
+    return {};
+  };

@@ -1,0 +1,15 @@
+import type { Deps, Handler } from '../deps.js';
+import { clientSecret, loadClient } from '../auth/client.js';
+import { clientView } from '../domain/views.js';
+import { clientSettings } from './clientSettings.js';
+
+/** Like Cognito, an update replaces every setting; omitted ones return to their defaults. */
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
+  async (input) => {
+    const { client } = await loadClient(deps, input.ClientId, input.UserPoolId);
+    if (input.ClientName !== undefined) client.name = input.ClientName;
+    client.settings = clientSettings(input);
+    client.modifiedAt = deps.clock.now();
+    await deps.store.updateClient(client);
+    return { UserPoolClient: clientView(client, clientSecret(deps, client)) };
+  };

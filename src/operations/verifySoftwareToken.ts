@@ -1,0 +1,77 @@
+import type { Deps, Handler } from '../deps.js';
+import {
+  EnableSoftwareTokenMFAException,
+  NotAuthorizedException,
+  SoftwareTokenMFANotFoundException,
+} from '../errors.js';
+import { matchTotp } from '../crypto/totp.js';
+import { poolTotpEnabled } from '../auth/mfa.js';
+import { SESSION_INVALID, SESSION_USED, createSession } from '../auth/session.js';
+import { resolveCaller } from '../auth/tokenOrSession.js';
+import { checkMfaThrottle, openTotpSecret } from '../auth/totpSecrets.js';
+import type { UserUpdate } from '../store/store.js';
+
+const MISMATCH = 'Code mismatch and fail enable Software Token MFA';
+
+/**
+ * VerifySoftwareToken: RFC 6238 (HMAC-SHA1, 6 digits, 30 s, one step of skew either way) against
+ * the secret AssociateSoftwareToken made. An accepted (user, time step) is never accepted again.
+ * With an AccessToken the token becomes verified but not enabled (SetUserMFAPreference does that);
+ * in the MFA_SETUP flow it becomes the user's enabled, preferred factor and the returned Session
+ * completes the challenge (docs/behaviour.md, decision 5).
+ */
+export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config'>): Handler =>
+  async (input) => {
+    const caller = await resolveCaller(deps, input, ['MFA_SETUP_ASSOCIATED']);
+    const { pool, user } = caller;
+    if (!poolTotpEnabled(pool)) {
+      throw SoftwareTokenMFANotFoundException('Software Token MFA has not been enabled by the userPool.');
+    }
+    if (!user.totpPendingSecretSealed) {
+      throw SoftwareTokenMFANotFoundException('Software Token MFA has not been associated with the user.');
+    }
+    if (caller.via === 'session' && caller.record.wrongAttempts >= deps.config.maxMfaAttemptsPerSession) {
+      throw NotAuthorizedException(SESSION_INVALID);
+    }
+    await checkMfaThrottle(deps, user);
+
+    const now = deps.clock.now();
+    const step = matchTotp(openTotpSecret(deps, user, user.totpPendingSecretSealed), input.UserCode, now);
+    if (step === null) {
+      await deps.store.recordFailure(pool.id, user.username, 'mfa', now);
+      if (caller.via === 'session') {
+        const attempts = await deps.store.addSessionWrongAttempt(caller.record.idHash);
+        if (attempts >= deps.config.maxMfaAttemptsPerSession) await deps.store.consumeSession(caller.record.idHash, now);
+      }
+      throw EnableSoftwareTokenMFAException(MISMATCH);
+    }
+    if (caller.via === 'session') {
+      const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
+      if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
+      if (outcome === 'step-used') throw EnableSoftwareTokenMFAException(MISMATCH);
+    } else if (!(await deps.store.consumeTotpStep(pool.id, user.username, step))) {
+      throw EnableSoftwareTokenMFAException(MISMATCH);
+    }
+
+    const update: UserUpdate = {
+      totpSecretSealed: user.totpPendingSecretSealed,
+      totpPendingSecretSealed: null,
+      totpFriendlyDeviceName: input.FriendlyDeviceName ?? null,
+      modifiedAt: now,
+    };
+    if (caller.via === 'session') {
+      update.totpEnabled = true;
+      if (!user.preferredMfa) update.preferredMfa = 'SOFTWARE_TOKEN_MFA';
+    }
+    await deps.store.updateUser(pool.id, user.username, update);
+    await deps.store.clearFailures(pool.id, user.username, 'mfa');
+    if (caller.via === 'token') return { Status: 'SUCCESS' };
+
+    const Session = await createSession(deps, {
+      poolId: pool.id,
+      client: caller.client,
+      username: user.username,
+      challenge: 'MFA_SETUP_VERIFIED',
+    });
+    return { Status: 'SUCCESS', Session };
+  };

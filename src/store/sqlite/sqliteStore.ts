@@ -1,0 +1,475 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadMigrations } from '../migrations.js';
+import type {
+  ClientRecord,
+  FailureKind,
+  FailureState,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  SessionRecord,
+  SignInRecord,
+  SigningKeyRecord,
+  Store,
+  TotpCompletion,
+  UserRecord,
+  UserUpdate,
+} from '../store.js';
+
+type Row = Record<string, any>;
+
+const userColumns: Record<keyof UserUpdate, string> = {
+  status: 'status',
+  enabled: 'enabled',
+  attributes: 'attributes',
+  passwordSalt: 'password_salt',
+  passwordVerifierSealed: 'password_verifier_sealed',
+  totpSecretSealed: 'totp_secret_sealed',
+  totpPendingSecretSealed: 'totp_pending_secret_sealed',
+  totpEnabled: 'totp_enabled',
+  totpFriendlyDeviceName: 'totp_friendly_device_name',
+  smsMfaEnabled: 'sms_mfa_enabled',
+  preferredMfa: 'preferred_mfa',
+  modifiedAt: 'modified_at',
+};
+
+const failureColumns: Record<FailureKind, [string, string]> = {
+  password: ['password_failures', 'password_last_failure_at'],
+  mfa: ['mfa_failures', 'mfa_last_failure_at'],
+};
+
+/** The embedded default engine: one SQLite file in WAL mode, statements prepared once. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts = new Map<string, Database.Statement>();
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('synchronous = NORMAL');
+    // Several processes may open the same file; wait for a writer instead of failing at once.
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    const applied = new Set(
+      (this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version),
+    );
+    for (const migration of loadMigrations('sqlite')) {
+      if (applied.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(migration.version, migration.name);
+      }).immediate();
+    }
+  }
+
+  /** Prepared statements are built once and reused: preparing costs more than running. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.stmts.get(text);
+    if (!stmt) {
+      stmt = this.db.prepare(text);
+      this.stmts.set(text, stmt);
+    }
+    return stmt;
+  }
+
+  // ---- pools ----
+
+  async createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
+    this.db.transaction(() => {
+      this.sql('INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES (?, ?, ?, ?, ?)').run(
+        pool.id, pool.name, JSON.stringify(pool.settings), pool.createdAt, pool.modifiedAt,
+      );
+      for (const key of keys) {
+        this.sql(
+          'INSERT INTO signing_keys (kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(key.kid, key.poolId, key.use, key.privateJwkSealed, key.publicJwk, key.createdAt);
+      }
+    })();
+  }
+
+  async getPool(id: string): Promise<PoolRecord | undefined> {
+    const row = this.sql('SELECT * FROM pools WHERE id = ?').get(id) as Row | undefined;
+    return row && toPool(row);
+  }
+
+  async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
+    const rows = this.sql('SELECT * FROM pools WHERE id > ? ORDER BY id LIMIT ?').all(after ?? '', limit + 1) as Row[];
+    return page(rows.map(toPool), limit, (p) => p.id);
+  }
+
+  async updatePool(pool: PoolRecord): Promise<void> {
+    this.sql('UPDATE pools SET name = ?, settings = ?, modified_at = ? WHERE id = ?').run(
+      pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
+    );
+  }
+
+  async deletePool(id: string): Promise<boolean> {
+    return this.sql('DELETE FROM pools WHERE id = ?').run(id).changes > 0;
+  }
+
+  async getSigningKeys(poolId: string): Promise<SigningKeyRecord[]> {
+    return (this.sql('SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid').all(poolId) as Row[]).map(toKey);
+  }
+
+  async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
+    const row = this.sql('SELECT * FROM signing_keys WHERE kid = ?').get(kid) as Row | undefined;
+    return row && toKey(row);
+  }
+
+  // ---- clients ----
+
+  async createClient(c: ClientRecord): Promise<void> {
+    this.sql(
+      'INSERT INTO clients (id, pool_id, name, secret_sealed, settings, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(c.id, c.poolId, c.name, c.secretSealed, JSON.stringify(c.settings), c.createdAt, c.modifiedAt);
+  }
+
+  async getClient(id: string): Promise<ClientRecord | undefined> {
+    const row = this.sql('SELECT * FROM clients WHERE id = ?').get(id) as Row | undefined;
+    return row && toClient(row);
+  }
+
+  async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
+    const rows = this.sql('SELECT * FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?').all(
+      poolId, after ?? '', limit + 1,
+    ) as Row[];
+    return page(rows.map(toClient), limit, (c) => c.id);
+  }
+
+  async updateClient(c: ClientRecord): Promise<void> {
+    this.sql('UPDATE clients SET name = ?, settings = ?, modified_at = ? WHERE id = ? AND pool_id = ?').run(
+      c.name, JSON.stringify(c.settings), c.modifiedAt, c.id, c.poolId,
+    );
+  }
+
+  async deleteClient(poolId: string, id: string): Promise<boolean> {
+    return this.sql('DELETE FROM clients WHERE id = ? AND pool_id = ?').run(id, poolId).changes > 0;
+  }
+
+  // ---- users ----
+
+  async createUser(u: UserRecord): Promise<boolean> {
+    const insert = this.db.transaction(() => {
+      const result = this.sql(
+        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
+           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
+           preferred_mfa, created_at, modified_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id, username) DO NOTHING`,
+      ).run(
+        u.poolId, u.username, u.sub, u.status, u.enabled ? 1 : 0, JSON.stringify(u.attributes), u.passwordSalt,
+        u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled ? 1 : 0,
+        u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
+      );
+      if (result.changes === 0) return false;
+      this.indexAttributes(u.poolId, u.username, u.attributes);
+      return true;
+    });
+    return insert();
+  }
+
+  private indexAttributes(poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
+    this.sql('DELETE FROM user_attribute_index WHERE pool_id = ? AND username = ?').run(poolId, username);
+    const add = this.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
+    for (const a of attributes) add.run(poolId, username, a.Name, a.Value);
+  }
+
+  async getUser(poolId: string, username: string): Promise<UserRecord | undefined> {
+    const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND username = ?').get(poolId, username) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
+    const rows = this.sql(
+      `SELECT u.* FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+       WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY u.username`,
+    ).all(poolId, name, value) as Row[];
+    return rows.map(toUser);
+  }
+
+  async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    const rows = this.sql('SELECT * FROM users WHERE pool_id = ? AND username > ? ORDER BY username LIMIT ?').all(
+      poolId, after ?? '', limit + 1,
+    ) as Row[];
+    return page(rows.map(toUser), limit, (u) => u.username);
+  }
+
+  async updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean> {
+    const keys = (Object.keys(update) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
+    if (keys.length === 0) return true;
+    const values = keys.map((k) => {
+      const v = update[k];
+      if (k === 'attributes') return JSON.stringify(v);
+      if (typeof v === 'boolean') return v ? 1 : 0;
+      return v;
+    });
+    const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
+    const run = this.db.transaction(() => {
+      const changed = this.sql(text).run(...values, poolId, username).changes > 0;
+      if (changed && update.attributes) this.indexAttributes(poolId, username, update.attributes);
+      return changed;
+    });
+    return run();
+  }
+
+  async deleteUser(poolId: string, username: string): Promise<boolean> {
+    const run = this.db.transaction(() => {
+      this.sql('DELETE FROM sign_ins WHERE pool_id = ? AND username = ?').run(poolId, username);
+      this.sql('DELETE FROM auth_sessions WHERE pool_id = ? AND username = ?').run(poolId, username);
+      return this.sql('DELETE FROM users WHERE pool_id = ? AND username = ?').run(poolId, username).changes > 0;
+    });
+    return run();
+  }
+
+  async consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean> {
+    return this.consumeStepSync(poolId, username, step);
+  }
+
+  private consumeStepSync(poolId: string, username: string, step: number): boolean {
+    return (
+      this.sql(
+        `UPDATE users SET totp_last_step = ?
+         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+      ).run(step, poolId, username, step).changes > 0
+    );
+  }
+
+  async resetTotpSteps(poolId: string, username: string): Promise<void> {
+    this.sql('UPDATE users SET totp_last_step = NULL WHERE pool_id = ? AND username = ?').run(poolId, username);
+  }
+
+  async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
+    const [count, last] = failureColumns[kind];
+    const row = this.sql(
+      `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ?
+       RETURNING ${count} AS count, ${last} AS last_at`,
+    ).get(now, poolId, username) as Row | undefined;
+    return { count: row?.count ?? 0, lastAt: row?.last_at ?? null };
+  }
+
+  async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
+    const [count, last] = failureColumns[kind];
+    const row = this.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
+      poolId, username,
+    ) as Row | undefined;
+    return { count: row?.count ?? 0, lastAt: row?.last_at ?? null };
+  }
+
+  async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
+    const [count, last] = failureColumns[kind];
+    this.sql(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = ? AND username = ? AND ${count} <> 0`).run(
+      poolId, username,
+    );
+  }
+
+  // ---- sessions ----
+
+  async createSession(s: SessionRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO auth_sessions (id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at,
+         consumed_at, wrong_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      s.idHash, s.poolId, s.clientId, s.username, s.challenge, JSON.stringify(s.context), s.createdAt, s.expiresAt,
+      s.consumedAt, s.wrongAttempts,
+    );
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = this.sql('SELECT * FROM auth_sessions WHERE id_hash = ?').get(idHash) as Row | undefined;
+    return row && toSession(row);
+  }
+
+  async consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
+    return this.consumeSessionSync(idHash, now);
+  }
+
+  private consumeSessionSync(idHash: string, now: number): SessionRecord | undefined {
+    const row = this.sql(
+      'UPDATE auth_sessions SET consumed_at = ? WHERE id_hash = ? AND consumed_at IS NULL RETURNING *',
+    ).get(now, idHash) as Row | undefined;
+    return row && toSession(row);
+  }
+
+  async addSessionWrongAttempt(idHash: string): Promise<number> {
+    const row = this.sql(
+      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = ? RETURNING wrong_attempts',
+    ).get(idHash) as Row | undefined;
+    return row?.wrong_attempts ?? 0;
+  }
+
+  async completeTotpChallenge(
+    idHash: string,
+    poolId: string,
+    username: string,
+    step: number,
+    now: number,
+  ): Promise<TotpCompletion> {
+    const run = this.db.transaction((): TotpCompletion => {
+      if (!this.consumeSessionSync(idHash, now)) return 'session-used';
+      if (!this.consumeStepSync(poolId, username, step)) {
+        // Leave the session usable: a replayed code is the user's mistake, not the session's end.
+        throw new StepUsed();
+      }
+      return 'ok';
+    });
+    try {
+      return run.immediate();
+    } catch (err) {
+      if (err instanceof StepUsed) return 'step-used';
+      throw err;
+    }
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.sql('DELETE FROM auth_sessions WHERE expires_at < ?').run(now).changes;
+  }
+
+  // ---- sign-ins ----
+
+  async createSignIn(s: SignInRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at,
+         revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.originJti, s.poolId, s.clientId, s.username, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt);
+  }
+
+  async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
+    const row = this.sql('SELECT * FROM sign_ins WHERE origin_jti = ?').get(originJti) as Row | undefined;
+    return row && toSignIn(row);
+  }
+
+  async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
+    const row = this.sql('SELECT * FROM sign_ins WHERE refresh_hash = ?').get(refreshHash) as Row | undefined;
+    return row && toSignIn(row);
+  }
+
+  async revokeSignIn(originJti: string, now: number): Promise<boolean> {
+    return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE origin_jti = ? AND revoked_at IS NULL').run(now, originJti).changes > 0;
+  }
+
+  async revokeUserSignIns(poolId: string, username: string, now: number): Promise<number> {
+    return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE pool_id = ? AND username = ? AND revoked_at IS NULL').run(
+      now, poolId, username,
+    ).changes;
+  }
+
+  // ---- outbox ----
+
+  async addOutboxMessage(m: OutboxMessage): Promise<void> {
+    this.sql(
+      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.createdAt);
+  }
+
+  async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
+    const rows = (
+      username === undefined
+        ? this.sql('SELECT * FROM outbox WHERE pool_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(poolId, limit)
+        : this.sql('SELECT * FROM outbox WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(
+            poolId, username, limit,
+          )
+    ) as Row[];
+    return rows.map((r) => ({
+      id: r.id,
+      poolId: r.pool_id,
+      username: r.username,
+      channel: r.channel,
+      destination: r.destination,
+      purpose: r.purpose,
+      message: r.message,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+class StepUsed extends Error {}
+
+function page<T>(items: T[], limit: number, cursor: (item: T) => string): Page<T> {
+  if (items.length <= limit) return { items };
+  const kept = items.slice(0, limit);
+  return { items: kept, next: cursor(kept[kept.length - 1]) };
+}
+
+const toPool = (r: Row): PoolRecord => ({
+  id: r.id,
+  name: r.name,
+  settings: JSON.parse(r.settings),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+const toKey = (r: Row): SigningKeyRecord => ({
+  kid: r.kid,
+  poolId: r.pool_id,
+  use: r.key_use,
+  privateJwkSealed: r.private_jwk_sealed,
+  publicJwk: r.public_jwk,
+  createdAt: Number(r.created_at),
+});
+
+const toClient = (r: Row): ClientRecord => ({
+  id: r.id,
+  poolId: r.pool_id,
+  name: r.name,
+  secretSealed: r.secret_sealed ?? null,
+  settings: JSON.parse(r.settings),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+export const toUser = (r: Row): UserRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  sub: r.sub,
+  status: r.status,
+  enabled: Boolean(r.enabled),
+  attributes: JSON.parse(r.attributes),
+  passwordSalt: r.password_salt ?? null,
+  passwordVerifierSealed: r.password_verifier_sealed ?? null,
+  totpSecretSealed: r.totp_secret_sealed ?? null,
+  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
+  totpEnabled: Boolean(r.totp_enabled),
+  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
+  smsMfaEnabled: Boolean(r.sms_mfa_enabled),
+  preferredMfa: r.preferred_mfa ?? null,
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+const toSession = (r: Row): SessionRecord => ({
+  idHash: r.id_hash,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  challenge: r.challenge,
+  context: JSON.parse(r.context),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  consumedAt: r.consumed_at == null ? null : Number(r.consumed_at),
+  wrongAttempts: Number(r.wrong_attempts),
+});
+
+const toSignIn = (r: Row): SignInRecord => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  refreshHash: r.refresh_hash,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
+});

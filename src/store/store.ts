@@ -1,0 +1,232 @@
+/**
+ * The persistence contract. Every engine (SQLite now, PostgreSQL next) implements it, and one
+ * contract suite (test/store.contract.test.ts) runs against each.
+ *
+ * It is asynchronous although better-sqlite3 is not, so a networked engine fits behind it.
+ * Anything single-use is consumed by one conditional statement inside the engine
+ * (`UPDATE ... WHERE consumed_at IS NULL RETURNING ...`), never read-then-write by the caller.
+ * Times are epoch milliseconds unless a name says otherwise.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface PoolRecord {
+  id: string;
+  name: string;
+  /** Everything Describe returns that is not one of the columns: policies, schema, MFA configuration ... */
+  settings: PoolSettings;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface PoolSettings {
+  [key: string]: Json | undefined;
+  MfaConfiguration?: 'OFF' | 'ON' | 'OPTIONAL';
+  /** SoftwareTokenMfaConfiguration.Enabled: only SetUserPoolMfaConfig can turn it on. */
+  SoftwareTokenMfaEnabled?: boolean;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  poolId: string;
+  /** Access and ID tokens are signed with different keys, as Cognito does. */
+  use: 'access' | 'id';
+  privateJwkSealed: string;
+  publicJwk: string;
+  createdAt: number;
+}
+
+export interface ClientRecord {
+  id: string;
+  poolId: string;
+  name: string;
+  /** The client secret, sealed; null when the client has none. */
+  secretSealed: string | null;
+  settings: { [key: string]: Json | undefined };
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export type UserStatus =
+  | 'UNCONFIRMED'
+  | 'CONFIRMED'
+  | 'FORCE_CHANGE_PASSWORD'
+  | 'RESET_REQUIRED'
+  | 'ARCHIVED'
+  | 'COMPROMISED'
+  | 'UNKNOWN'
+  | 'EXTERNAL_PROVIDER';
+
+export interface UserAttribute {
+  Name: string;
+  Value: string;
+}
+
+export interface UserRecord {
+  poolId: string;
+  username: string;
+  sub: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Includes `sub`. */
+  attributes: UserAttribute[];
+  /** SRP salt (hex) and sealed verifier: the password is never stored. */
+  passwordSalt: string | null;
+  passwordVerifierSealed: string | null;
+  /** The verified (active) TOTP secret, sealed. */
+  totpSecretSealed: string | null;
+  /** A secret from AssociateSoftwareToken awaiting VerifySoftwareToken, sealed. */
+  totpPendingSecretSealed: string | null;
+  /** SetUserMFAPreference's Enabled flag for SOFTWARE_TOKEN_MFA. */
+  totpEnabled: boolean;
+  totpFriendlyDeviceName: string | null;
+  /** SetUserMFAPreference's Enabled flag for SMS_MFA (codes go to the outbox). */
+  smsMfaEnabled: boolean;
+  /** 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP' or null. */
+  preferredMfa: string | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** The columns a caller may rewrite with updateUser (counters have their own atomic calls). */
+export type UserUpdate = Partial<
+  Pick<
+    UserRecord,
+    | 'status'
+    | 'enabled'
+    | 'attributes'
+    | 'passwordSalt'
+    | 'passwordVerifierSealed'
+    | 'totpSecretSealed'
+    | 'totpPendingSecretSealed'
+    | 'totpEnabled'
+    | 'totpFriendlyDeviceName'
+    | 'smsMfaEnabled'
+    | 'preferredMfa'
+    | 'modifiedAt'
+  >
+>;
+
+export type FailureKind = 'password' | 'mfa';
+
+export interface FailureState {
+  count: number;
+  lastAt: number | null;
+}
+
+export interface SessionRecord {
+  /** SHA-256 of the session string: the string itself is a bearer secret and is not stored. */
+  idHash: string;
+  poolId: string;
+  clientId: string;
+  username: string;
+  /** The challenge this session answers: MFA_SETUP, SOFTWARE_TOKEN_MFA, ... or an internal step. */
+  challenge: string;
+  /** Flow state carried between steps (SRP values, the pending secret step ...). */
+  context: { [key: string]: Json | undefined };
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+  wrongAttempts: number;
+}
+
+export interface SignInRecord {
+  /** `origin_jti`: identifies one authentication event and every token derived from it. */
+  originJti: string;
+  poolId: string;
+  clientId: string;
+  username: string;
+  /** SHA-256 of the refresh token. */
+  refreshHash: string;
+  /** Epoch seconds of the original authentication, kept across refreshes. */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+/** A message Cognate would have delivered by SMS or email. */
+export interface OutboxMessage {
+  id: string;
+  poolId: string;
+  username: string;
+  channel: 'sms' | 'email';
+  destination: string;
+  /** MFA, SIGN_UP, FORGOT_PASSWORD, ... */
+  purpose: string;
+  message: string;
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor for the next page, absent on the last. */
+  next?: string;
+}
+
+export type TotpCompletion = 'ok' | 'session-used' | 'step-used';
+
+export interface Store {
+  // Pools, and their signing keys
+  createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void>;
+  getPool(id: string): Promise<PoolRecord | undefined>;
+  listPools(limit: number, after?: string): Promise<Page<PoolRecord>>;
+  updatePool(pool: PoolRecord): Promise<void>;
+  /** Deletes the pool and everything in it. */
+  deletePool(id: string): Promise<boolean>;
+  getSigningKeys(poolId: string): Promise<SigningKeyRecord[]>;
+  getSigningKey(kid: string): Promise<SigningKeyRecord | undefined>;
+
+  // App clients
+  createClient(client: ClientRecord): Promise<void>;
+  getClient(id: string): Promise<ClientRecord | undefined>;
+  listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>>;
+  updateClient(client: ClientRecord): Promise<void>;
+  deleteClient(poolId: string, id: string): Promise<boolean>;
+
+  // Users
+  /** False when the username is taken in the pool. */
+  createUser(user: UserRecord): Promise<boolean>;
+  getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
+  /** Users whose attribute `name` has exactly `value` (aliases, sign-in by email, ListUsers filters). */
+  findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]>;
+  listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>>;
+  updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean>;
+  deleteUser(poolId: string, username: string): Promise<boolean>;
+
+  /**
+   * Records an accepted TOTP time step: true only if `step` is later than every step accepted
+   * before for this user (RFC 6238 section 5.2: a verifier must not accept the same OTP twice).
+   */
+  consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean>;
+  /** Forgets the last accepted step, for a newly associated secret. */
+  resetTotpSteps(poolId: string, username: string): Promise<void>;
+  recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState>;
+  getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState>;
+  clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void>;
+
+  // Auth sessions
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Marks the session used; returns it only if it was not used before. */
+  consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined>;
+  /** Counts a wrong answer; returns the new count. */
+  addSessionWrongAttempt(idHash: string): Promise<number>;
+  /** Consumes the session and the TOTP step together, or neither. */
+  completeTotpChallenge(idHash: string, poolId: string, username: string, step: number, now: number): Promise<TotpCompletion>;
+  deleteExpiredSessions(now: number): Promise<number>;
+
+  // Sign-ins (refresh-token families) and revocation
+  createSignIn(signIn: SignInRecord): Promise<void>;
+  getSignIn(originJti: string): Promise<SignInRecord | undefined>;
+  getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined>;
+  revokeSignIn(originJti: string, now: number): Promise<boolean>;
+  revokeUserSignIns(poolId: string, username: string, now: number): Promise<number>;
+
+  // Outbox
+  addOutboxMessage(message: OutboxMessage): Promise<void>;
+  /** Newest first. */
+  listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]>;
+
+  close(): Promise<void>;
+}

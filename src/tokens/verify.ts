@@ -1,0 +1,72 @@
+import type { Deps } from '../deps.js';
+import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
+import type { PoolRecord, UserRecord } from '../store/store.js';
+import { decodeJwt, signatureValid } from './jwt.js';
+import { ACCESS_SCOPE } from './issue.js';
+
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  client_id: string;
+  origin_jti: string;
+  scope: string;
+  exp: number;
+  iat: number;
+  auth_time: number;
+  [claim: string]: unknown;
+}
+
+export interface Authenticated {
+  claims: AccessTokenClaims;
+  pool: PoolRecord;
+  user: UserRecord;
+}
+
+/**
+ * Checks an AccessToken the way Cognito's user operations do, in this order, each failure with
+ * Cognito's message: signature and shape ("Invalid Access Token"), token_use, expiry ("Access Token
+ * has expired"), revocation ("Access Token has been revoked"), scope ("Access Token does not have
+ * required scopes"), then the user's state. Sources: docs/behaviour.md, section "Access tokens".
+ */
+export async function authenticateAccessToken(
+  deps: Pick<Deps, 'keys' | 'store' | 'clock'>,
+  token: string,
+): Promise<Authenticated> {
+  const invalid = () => NotAuthorizedException('Invalid Access Token');
+  const jwt = decodeJwt(token);
+  if (!jwt || typeof jwt.header.kid !== 'string') throw invalid();
+  const key = await deps.keys.publicKey(jwt.header.kid);
+  // An ID token is signed with the pool's other key, so `use` refuses it before token_use does.
+  if (!key || key.use !== 'access' || !signatureValid(jwt, key.key)) throw invalid();
+  const claims = jwt.payload as AccessTokenClaims;
+  if (
+    claims.token_use !== 'access' ||
+    typeof claims.iss !== 'string' ||
+    !claims.iss.endsWith(`/${key.poolId}`) ||
+    typeof claims.exp !== 'number' ||
+    typeof claims.username !== 'string' ||
+    typeof claims.origin_jti !== 'string'
+  ) {
+    throw invalid();
+  }
+  if (claims.exp * 1000 <= deps.clock.now()) throw NotAuthorizedException('Access Token has expired');
+
+  const [signIn, pool, user] = await Promise.all([
+    deps.store.getSignIn(claims.origin_jti),
+    deps.store.getPool(key.poolId),
+    deps.store.getUser(key.poolId, claims.username),
+  ]);
+  if (!pool) throw invalid();
+  // A deleted user's sign-ins are gone with it: say the user is gone, not that the token was revoked.
+  if (!user || user.sub !== claims.sub) throw UserNotFoundException('User does not exist.');
+  if (!signIn || signIn.revokedAt !== null || signIn.username !== claims.username) {
+    throw NotAuthorizedException('Access Token has been revoked');
+  }
+  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(ACCESS_SCOPE)) {
+    throw NotAuthorizedException('Access Token does not have required scopes');
+  }
+  if (!user.enabled) throw NotAuthorizedException('User is disabled.');
+  if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
+  if (user.status === 'RESET_REQUIRED') throw PasswordResetRequiredException('Password reset required for the user');
+  return { claims, pool, user };
+}
