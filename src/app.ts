@@ -4,7 +4,7 @@ import { Sealer, loadOrCreateKey } from './crypto/sealing.js';
 import type { Deps, Handler } from './deps.js';
 import { createLogger, type Logger } from './log.js';
 import { operations } from './operations/index.js';
-import { SqliteStore } from './store/sqlite/sqliteStore.js';
+import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { KeyRing } from './tokens/keys.js';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +18,7 @@ export interface AppOptions {
 /** Wires the dependencies once: store, sealing key, key ring, and one handler per operation. */
 export function createDeps(config: Config, options: AppOptions = {}): Deps {
   const log = options.log ?? createLogger(config.logLevel);
-  const store = options.store ?? new SqliteStore(config.db);
+  const store = options.store ?? createStore(config.db);
   const key = config.sealingKey || config.keyFile
     ? loadOrCreateKey({ keyHex: config.sealingKey, keyFile: config.keyFile })
     : randomBytes(32); // ':memory:' without a key file: nothing outlives the process anyway.

@@ -59,13 +59,13 @@ export async function authenticateAccessToken(
   if (!pool) throw invalid();
   // A deleted user's sign-ins are gone with it: say the user is gone, not that the token was revoked.
   if (!user || user.sub !== claims.sub) throw UserNotFoundException('User does not exist.');
+  if (!user.enabled) throw NotAuthorizedException('User is disabled.');
   if (!signIn || signIn.revokedAt !== null || signIn.username !== claims.username) {
     throw NotAuthorizedException('Access Token has been revoked');
   }
   if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(ACCESS_SCOPE)) {
     throw NotAuthorizedException('Access Token does not have required scopes');
   }
-  if (!user.enabled) throw NotAuthorizedException('User is disabled.');
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
   if (user.status === 'RESET_REQUIRED') throw PasswordResetRequiredException('Password reset required for the user');
   return { claims, pool, user };

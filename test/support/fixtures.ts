@@ -1,0 +1,83 @@
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  SetUserPoolMfaConfigCommand,
+  type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import * as OTPAuth from 'otpauth';
+
+export const PASSWORD = 'Correct-Horse-9';
+
+export interface Fixture {
+  poolId: string;
+  clientId: string;
+  clientSecret?: string;
+}
+
+/** A pool (optionally with TOTP MFA in the given mode) and a client allowing the password flows. */
+export async function createPool(
+  client: CognitoIdentityProviderClient,
+  options: { mfa?: 'OFF' | 'ON' | 'OPTIONAL'; secret?: boolean; authSessionValidity?: number } = {},
+): Promise<Fixture> {
+  const pool = await client.send(new CreateUserPoolCommand({ PoolName: `pool-${Math.random().toString(36).slice(2, 8)}` }));
+  const poolId = pool.UserPool!.Id!;
+  if (options.mfa && options.mfa !== 'OFF') {
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+        MfaConfiguration: options.mfa,
+      }),
+    );
+  }
+  const app = await client.send(
+    new CreateUserPoolClientCommand({
+      UserPoolId: poolId,
+      ClientName: 'app',
+      GenerateSecret: options.secret ?? false,
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ...(options.authSessionValidity ? { AuthSessionValidity: options.authSessionValidity } : {}),
+    }),
+  );
+  return { poolId, clientId: app.UserPoolClient!.ClientId!, clientSecret: app.UserPoolClient!.ClientSecret };
+}
+
+/** A confirmed user with a permanent password. */
+export async function createUser(
+  client: CognitoIdentityProviderClient,
+  poolId: string,
+  username: string,
+  attributes: { Name: string; Value: string }[] = [],
+): Promise<void> {
+  await client.send(
+    new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, UserAttributes: attributes, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Pass-1' }),
+  );
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
+}
+
+/** The TOTP code an authenticator app shows at `ms`, computed by otpauth (the test oracle). */
+export function totpCode(secret: string, ms: number): string {
+  return new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({
+    timestamp: ms,
+  });
+}
+
+/** Expects a promise to fail with an AWS error of this name and message. */
+export async function rejectsWith(promise: Promise<unknown>, name: string, message?: string | RegExp): Promise<void> {
+  try {
+    await promise;
+  } catch (err: any) {
+    if (err?.name !== name) throw new Error(`expected ${name}, got ${err?.name}: ${err?.message}`);
+    if (typeof message === 'string' && err.message !== message) {
+      throw new Error(`expected ${name} "${message}", got "${err.message}"`);
+    }
+    if (message instanceof RegExp && !message.test(err.message)) {
+      throw new Error(`expected ${name} matching ${message}, got "${err.message}"`);
+    }
+    if (err.$metadata?.httpStatusCode !== 400) throw new Error(`expected HTTP 400, got ${err.$metadata?.httpStatusCode}`);
+    return;
+  }
+  throw new Error(`expected ${name}, but the call succeeded`);
+}
