@@ -5,8 +5,8 @@ import pino from 'pino';
  * sessions) cannot reach the log; the redaction list is a second line of defence for any
  * object that carries them by name.
  */
-export function createLogger(level: string): pino.Logger {
-  return pino({
+export function createLogger(level: string, destination?: pino.DestinationStream): pino.Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     redact: {
@@ -17,7 +17,8 @@ export function createLogger(level: string): pino.Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type Logger = pino.Logger;

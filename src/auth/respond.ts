@@ -51,8 +51,7 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   if (!req.session) throw InvalidParameterException('Missing required parameter Session');
   const username = requireParameter(req.responses, 'USERNAME');
   checkSecretHash(deps, req.client, username, req.responses.SECRET_HASH);
-  const record = await findSession(deps, req.session, [expected], req.client.id);
-  if (record.wrongAttempts >= deps.config.maxMfaAttemptsPerSession) throw NotAuthorizedException(SESSION_INVALID);
+  const record = await findSession(deps, req.session, [expected], req.client.id, deps.config.maxMfaAttemptsPerSession);
   const user = await findUser(deps, req.pool.id, username, req.pool);
   if (!user || user.username !== record.username) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);

@@ -55,11 +55,14 @@ export async function findSession(
   session: string,
   challenges: readonly string[],
   clientId?: string,
+  maxWrongAttempts = Infinity,
 ): Promise<SessionRecord> {
   const record = await deps.store.getSession(sha256Hex(session));
   if (!record || !challenges.includes(record.challenge) || (clientId !== undefined && record.clientId !== clientId)) {
     throw NotAuthorizedException(SESSION_INVALID);
   }
+  // A session killed by too many wrong codes is invalid, not "used".
+  if (record.wrongAttempts >= maxWrongAttempts) throw NotAuthorizedException(SESSION_INVALID);
   if (record.consumedAt !== null) throw NotAuthorizedException(SESSION_USED);
   if (record.expiresAt <= deps.clock.now()) throw NotAuthorizedException(SESSION_EXPIRED);
   return record;

@@ -13,7 +13,7 @@ export type Caller =
  * MFA_SETUP flow, "but not both" (AWS CLI reference). Both or neither: InvalidParameterException.
  */
 export async function resolveCaller(
-  deps: Pick<Deps, 'store' | 'keys' | 'clock'>,
+  deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'config'>,
   input: { AccessToken?: string; Session?: string },
   sessionChallenges: readonly string[],
 ): Promise<Caller> {
@@ -25,7 +25,7 @@ export async function resolveCaller(
     return { via: 'token', pool, user };
   }
   if (input.Session === undefined) throw InvalidParameterException('Missing required parameter AccessToken or Session');
-  const record = await findSession(deps, input.Session, sessionChallenges);
+  const record = await findSession(deps, input.Session, sessionChallenges, undefined, deps.config.maxMfaAttemptsPerSession);
   const [pool, user, client] = await Promise.all([
     deps.store.getPool(record.poolId),
     deps.store.getUser(record.poolId, record.username),

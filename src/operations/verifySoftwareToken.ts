@@ -6,7 +6,7 @@ import {
 } from '../errors.js';
 import { matchTotp } from '../crypto/totp.js';
 import { poolTotpEnabled } from '../auth/mfa.js';
-import { SESSION_INVALID, SESSION_USED, createSession } from '../auth/session.js';
+import { SESSION_USED, createSession } from '../auth/session.js';
 import { resolveCaller } from '../auth/tokenOrSession.js';
 import { checkMfaThrottle, openTotpSecret } from '../auth/totpSecrets.js';
 import type { UserUpdate } from '../store/store.js';
@@ -29,9 +29,6 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
     }
     if (!user.totpPendingSecretSealed) {
       throw SoftwareTokenMFANotFoundException('Software Token MFA has not been associated with the user.');
-    }
-    if (caller.via === 'session' && caller.record.wrongAttempts >= deps.config.maxMfaAttemptsPerSession) {
-      throw NotAuthorizedException(SESSION_INVALID);
     }
     await checkMfaThrottle(deps, user);
 

@@ -37,9 +37,15 @@ export function createDispatcher(deps: Pick<Deps, 'log'>, handlers: ReadonlyMap<
       const handler = handlers.get(operation);
       if (!handler) throw UnsupportedOperationException(`Cognate does not implement ${operation}.`);
       const ctx: RequestContext = { requestId, baseUrl: request.baseUrl };
-      return resultResponse(requestId, await handler(input, ctx));
+      const output = await handler(input, ctx);
+      deps.log.debug({ requestId, operation }, 'ok');
+      return resultResponse(requestId, output);
     } catch (err) {
-      if (err instanceof CognitoError) return errorResponse(requestId, err);
+      if (err instanceof CognitoError) {
+        // The type only: messages may quote input, and input is never logged.
+        deps.log.debug({ requestId, operation, error: err.type }, 'refused');
+        return errorResponse(requestId, err);
+      }
       deps.log.error({ err, operation, requestId }, 'unexpected error');
       return errorResponse(requestId, internalError());
     }

@@ -81,3 +81,60 @@ export async function rejectsWith(promise: Promise<unknown>, name: string, messa
   }
   throw new Error(`expected ${name}, but the call succeeded`);
 }
+
+import {
+  AssociateSoftwareTokenCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserMFAPreferenceCommand,
+  VerifySoftwareTokenCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { ManualClock } from '../../src/clock.js';
+
+export async function passwordSignIn(client: CognitoIdentityProviderClient, clientId: string, username: string, password = PASSWORD) {
+  return client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }),
+  );
+}
+
+/** Moves the clock to the start of the next 30-second TOTP step, so the next code is fresh. */
+export function nextStep(clock: ManualClock): void {
+  clock.set((Math.floor(clock.now() / 30_000) + 1) * 30_000 + 1_000);
+}
+
+/**
+ * Signs a user in, associates and verifies a TOTP token with the access token, and enables and
+ * prefers it. Returns the secret; the clock is left in the step the verification used.
+ */
+export async function enrolTotp(
+  client: CognitoIdentityProviderClient,
+  clock: ManualClock,
+  clientId: string,
+  username: string,
+  options: { prefer?: boolean; deviceName?: string } = {},
+): Promise<{ secret: string; accessToken: string }> {
+  const signIn = await passwordSignIn(client, clientId, username);
+  const accessToken = signIn.AuthenticationResult!.AccessToken!;
+  const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+  await client.send(
+    new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(SecretCode!, clock.now()), FriendlyDeviceName: options.deviceName }),
+  );
+  if (options.prefer !== false) {
+    await client.send(
+      new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }),
+    );
+  }
+  return { secret: SecretCode!, accessToken };
+}
+
+/** Answers a SOFTWARE_TOKEN_MFA challenge. */
+export function answerTotp(client: CognitoIdentityProviderClient, clientId: string, username: string, session: string, code: string) {
+  return client.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: clientId,
+      ChallengeName: 'SOFTWARE_TOKEN_MFA',
+      Session: session,
+      ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
+    }),
+  );
+}
