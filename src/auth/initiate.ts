@@ -4,6 +4,8 @@ import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { checkFlowAllowed, checkSecretHash } from './client.js';
 import { INCORRECT_CREDENTIALS, checkPasswordWithLockout } from './password.js';
+import { refreshTokens } from './refresh.js';
+import { startSrp } from './srpFlow.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 
 export interface InitiateRequest {
@@ -36,6 +38,20 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
     case 'ADMIN_NO_SRP_AUTH':
       checkFlowAllowed(req.client, flow);
       return passwordFlow(deps, ctx, req);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN': {
+      checkFlowAllowed(req.client, flow);
+      const AuthenticationResult = await refreshTokens(deps, ctx, {
+        pool: req.pool,
+        client: req.client,
+        refreshToken: requireParameter(req.parameters, 'REFRESH_TOKEN'),
+        secretHash: { value: req.parameters.SECRET_HASH, username: req.parameters.USERNAME },
+      });
+      return { ChallengeParameters: {}, AuthenticationResult };
+    }
+    case 'USER_SRP_AUTH':
+      checkFlowAllowed(req.client, flow);
+      return startSrp(deps, req.pool, req.client, req.parameters);
     default:
       checkFlowAllowed(req.client, flow);
       throw InvalidParameterException(`The ${flow} flow is not supported by Cognate yet.`);

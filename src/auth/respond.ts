@@ -12,6 +12,7 @@ import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { checkSecretHash } from './client.js';
+import { answerPasswordVerifier } from './srpFlow.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
@@ -46,6 +47,8 @@ interface ChallengeStep extends SignInState {
 
 /** RespondToAuthChallenge and AdminRespondToAuthChallenge. */
 export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: RespondRequest): Promise<AuthResponse> {
+  // SRP's answer carries its own session, the SECRET_BLOCK.
+  if (req.challengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(deps, ctx, req.pool, req.client, req.responses);
   const expected = SESSION_FOR[req.challengeName];
   if (!expected) throw InvalidParameterException(`The ${req.challengeName} challenge is not supported by Cognate yet.`);
   if (!req.session) throw InvalidParameterException('Missing required parameter Session');

@@ -10,6 +10,7 @@ import adminRespondToAuthChallenge from './adminRespondToAuthChallenge.js';
 import adminSetUserMFAPreference from './adminSetUserMFAPreference.js';
 import adminSetUserPassword from './adminSetUserPassword.js';
 import adminUpdateUserAttributes from './adminUpdateUserAttributes.js';
+import adminUserGlobalSignOut from './adminUserGlobalSignOut.js';
 import associateSoftwareToken from './associateSoftwareToken.js';
 import changePassword from './changePassword.js';
 import createUserPool from './createUserPool.js';
@@ -19,13 +20,16 @@ import deleteUserPool from './deleteUserPool.js';
 import deleteUserPoolClient from './deleteUserPoolClient.js';
 import describeUserPool from './describeUserPool.js';
 import describeUserPoolClient from './describeUserPoolClient.js';
+import getTokensFromRefreshToken from './getTokensFromRefreshToken.js';
 import getUser from './getUser.js';
 import getUserPoolMfaConfig from './getUserPoolMfaConfig.js';
+import globalSignOut from './globalSignOut.js';
 import initiateAuth from './initiateAuth.js';
 import listUserPoolClients from './listUserPoolClients.js';
 import listUserPools from './listUserPools.js';
 import listUsers from './listUsers.js';
 import respondToAuthChallenge from './respondToAuthChallenge.js';
+import revokeToken from './revokeToken.js';
 import setUserMFAPreference from './setUserMFAPreference.js';
 import setUserPoolMfaConfig from './setUserPoolMfaConfig.js';
 import signUp from './signUp.js';
@@ -47,6 +51,7 @@ export const operations: Record<string, OperationFactory> = {
   AdminSetUserMFAPreference: adminSetUserMFAPreference,
   AdminSetUserPassword: adminSetUserPassword,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut,
   AssociateSoftwareToken: associateSoftwareToken,
   ChangePassword: changePassword,
   CreateUserPool: createUserPool,
@@ -56,13 +61,16 @@ export const operations: Record<string, OperationFactory> = {
   DeleteUserPoolClient: deleteUserPoolClient,
   DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
+  GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GetUserPoolMfaConfig: getUserPoolMfaConfig,
+  GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,
   ListUserPoolClients: listUserPoolClients,
   ListUserPools: listUserPools,
   ListUsers: listUsers,
   RespondToAuthChallenge: respondToAuthChallenge,
+  RevokeToken: revokeToken,
   SetUserMFAPreference: setUserMFAPreference,
   SetUserPoolMfaConfig: setUserPoolMfaConfig,
   SignUp: signUp,

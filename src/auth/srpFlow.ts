@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { Deps, RequestContext } from '../deps.js';
+import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
+import { N, parseHexInt, parseSrpTimestamp, startServerSession, verifyClientProof } from '../crypto/srp.js';
+import { poolShortName } from '../domain/ids.js';
+import { findUser } from '../operations/common.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
+import { sha256Hex } from '../tokens/issue.js';
+import { checkSecretHash } from './client.js';
+import { checkTemporaryPasswordAge, requireParameter } from './initiate.js';
+import { INCORRECT_CREDENTIALS, isLockedOut, openVerifier } from './password.js';
+import { SESSION_USED, findSession } from './session.js';
+import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
+
+/**
+ * USER_SRP_AUTH, Cognito's SRP-6a (3072-bit group, g = 2, HKDF "Caldera Derived Key"), the default
+ * sign-in of Amplify and amazon-cognito-identity-js. The SECRET_BLOCK is the server's session: 64
+ * random bytes whose SHA-256 keys the stored b, B and A; it is consumed by the answer, so it cannot
+ * be replayed. The password never crosses the wire.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html#Using-SRP-password-verification-in-custom-authentication-flow
+ */
+
+/** How far a client's TIMESTAMP may be from the server's clock. Cognito says "within a few seconds"; Cognate allows 5 minutes of skew. */
+export const SRP_TIMESTAMP_SKEW_MS = 5 * 60_000;
+
+const sealAad = (secretBlockHash: string) => `srp/${secretBlockHash}`;
+
+export async function startSrp(
+  deps: Deps,
+  pool: PoolRecord,
+  client: ClientRecord,
+  parameters: Record<string, string>,
+): Promise<AuthResponse> {
+  const username = requireParameter(parameters, 'USERNAME');
+  const AHex = requireParameter(parameters, 'SRP_A');
+  checkSecretHash(deps, client, username, parameters.SECRET_HASH);
+  const A = parseHexInt(AHex);
+  if (A === null || A % N === 0n) throw InvalidParameterException('SRP_A is not a valid SRP public value.');
+
+  const user = await findUser(deps, pool.id, username, pool);
+  const verifier = user ? openVerifier(deps, user) : undefined;
+  // An unknown user gets a challenge that looks real and fails at the answer, so the answer to
+  // InitiateAuth does not tell who exists (PreventUserExistenceErrors).
+  const userId = user?.username ?? username;
+  const salt = user?.passwordSalt ?? randomBytes(16).toString('hex');
+  const { bHex, BHex } = startServerSession(verifier ?? randomBytes(384).toString('hex'));
+
+  const secretBlock = randomBytes(64).toString('base64');
+  const secretBlockHash = sha256Hex(secretBlock);
+  await deps.store.createSession({
+    idHash: secretBlockHash,
+    poolId: pool.id,
+    clientId: client.id,
+    username: userId,
+    challenge: 'PASSWORD_VERIFIER',
+    context: { A: AHex, B: BHex, bSealed: deps.sealer.seal(bHex, sealAad(secretBlockHash)), known: Boolean(verifier) },
+    createdAt: deps.clock.now(),
+    expiresAt: deps.clock.now() + 5 * 60_000,
+    consumedAt: null,
+    wrongAttempts: 0,
+  });
+  return {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeParameters: { SALT: salt, SRP_B: BHex, SECRET_BLOCK: secretBlock, USERNAME: userId, USER_ID_FOR_SRP: userId },
+  };
+}
+
+export async function answerPasswordVerifier(
+  deps: Deps,
+  ctx: RequestContext,
+  pool: PoolRecord,
+  client: ClientRecord,
+  responses: Record<string, string>,
+): Promise<AuthResponse> {
+  const username = requireParameter(responses, 'USERNAME');
+  const secretBlock = requireParameter(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
+  const signature = requireParameter(responses, 'PASSWORD_CLAIM_SIGNATURE');
+  const timestamp = requireParameter(responses, 'TIMESTAMP');
+  checkSecretHash(deps, client, username, responses.SECRET_HASH);
+
+  const record = await findSession(deps, secretBlock, ['PASSWORD_VERIFIER'], client.id);
+  const user = await findUser(deps, pool.id, username, pool);
+  const incorrect = () => NotAuthorizedException(INCORRECT_CREDENTIALS);
+  if (!record.context.known || !user || user.username !== record.username) {
+    await deps.store.consumeSession(record.idHash, deps.clock.now());
+    throw incorrect();
+  }
+  const sentAt = parseSrpTimestamp(timestamp);
+  if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
+    throw NotAuthorizedException('The TIMESTAMP of the password claim is not within five minutes of the server time.');
+  }
+  if (await isLockedOut(deps, user, 'password')) throw NotAuthorizedException('Password attempts exceeded');
+  // One answer per SECRET_BLOCK, right or wrong: a claim cannot be retried or replayed.
+  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) throw NotAuthorizedException(SESSION_USED);
+
+  const valid = verifyClientProof({
+    poolName: poolShortName(pool.id),
+    userIdForSrp: user.username,
+    verifierHex: openVerifier(deps, user) ?? '',
+    AHex: String(record.context.A),
+    bHex: deps.sealer.open(String(record.context.bSealed), sealAad(record.idHash)).toString('utf8'),
+    BHex: String(record.context.B),
+    secretBlockB64: secretBlock,
+    timestamp,
+    signatureB64: signature,
+  });
+  if (!valid) {
+    await deps.store.recordFailure(user.poolId, user.username, 'password', deps.clock.now());
+    throw incorrect();
+  }
+  await deps.store.clearFailures(user.poolId, user.username, 'password');
+  return finishPasswordProof(deps, ctx, pool, client, user);
+}
+
+async function finishPasswordProof(
+  deps: Deps,
+  ctx: RequestContext,
+  pool: PoolRecord,
+  client: ClientRecord,
+  user: UserRecord,
+): Promise<AuthResponse> {
+  checkUserCanSignIn(user);
+  checkTemporaryPasswordAge(pool, user.status, user.modifiedAt, deps.clock.now());
+  return afterPasswordStep(deps, ctx, { pool, client, user });
+}
+
