@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDeps, createHandlers, type AppOptions } from '../app.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
-import { InvalidParameterException } from '../errors.js';
+import { InvalidParameterException, SerializationException } from '../errors.js';
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
 import { checkSignatureShape } from '../protocol/sigv4.js';
@@ -39,8 +40,19 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** JSON text must be UTF-8 (RFC 8259 section 8.1): bad bytes are refused, not replaced with U+FFFD. */
+function decodeBody(bytes: Buffer): string | null {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
 /** Reads the body up to the limit; undefined when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
@@ -56,7 +68,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
       if (size > limit) over = true;
       else chunks.push(chunk);
     });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -75,10 +87,15 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
         return;
       }
       if (req.method === 'POST' && path === '/') {
-        const body = await readBody(req, config.maxBodyBytes);
-        if (body === undefined) {
+        const bytes = await readBody(req, config.maxBodyBytes);
+        if (bytes === undefined) {
           res.setHeader('connection', 'close');
-          send(res, errorResponse('-', InvalidParameterException(`The request body is larger than ${config.maxBodyBytes} bytes.`)));
+          send(res, errorResponse(randomUUID(), InvalidParameterException(`The request body is larger than ${config.maxBodyBytes} bytes.`)));
+          return;
+        }
+        const body = decodeBody(bytes);
+        if (body === null) {
+          send(res, errorResponse(randomUUID(), SerializationException('The request body is not valid UTF-8.')));
           return;
         }
         const target = req.headers['x-amz-target'];
