@@ -1,0 +1,613 @@
+import pg from 'pg';
+import type {
+  ClientRecord,
+  FailureKind,
+  FailureState,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  SessionRecord,
+  SignInRecord,
+  SigningKeyRecord,
+  Store,
+  TotpCompletion,
+  UserAttribute,
+  UserRecord,
+  UserUpdate,
+} from '../store.js';
+import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
+import { migrate } from './migrate.js';
+
+type Row = Record<string, any>;
+type Queryable = pg.Pool | pg.PoolClient;
+
+export interface PostgresStoreOptions {
+  /** Most connections the pool opens (default 10). */
+  max?: number;
+  /** Told about errors of idle connections (the pool drops them and opens new ones). */
+  onIdleError?: (err: Error) => void;
+}
+
+const userColumns: Record<keyof UserUpdate, string> = {
+  status: 'status',
+  enabled: 'enabled',
+  attributes: 'attributes',
+  passwordSalt: 'password_salt',
+  passwordVerifierSealed: 'password_verifier_sealed',
+  totpSecretSealed: 'totp_secret_sealed',
+  totpPendingSecretSealed: 'totp_pending_secret_sealed',
+  totpEnabled: 'totp_enabled',
+  totpFriendlyDeviceName: 'totp_friendly_device_name',
+  smsMfaEnabled: 'sms_mfa_enabled',
+  preferredMfa: 'preferred_mfa',
+  modifiedAt: 'modified_at',
+};
+const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
+
+const failureColumns: Record<FailureKind, [string, string]> = {
+  password: ['password_failures', 'password_last_failure_at'],
+  mfa: ['mfa_failures', 'mfa_last_failure_at'],
+};
+
+// Columns are named rather than `*`: a prepared statement keeps its result shape even if a later
+// migration adds a column while this process runs.
+const POOL = 'id, name, settings, created_at, modified_at';
+const KEY = 'kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at';
+const CLIENT = 'id, pool_id, name, secret_sealed, settings, created_at, modified_at';
+const userFields = [
+  'pool_id', 'username', 'sub', 'status', 'enabled', 'attributes', 'password_salt', 'password_verifier_sealed',
+  'totp_secret_sealed', 'totp_pending_secret_sealed', 'totp_enabled', 'totp_friendly_device_name', 'sms_mfa_enabled',
+  'preferred_mfa', 'created_at', 'modified_at',
+];
+const USER = userFields.join(', ');
+const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
+const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
+const SIGN_IN = 'origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at, revoked_at';
+const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
+
+/** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
+const INT8_OID = 20;
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * The networked engine: several Cognate processes may share one database. Everything a decision
+ * depends on is in PostgreSQL, and everything single-use is consumed by one conditional statement
+ * (or one transaction), so the processes need not know about each other.
+ *
+ * Construction never blocks: the first call awaits the migrations (`ready()`), which run once per
+ * store and are retried by the next call if they failed (say the database was not up yet).
+ * Statements are named, so each connection prepares each one once.
+ */
+export class PostgresStore implements Store {
+  /** The URL without its password, for logs. */
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly schema?: string;
+  private readonly names = new Map<string, string>();
+  private migrating?: Promise<void>;
+  private closing?: Promise<void>;
+
+  constructor(url: string, options: PostgresStoreOptions = {}) {
+    const target = parsePostgresUrl(url);
+    this.schema = target.schema;
+    this.pool = new pg.Pool({
+      connectionString: target.connectionString,
+      max: options.max ?? 10,
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 10_000,
+      types,
+    });
+    // Without a listener an idle connection's error (a server restart) would crash the process.
+    const onIdleError = options.onIdleError ?? (() => {});
+    this.pool.on('error', (err) => onIdleError(err));
+    this.description = redactPostgresUrl(url);
+  }
+
+  /** A store whose migrations have run: connection problems surface here rather than on first use. */
+  static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const store = new PostgresStore(url, options);
+    try {
+      await store.ready();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+
+  /** Resolves once the schema is current. Every other method awaits it first. */
+  ready(): Promise<void> {
+    if (this.closing) return Promise.reject(new Error('the PostgreSQL store is closed'));
+    return (this.migrating ??= migrate(this.pool, this.schema).then(
+      () => undefined,
+      (err) => {
+        this.migrating = undefined; // let the next call try again
+        throw err;
+      },
+    ));
+  }
+
+  private nameOf(text: string): string {
+    let name = this.names.get(text);
+    if (!name) {
+      name = `cognate_${this.names.size + 1}`;
+      this.names.set(text, name);
+    }
+    return name;
+  }
+
+  private async query(text: string, values: unknown[], on?: Queryable): Promise<pg.QueryResult<Row>> {
+    if (!on) await this.ready();
+    return (on ?? this.pool).query<Row>({ name: this.nameOf(text), text, values });
+  }
+
+  private async one(text: string, values: unknown[], on?: Queryable): Promise<Row | undefined> {
+    return (await this.query(text, values, on)).rows[0];
+  }
+
+  /**
+   * Runs `body` in one transaction on one connection. `body` returns the result and whether to
+   * commit; an exception rolls back too.
+   */
+  private async transaction<T>(body: (client: pg.PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T> {
+    await this.ready();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const { commit, result } = await body(client);
+      await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+      return result;
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        broken = rollbackError as Error; // the connection is unusable: destroy it, do not pool it
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  // ---- pools ----
+
+  async createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
+    await this.transaction(async (c) => {
+      await this.query('INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ($1, $2, $3, $4, $5)', [
+        pool.id, pool.name, JSON.stringify(pool.settings), pool.createdAt, pool.modifiedAt,
+      ], c);
+      for (const key of keys) {
+        await this.query(
+          `INSERT INTO signing_keys (kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6)`,
+          [key.kid, key.poolId, key.use, key.privateJwkSealed, key.publicJwk, key.createdAt],
+          c,
+        );
+      }
+      return { commit: true, result: undefined };
+    });
+  }
+
+  async getPool(id: string): Promise<PoolRecord | undefined> {
+    const row = await this.one(`SELECT ${POOL} FROM pools WHERE id = $1`, [id]);
+    return row && toPool(row);
+  }
+
+  async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
+    // id is COLLATE "C": byte order, as in SQLite, and the primary key serves the range scan.
+    const { rows } = await this.query(`SELECT ${POOL} FROM pools WHERE id > $1 ORDER BY id LIMIT $2`, [after ?? '', limit + 1]);
+    return page(rows.map(toPool), limit, (p) => p.id);
+  }
+
+  async updatePool(pool: PoolRecord): Promise<void> {
+    await this.query('UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4', [
+      pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
+    ]);
+  }
+
+  async deletePool(id: string): Promise<boolean> {
+    // ON DELETE CASCADE takes keys, clients, users (and their attribute index), sessions, sign-ins, outbox.
+    return ((await this.query('DELETE FROM pools WHERE id = $1', [id])).rowCount ?? 0) > 0;
+  }
+
+  async getSigningKeys(poolId: string): Promise<SigningKeyRecord[]> {
+    const { rows } = await this.query(`SELECT ${KEY} FROM signing_keys WHERE pool_id = $1 ORDER BY created_at, kid`, [poolId]);
+    return rows.map(toKey);
+  }
+
+  async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
+    const row = await this.one(`SELECT ${KEY} FROM signing_keys WHERE kid = $1`, [kid]);
+    return row && toKey(row);
+  }
+
+  // ---- clients ----
+
+  async createClient(c: ClientRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO clients (id, pool_id, name, secret_sealed, settings, created_at, modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [c.id, c.poolId, c.name, c.secretSealed, JSON.stringify(c.settings), c.createdAt, c.modifiedAt],
+    );
+  }
+
+  async getClient(id: string): Promise<ClientRecord | undefined> {
+    const row = await this.one(`SELECT ${CLIENT} FROM clients WHERE id = $1`, [id]);
+    return row && toClient(row);
+  }
+
+  async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${CLIENT} FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [poolId, after ?? '', limit + 1],
+    );
+    return page(rows.map(toClient), limit, (c) => c.id);
+  }
+
+  async updateClient(c: ClientRecord): Promise<void> {
+    await this.query('UPDATE clients SET name = $1, settings = $2, modified_at = $3 WHERE id = $4 AND pool_id = $5', [
+      c.name, JSON.stringify(c.settings), c.modifiedAt, c.id, c.poolId,
+    ]);
+  }
+
+  async deleteClient(poolId: string, id: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM clients WHERE id = $1 AND pool_id = $2', [id, poolId])).rowCount ?? 0) > 0;
+  }
+
+  // ---- users ----
+
+  async createUser(u: UserRecord): Promise<boolean> {
+    return this.transaction(async (c) => {
+      // A concurrent insert of the same username waits on the primary key and then does nothing.
+      const inserted = await this.query(
+        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
+           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
+           preferred_mfa, created_at, modified_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+         ON CONFLICT (pool_id, username) DO NOTHING`,
+        [
+          u.poolId, u.username, u.sub, u.status, u.enabled, JSON.stringify(u.attributes), u.passwordSalt,
+          u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled,
+          u.totpFriendlyDeviceName, u.smsMfaEnabled, u.preferredMfa, u.createdAt, u.modifiedAt,
+        ],
+        c,
+      );
+      if ((inserted.rowCount ?? 0) === 0) return { commit: false, result: false };
+      await this.indexAttributes(c, u.poolId, u.username, u.attributes);
+      return { commit: true, result: true };
+    });
+  }
+
+  private async indexAttributes(c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
+    await this.query('DELETE FROM user_attribute_index WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+    if (attributes.length === 0) return;
+    await this.query(
+      `INSERT INTO user_attribute_index (pool_id, username, name, value)
+       SELECT $1, $2, a.name, a.value FROM unnest($3::text[], $4::text[]) AS a(name, value)
+       ON CONFLICT DO NOTHING`,
+      [poolId, username, attributes.map((a) => a.Name), attributes.map((a) => a.Value)],
+      c,
+    );
+  }
+
+  async getUser(poolId: string, username: string): Promise<UserRecord | undefined> {
+    const row = await this.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND username = $2`, [poolId, username]);
+    return row && toUser(row);
+  }
+
+  async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
+    const { rows } = await this.query(
+      `SELECT ${USER_AS_U}
+       FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+       WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 ORDER BY u.username`,
+      [poolId, name, value],
+    );
+    return rows.map(toUser);
+  }
+
+  async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${USER} FROM users WHERE pool_id = $1 AND username > $2 ORDER BY username LIMIT $3`,
+      [poolId, after ?? '', limit + 1],
+    );
+    return page(rows.map(toUser), limit, (u) => u.username);
+  }
+
+  async updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean> {
+    // Fixed column order, whatever the caller's key order: one statement text per set of columns.
+    const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
+    if (keys.length === 0) return true; // as SqliteStore
+    const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
+    const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
+      WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
+    return this.transaction(async (c) => {
+      // The row lock taken here serialises concurrent updates of one user, index refresh included.
+      const changed = ((await this.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
+      if (changed && update.attributes) await this.indexAttributes(c, poolId, username, update.attributes);
+      return { commit: true, result: changed };
+    });
+  }
+
+  async deleteUser(poolId: string, username: string): Promise<boolean> {
+    return this.transaction(async (c) => {
+      await this.query('DELETE FROM sign_ins WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+      await this.query('DELETE FROM auth_sessions WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+      const deleted = await this.query('DELETE FROM users WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+      return { commit: true, result: (deleted.rowCount ?? 0) > 0 };
+    });
+  }
+
+  /**
+   * One conditional UPDATE. Under READ COMMITTED a second writer waits for the first's row lock,
+   * then re-checks the WHERE clause against the committed row: a step can be accepted once.
+   */
+  async consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean> {
+    return this.consumeStepOn(undefined, poolId, username, step);
+  }
+
+  private async consumeStepOn(on: pg.PoolClient | undefined, poolId: string, username: string, step: number): Promise<boolean> {
+    const result = await this.query(
+      `UPDATE users SET totp_last_step = $1
+       WHERE pool_id = $2 AND username = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)`,
+      [step, poolId, username],
+      on,
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async resetTotpSteps(poolId: string, username: string): Promise<void> {
+    await this.query('UPDATE users SET totp_last_step = NULL WHERE pool_id = $1 AND username = $2', [poolId, username]);
+  }
+
+  async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
+    const [count, last] = failureColumns[kind];
+    const row = await this.one(
+      `UPDATE users SET ${count} = ${count} + 1, ${last} = $1 WHERE pool_id = $2 AND username = $3
+       RETURNING ${count} AS count, ${last} AS last_at`,
+      [now, poolId, username],
+    );
+    return toFailures(row);
+  }
+
+  async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
+    const [count, last] = failureColumns[kind];
+    const row = await this.one(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = $1 AND username = $2`, [
+      poolId, username,
+    ]);
+    return toFailures(row);
+  }
+
+  async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
+    const [count, last] = failureColumns[kind];
+    await this.query(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = $1 AND username = $2 AND ${count} <> 0`, [
+      poolId, username,
+    ]);
+  }
+
+  // ---- sessions ----
+
+  async createSession(s: SessionRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO auth_sessions (id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at,
+         consumed_at, wrong_attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [s.idHash, s.poolId, s.clientId, s.username, s.challenge, JSON.stringify(s.context), s.createdAt, s.expiresAt,
+        s.consumedAt, s.wrongAttempts],
+    );
+  }
+
+  async getSession(idHash: string): Promise<SessionRecord | undefined> {
+    const row = await this.one(`SELECT ${SESSION} FROM auth_sessions WHERE id_hash = $1`, [idHash]);
+    return row && toSession(row);
+  }
+
+  /** One conditional UPDATE ... RETURNING: of any number of concurrent callers, one gets the row. */
+  async consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
+    return this.consumeSessionOn(undefined, idHash, now);
+  }
+
+  private async consumeSessionOn(on: pg.PoolClient | undefined, idHash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = await this.one(
+      `UPDATE auth_sessions SET consumed_at = $1 WHERE id_hash = $2 AND consumed_at IS NULL RETURNING ${SESSION}`,
+      [now, idHash],
+      on,
+    );
+    return row && toSession(row);
+  }
+
+  async addSessionWrongAttempt(idHash: string): Promise<number> {
+    const row = await this.one(
+      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = $1 RETURNING wrong_attempts',
+      [idHash],
+    );
+    return row ? Number(row.wrong_attempts) : 0;
+  }
+
+  /**
+   * One transaction: consume the session, then the step. If the step was already used, roll back
+   * so the session stays usable (a replayed code is the user's mistake, not the session's end).
+   * Locks are always taken session first, user second, so these transactions cannot deadlock.
+   */
+  async completeTotpChallenge(
+    idHash: string,
+    poolId: string,
+    username: string,
+    step: number,
+    now: number,
+  ): Promise<TotpCompletion> {
+    return this.transaction<TotpCompletion>(async (c) => {
+      if (!(await this.consumeSessionOn(c, idHash, now))) return { commit: false, result: 'session-used' };
+      if (!(await this.consumeStepOn(c, poolId, username, step))) return { commit: false, result: 'step-used' };
+      return { commit: true, result: 'ok' };
+    });
+  }
+
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return (await this.query('DELETE FROM auth_sessions WHERE expires_at < $1', [now])).rowCount ?? 0;
+  }
+
+  // ---- sign-ins ----
+
+  async createSignIn(s: SignInRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at,
+         revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [s.originJti, s.poolId, s.clientId, s.username, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt],
+    );
+  }
+
+  async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
+    const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE origin_jti = $1`, [originJti]);
+    return row && toSignIn(row);
+  }
+
+  async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
+    const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE refresh_hash = $1`, [refreshHash]);
+    return row && toSignIn(row);
+  }
+
+  async revokeSignIn(originJti: string, now: number): Promise<boolean> {
+    const result = await this.query('UPDATE sign_ins SET revoked_at = $1 WHERE origin_jti = $2 AND revoked_at IS NULL', [
+      now, originJti,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async revokeUserSignIns(poolId: string, username: string, now: number): Promise<number> {
+    const result = await this.query(
+      'UPDATE sign_ins SET revoked_at = $1 WHERE pool_id = $2 AND username = $3 AND revoked_at IS NULL',
+      [now, poolId, username],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  // ---- outbox ----
+
+  async addOutboxMessage(m: OutboxMessage): Promise<void> {
+    await this.query(
+      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.createdAt],
+    );
+  }
+
+  async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
+    const { rows } =
+      username === undefined
+        ? await this.query(`SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+            poolId, limit,
+          ])
+        : await this.query(
+            `SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 AND username = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
+            [poolId, username, limit],
+          );
+    return rows.map(toOutbox);
+  }
+
+  /** Ends the pool; safe to call more than once. */
+  async close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.migrating?.catch(() => undefined);
+      await this.pool.end();
+    })();
+    return this.closing;
+  }
+}
+
+function page<T>(items: T[], limit: number, cursor: (item: T) => string): Page<T> {
+  if (items.length <= limit) return { items };
+  const kept = items.slice(0, limit);
+  return { items: kept, next: cursor(kept[kept.length - 1]) };
+}
+
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+
+const toFailures = (row: Row | undefined): FailureState => ({
+  count: row ? Number(row.count) : 0,
+  lastAt: numOrNull(row?.last_at),
+});
+
+const toPool = (r: Row): PoolRecord => ({
+  id: r.id,
+  name: r.name,
+  settings: JSON.parse(r.settings),
+  createdAt: num(r.created_at),
+  modifiedAt: num(r.modified_at),
+});
+
+const toKey = (r: Row): SigningKeyRecord => ({
+  kid: r.kid,
+  poolId: r.pool_id,
+  use: r.key_use,
+  privateJwkSealed: r.private_jwk_sealed,
+  publicJwk: r.public_jwk,
+  createdAt: num(r.created_at),
+});
+
+const toClient = (r: Row): ClientRecord => ({
+  id: r.id,
+  poolId: r.pool_id,
+  name: r.name,
+  secretSealed: r.secret_sealed ?? null,
+  settings: JSON.parse(r.settings),
+  createdAt: num(r.created_at),
+  modifiedAt: num(r.modified_at),
+});
+
+const toUser = (r: Row): UserRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  sub: r.sub,
+  status: r.status,
+  enabled: r.enabled === true,
+  attributes: JSON.parse(r.attributes),
+  passwordSalt: r.password_salt ?? null,
+  passwordVerifierSealed: r.password_verifier_sealed ?? null,
+  totpSecretSealed: r.totp_secret_sealed ?? null,
+  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
+  totpEnabled: r.totp_enabled === true,
+  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
+  smsMfaEnabled: r.sms_mfa_enabled === true,
+  preferredMfa: r.preferred_mfa ?? null,
+  createdAt: num(r.created_at),
+  modifiedAt: num(r.modified_at),
+});
+
+const toSession = (r: Row): SessionRecord => ({
+  idHash: r.id_hash,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  challenge: r.challenge,
+  context: JSON.parse(r.context),
+  createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at),
+  consumedAt: numOrNull(r.consumed_at),
+  wrongAttempts: num(r.wrong_attempts),
+});
+
+const toSignIn = (r: Row): SignInRecord => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  refreshHash: r.refresh_hash,
+  authTime: num(r.auth_time),
+  createdAt: num(r.created_at),
+  expiresAt: num(r.expires_at),
+  revokedAt: numOrNull(r.revoked_at),
+});
+
+const toOutbox = (r: Row): OutboxMessage => ({
+  id: r.id,
+  poolId: r.pool_id,
+  username: r.username,
+  channel: r.channel,
+  destination: r.destination,
+  purpose: r.purpose,
+  message: r.message,
+  createdAt: num(r.created_at),
+});

@@ -1,0 +1,768 @@
+/**
+ * The Store contract: one suite, run against every engine.
+ *
+ * `storeContract(factory)` takes a factory that opens a NEW handle on the same database each time
+ * it is called (SQLite: one temp file; PostgreSQL: one fresh schema in database `test`). Tests keep
+ * out of each other's way with unique ids, and some use two handles at once, as two Cognate
+ * processes sharing a database would.
+ *
+ * PostgreSQL: COGNATE_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/test). When it cannot
+ * be reached the PostgreSQL half is skipped with the reason, unless COGNATE_TEST_PG_REQUIRED=1
+ * (for CI, where a missing database must not pass as green).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { createStore } from '../src/store/index.js';
+import { parsePostgresUrl, redactPostgresUrl } from '../src/store/postgres/connection.js';
+import { PostgresStore } from '../src/store/postgres/postgresStore.js';
+import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import type {
+  ClientRecord,
+  OutboxMessage,
+  PoolRecord,
+  SessionRecord,
+  SignInRecord,
+  SigningKeyRecord,
+  Store,
+  UserAttribute,
+  UserRecord,
+} from '../src/store/store.js';
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+let serial = 0;
+/** A fresh id for this run: tests share one database and must not collide. */
+const uid = (prefix: string) => `${prefix}-${(++serial).toString().padStart(4, '0')}-${randomBytes(3).toString('hex')}`;
+
+// ---- record builders ----
+
+const poolRecord = (id: string, over: Partial<PoolRecord> = {}): PoolRecord => ({
+  id,
+  name: `pool ${id}`,
+  settings: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaEnabled: true, Policies: { PasswordPolicy: { MinimumLength: 8 } }, Nothing: null },
+  createdAt: T0,
+  modifiedAt: T0,
+  ...over,
+});
+
+const keyRecord = (poolId: string, use: 'access' | 'id', createdAt = T0): SigningKeyRecord => ({
+  kid: uid(`kid-${use}`),
+  poolId,
+  use,
+  privateJwkSealed: `sealed-${randomBytes(4).toString('hex')}`,
+  publicJwk: JSON.stringify({ kty: 'RSA', use: 'sig' }),
+  createdAt,
+});
+
+const clientRecord = (poolId: string, id = uid('client'), over: Partial<ClientRecord> = {}): ClientRecord => ({
+  id,
+  poolId,
+  name: 'app',
+  secretSealed: null,
+  settings: { ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'], RefreshTokenValidity: 30 },
+  createdAt: T0,
+  modifiedAt: T0,
+  ...over,
+});
+
+const userRecord = (poolId: string, username: string, extra: UserAttribute[] = [], over: Partial<UserRecord> = {}): UserRecord => {
+  const sub = randomBytes(16).toString('hex');
+  return {
+    poolId,
+    username,
+    sub,
+    status: 'CONFIRMED',
+    enabled: true,
+    attributes: [{ Name: 'sub', Value: sub }, ...extra],
+    passwordSalt: 'abcd',
+    passwordVerifierSealed: 'sealed-verifier',
+    totpSecretSealed: null,
+    totpPendingSecretSealed: null,
+    totpEnabled: false,
+    totpFriendlyDeviceName: null,
+    smsMfaEnabled: false,
+    preferredMfa: null,
+    createdAt: T0,
+    modifiedAt: T0,
+    ...over,
+  };
+};
+
+const sessionRecord = (poolId: string, username: string, over: Partial<SessionRecord> = {}): SessionRecord => ({
+  idHash: uid('session'),
+  poolId,
+  clientId: 'client',
+  username,
+  challenge: 'SOFTWARE_TOKEN_MFA',
+  context: { srpB: 'ff', nested: { list: [1, 'two', null, true] } },
+  createdAt: T0,
+  expiresAt: T0 + 180_000,
+  consumedAt: null,
+  wrongAttempts: 0,
+  ...over,
+});
+
+const signInRecord = (poolId: string, username: string, over: Partial<SignInRecord> = {}): SignInRecord => ({
+  originJti: uid('jti'),
+  poolId,
+  clientId: 'client',
+  username,
+  refreshHash: uid('refresh'),
+  authTime: Math.floor(T0 / 1000),
+  createdAt: T0,
+  expiresAt: T0 + 30 * 86_400_000,
+  revokedAt: null,
+  ...over,
+});
+
+const outboxMessage = (poolId: string, username: string, createdAt: number, over: Partial<OutboxMessage> = {}): OutboxMessage => ({
+  id: uid('msg'),
+  poolId,
+  username,
+  channel: 'email',
+  destination: `${username}@example.com`,
+  purpose: 'MFA',
+  message: `Your code is ${createdAt % 1_000_000}`,
+  createdAt,
+  ...over,
+});
+
+/** Byte order of UTF-8, which is what SQLite's BINARY collation and PostgreSQL's "C" sort by. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Every page of a listing, checking each page's size and cursor on the way. */
+async function allPages<T>(list: (after?: string) => Promise<{ items: T[]; next?: string }>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = await list(after);
+    assert.ok(page.items.length <= limit, `a page holds at most ${limit}`);
+    pages.push(page.items);
+    if (page.next === undefined) return pages;
+    assert.equal(page.items.length, limit, 'only the last page may be short');
+    after = page.next;
+  }
+  throw new Error('pagination does not end');
+}
+
+// ---- the contract ----
+
+export function storeContract(factory: () => Promise<Store>): void {
+  let store: Store;
+  let other: Store; // a second handle on the same database: another process, as far as the data can tell
+  const opened: Store[] = [];
+  const open = async () => {
+    const s = await factory();
+    opened.push(s);
+    return s;
+  };
+
+  before(async () => {
+    store = await open();
+    other = await open();
+  });
+  after(async () => {
+    for (const s of opened) await s.close();
+  });
+
+  /** A pool of this test's own, optionally with users. */
+  async function freshPool(...usernames: string[]): Promise<string> {
+    const id = uid('us-east-1_pool');
+    await store.createPool(poolRecord(id), []);
+    for (const username of usernames) assert.equal(await store.createUser(userRecord(id, username)), true);
+    return id;
+  }
+
+  describe('pools and signing keys', () => {
+    test('createPool stores the pool and its keys; get, getSigningKeys, getSigningKey', async () => {
+      const id = uid('us-east-1_pool');
+      const pool = poolRecord(id);
+      const later = keyRecord(id, 'id', T0 + 5);
+      const first = keyRecord(id, 'access', T0);
+      await store.createPool(pool, [later, first]);
+      assert.deepEqual(await store.getPool(id), pool);
+      assert.deepEqual(await other.getPool(id), pool, 'another handle sees it');
+      assert.deepEqual(await store.getSigningKeys(id), [first, later], 'ordered by createdAt');
+      assert.deepEqual(await store.getSigningKey(first.kid), first);
+      assert.equal(await store.getSigningKey('no-such-kid'), undefined);
+      assert.equal(await store.getPool('us-east-1_missing'), undefined);
+      assert.deepEqual(await store.getSigningKeys('us-east-1_missing'), []);
+    });
+
+    test('createPool is all or nothing: a key that cannot be stored leaves no pool behind', async () => {
+      const taken = uid('us-east-1_pool');
+      const key = keyRecord(taken, 'access');
+      await store.createPool(poolRecord(taken), [key]);
+      const id = uid('us-east-1_pool');
+      await assert.rejects(store.createPool(poolRecord(id), [keyRecord(id, 'access'), { ...key, poolId: id }]));
+      assert.equal(await store.getPool(id), undefined);
+      assert.deepEqual(await store.getSigningKeys(id), []);
+      await assert.rejects(store.createPool(poolRecord(taken), []), 'a pool id is unique');
+    });
+
+    test('updatePool rewrites name, settings and modifiedAt', async () => {
+      const id = await freshPool();
+      const updated = poolRecord(id, { name: 'renamed', settings: { MfaConfiguration: 'ON', Deep: { a: [1, 2] } }, modifiedAt: T0 + 1000 });
+      await store.updatePool(updated);
+      assert.deepEqual(await store.getPool(id), updated);
+    });
+
+    test('listPools pages in byte order of id, `next` is the last id of a full page', async () => {
+      const tag = uid('us-east-1_list');
+      // Byte order: 'B' (0x42) < '_' (0x5f) < 'a' (0x61) < 'é' (0xc3 0xa9). Locale collations disagree.
+      const ids = ['a', 'B', '_x', 'é', 'b', 'A1'].map((s) => `${tag}${s}`);
+      for (const id of ids) await store.createPool(poolRecord(id), []);
+      const pages = await allPages((after) => store.listPools(2, after), 2);
+      const all = pages.flat().map((p) => p.id);
+      assert.deepEqual([...all].sort(byteOrder), all, 'every page in byte order, pages in sequence');
+      assert.equal(new Set(all).size, all.length, 'no pool twice');
+      assert.deepEqual(all.filter((id) => id.startsWith(tag)), [...ids].sort(byteOrder));
+      const sorted = [...ids].sort(byteOrder);
+      const from = await store.listPools(3, sorted[1]);
+      assert.deepEqual(from.items.map((p) => p.id), sorted.slice(2, 5));
+      assert.equal(from.next, sorted[4]);
+      const exact = await store.listPools(1, sorted[4]);
+      assert.equal(exact.items[0].id, sorted[5]);
+    });
+
+    test('deletePool removes the pool and everything in it', async () => {
+      const id = uid('us-east-1_pool');
+      const keys = [keyRecord(id, 'access'), keyRecord(id, 'id')];
+      await store.createPool(poolRecord(id), keys);
+      const client = clientRecord(id);
+      await store.createClient(client);
+      await store.createUser(userRecord(id, 'alice', [{ Name: 'email', Value: 'alice@example.com' }]));
+      await store.createUser(userRecord(id, 'bob'));
+      const session = sessionRecord(id, 'alice');
+      await store.createSession(session);
+      const signIn = signInRecord(id, 'alice');
+      await store.createSignIn(signIn);
+      await store.addOutboxMessage(outboxMessage(id, 'alice', T0));
+      const keep = await freshPool('alice');
+
+      assert.equal(await store.deletePool(id), true);
+      assert.equal(await store.getPool(id), undefined);
+      assert.deepEqual(await store.getSigningKeys(id), []);
+      assert.equal(await store.getSigningKey(keys[0].kid), undefined);
+      assert.equal(await store.getClient(client.id), undefined);
+      assert.deepEqual((await store.listClients(id, 10)).items, []);
+      assert.equal(await store.getUser(id, 'alice'), undefined);
+      assert.deepEqual((await store.listUsers(id, 10)).items, []);
+      assert.deepEqual(await store.findUsersByAttribute(id, 'email', 'alice@example.com'), []);
+      assert.equal(await store.getSession(session.idHash), undefined);
+      assert.equal(await store.getSignIn(signIn.originJti), undefined);
+      assert.equal(await store.getSignInByRefreshHash(signIn.refreshHash), undefined);
+      assert.deepEqual(await store.listOutbox(id, undefined, 10), []);
+      assert.equal(await store.deletePool(id), false, 'already gone');
+      assert.ok(await store.getUser(keep, 'alice'), 'other pools are untouched');
+
+      // The id can be used again, with nothing left over from before.
+      await store.createPool(poolRecord(id), []);
+      assert.equal(await store.createUser(userRecord(id, 'alice')), true);
+      assert.deepEqual(await store.findUsersByAttribute(id, 'email', 'alice@example.com'), []);
+    });
+  });
+
+  describe('app clients', () => {
+    test('create, get, update (secret untouched), delete only within its pool', async () => {
+      const poolId = await freshPool();
+      const withSecret = clientRecord(poolId, uid('client'), { secretSealed: 'sealed-secret' });
+      const without = clientRecord(poolId);
+      await store.createClient(withSecret);
+      await store.createClient(without);
+      assert.deepEqual(await store.getClient(withSecret.id), withSecret);
+      assert.deepEqual(await store.getClient(without.id), without);
+      assert.equal(await store.getClient('missing'), undefined);
+
+      const updated = { ...withSecret, name: 'renamed', settings: { ExplicitAuthFlows: [] }, modifiedAt: T0 + 7 };
+      await store.updateClient({ ...updated, secretSealed: 'ignored' });
+      assert.deepEqual(await store.getClient(withSecret.id), updated);
+
+      const otherPool = await freshPool();
+      assert.equal(await store.deleteClient(otherPool, withSecret.id), false, 'not in that pool');
+      assert.equal(await store.deleteClient(poolId, withSecret.id), true);
+      assert.equal(await store.deleteClient(poolId, withSecret.id), false);
+      assert.equal(await store.getClient(withSecret.id), undefined);
+      assert.ok(await store.getClient(without.id));
+    });
+
+    test('a client needs an existing pool', async () => {
+      await assert.rejects(store.createClient(clientRecord(uid('us-east-1_missing'))));
+    });
+
+    test('listClients pages by id within one pool', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      await store.createClient(clientRecord(elsewhere));
+      const ids = ['Zed', 'alpha', 'beta', 'Alpha', 'gamma'].map((s) => `${s}${randomBytes(2).toString('hex')}`);
+      for (const id of ids) await store.createClient(clientRecord(poolId, id));
+      const pages = await allPages((after) => store.listClients(poolId, 2, after), 2);
+      assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+      assert.deepEqual(pages.flat().map((c) => c.id), [...ids].sort(byteOrder));
+      assert.deepEqual((await store.listClients(poolId, 5)).next, undefined, 'an exactly full last page has no cursor');
+    });
+  });
+
+  describe('users', () => {
+    test('createUser: stored as given; a taken username gives false and changes nothing', async () => {
+      const poolId = await freshPool();
+      const user = userRecord(poolId, 'alice', [{ Name: 'email', Value: 'alice@example.com' }], {
+        status: 'FORCE_CHANGE_PASSWORD',
+        enabled: false,
+        totpSecretSealed: 'sealed-totp',
+        totpEnabled: true,
+        totpFriendlyDeviceName: 'phone',
+        smsMfaEnabled: true,
+        preferredMfa: 'SOFTWARE_TOKEN_MFA',
+      });
+      assert.equal(await store.createUser(user), true);
+      assert.deepEqual(await store.getUser(poolId, 'alice'), user);
+      assert.equal(await store.createUser(userRecord(poolId, 'alice', [{ Name: 'email', Value: 'evil@example.com' }])), false);
+      assert.deepEqual(await store.getUser(poolId, 'alice'), user, 'the first user is untouched');
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', 'evil@example.com'), [], 'nor indexed');
+      const otherPool = await freshPool();
+      assert.equal(await store.createUser(userRecord(otherPool, 'alice')), true, 'usernames are per pool');
+      assert.equal(await store.getUser(poolId, 'Alice'), undefined, 'usernames are compared exactly');
+    });
+
+    test('createUser: of 10 concurrent creations of one username exactly one succeeds', async () => {
+      const poolId = await freshPool();
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? other : store).createUser(userRecord(poolId, 'racer', [{ Name: 'email', Value: `r${i}@example.com` }]))),
+      );
+      assert.equal(results.filter(Boolean).length, 1);
+      const winner = results.indexOf(true);
+      const found = await store.findUsersByAttribute(poolId, 'email', `r${winner}@example.com`);
+      assert.deepEqual(found.map((u) => u.username), ['racer']);
+      for (let i = 0; i < 10; i++) {
+        if (i !== winner) assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', `r${i}@example.com`), []);
+      }
+    });
+
+    test('findUsersByAttribute follows createUser and updateUser', async () => {
+      const poolId = await freshPool();
+      await store.createUser(userRecord(poolId, 'carol', [{ Name: 'email', Value: 'shared@example.com' }]));
+      await store.createUser(userRecord(poolId, 'bob', [{ Name: 'email', Value: 'shared@example.com' }, { Name: 'phone_number', Value: '+15550100' }]));
+      const elsewhere = await freshPool();
+      await store.createUser(userRecord(elsewhere, 'zed', [{ Name: 'email', Value: 'shared@example.com' }]));
+
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'shared@example.com')).map((u) => u.username), ['bob', 'carol']);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'phone_number', '+15550100')).map((u) => u.username), ['bob']);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', 'SHARED@example.com'), [], 'values match exactly');
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'phone_number', 'shared@example.com'), [], 'by name too');
+      const bob = (await store.getUser(poolId, 'bob'))!;
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'sub', bob.sub)).map((u) => u.username), ['bob']);
+
+      // Change bob's email and drop his phone: the index follows.
+      const attributes = [{ Name: 'sub', Value: bob.sub }, { Name: 'email', Value: 'bob@example.com' }];
+      assert.equal(await store.updateUser(poolId, 'bob', { attributes, modifiedAt: T0 + 1 }), true);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'shared@example.com')).map((u) => u.username), ['carol']);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'bob@example.com')).map((u) => u.username), ['bob']);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'phone_number', '+15550100'), []);
+      const found = await other.findUsersByAttribute(poolId, 'email', 'bob@example.com');
+      assert.deepEqual(found[0].attributes, attributes, 'full records, seen by another handle');
+
+      // An update that does not touch attributes leaves the index alone.
+      assert.equal(await store.updateUser(poolId, 'bob', { status: 'RESET_REQUIRED' }), true);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'bob@example.com')).map((u) => u.status), ['RESET_REQUIRED']);
+    });
+
+    test('updateUser rewrites the given columns only; false for a missing user', async () => {
+      const poolId = await freshPool();
+      const user = userRecord(poolId, 'dave', [], { totpSecretSealed: 'old-secret', totpEnabled: true, preferredMfa: 'SOFTWARE_TOKEN_MFA' });
+      await store.createUser(user);
+      const update = {
+        status: 'CONFIRMED' as const,
+        enabled: false,
+        passwordSalt: 'beef',
+        passwordVerifierSealed: 'new-verifier',
+        totpSecretSealed: null,
+        totpPendingSecretSealed: 'pending',
+        totpEnabled: false,
+        totpFriendlyDeviceName: 'tablet',
+        smsMfaEnabled: true,
+        preferredMfa: null,
+        modifiedAt: T0 + 99,
+      };
+      assert.equal(await store.updateUser(poolId, 'dave', update), true);
+      assert.deepEqual(await store.getUser(poolId, 'dave'), { ...user, ...update });
+      assert.equal(await store.updateUser(poolId, 'dave', { enabled: true, totpSecretSealed: undefined }), true);
+      assert.deepEqual(await store.getUser(poolId, 'dave'), { ...user, ...update, enabled: true }, 'undefined means untouched');
+      assert.equal(await store.updateUser(poolId, 'nobody', { enabled: true }), false);
+    });
+
+    test('listUsers pages by username within one pool', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool('aaa-elsewhere');
+      assert.ok(elsewhere);
+      const names = ['mallory', 'Mallory', 'alice', 'bob', '_svc', 'zoë', 'zoe'];
+      for (const name of names) await store.createUser(userRecord(poolId, name));
+      const pages = await allPages((after) => store.listUsers(poolId, 3, after), 3);
+      assert.deepEqual(pages.map((p) => p.length), [3, 3, 1]);
+      assert.deepEqual(pages.flat().map((u) => u.username), [...names].sort(byteOrder));
+      assert.deepEqual((await store.listUsers(poolId, 3, 'zoë')).items, []);
+      assert.deepEqual((await store.listUsers(uid('us-east-1_missing'), 3)).items, []);
+    });
+
+    test('deleteUser removes the user, their sign-ins, sessions and index entries, nobody else\'s', async () => {
+      const poolId = await freshPool();
+      await store.createUser(userRecord(poolId, 'erin', [{ Name: 'email', Value: 'erin@example.com' }]));
+      await store.createUser(userRecord(poolId, 'frank'));
+      const erinSession = sessionRecord(poolId, 'erin');
+      const frankSession = sessionRecord(poolId, 'frank');
+      const erinSignIn = signInRecord(poolId, 'erin');
+      const frankSignIn = signInRecord(poolId, 'frank');
+      for (const s of [erinSession, frankSession]) await store.createSession(s);
+      for (const s of [erinSignIn, frankSignIn]) await store.createSignIn(s);
+
+      assert.equal(await store.deleteUser(poolId, 'erin'), true);
+      assert.equal(await store.getUser(poolId, 'erin'), undefined);
+      assert.equal(await store.getSession(erinSession.idHash), undefined);
+      assert.equal(await store.getSignIn(erinSignIn.originJti), undefined);
+      assert.equal(await store.getSignInByRefreshHash(erinSignIn.refreshHash), undefined);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', 'erin@example.com'), []);
+      assert.ok(await store.getUser(poolId, 'frank'));
+      assert.deepEqual(await store.getSession(frankSession.idHash), frankSession);
+      assert.deepEqual(await store.getSignIn(frankSignIn.originJti), frankSignIn);
+      assert.equal(await store.deleteUser(poolId, 'erin'), false);
+
+      // The username is free again, with fresh counters and a fresh TOTP history.
+      await store.createUser(userRecord(poolId, 'erin'));
+      assert.deepEqual(await store.getFailures(poolId, 'erin', 'password'), { count: 0, lastAt: null });
+    });
+  });
+
+  describe('TOTP steps (RFC 6238 section 5.2: accept an OTP once)', () => {
+    test('consumeTotpStep accepts strictly increasing steps only; reset forgets', async () => {
+      const poolId = await freshPool('gina', 'hank');
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 1000), true);
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 1000), false, 'the same step twice');
+      assert.equal(await other.consumeTotpStep(poolId, 'gina', 1000), false, 'not even through another handle');
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 999), false, 'an earlier step');
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 1001), true);
+      assert.equal(await store.consumeTotpStep(poolId, 'hank', 1000), true, 'per user');
+      await store.resetTotpSteps(poolId, 'gina');
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 5), true, 'a new secret starts afresh');
+      assert.equal(await store.consumeTotpStep(poolId, 'gina', 5), false);
+      assert.equal(await store.consumeTotpStep(poolId, 'nobody', 1), false, 'no user, no step');
+    });
+
+    test('of 20 concurrent consumeTotpStep calls with one step exactly one wins', async () => {
+      const poolId = await freshPool('ivan');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).consumeTotpStep(poolId, 'ivan', 58_000_000)),
+      );
+      assert.equal(results.filter(Boolean).length, 1);
+    });
+  });
+
+  describe('failure counters', () => {
+    test('recordFailure counts per kind, getFailures reads, clearFailures resets one kind', async () => {
+      const poolId = await freshPool('judy');
+      assert.deepEqual(await store.getFailures(poolId, 'judy', 'password'), { count: 0, lastAt: null });
+      assert.deepEqual(await store.recordFailure(poolId, 'judy', 'password', T0 + 1), { count: 1, lastAt: T0 + 1 });
+      assert.deepEqual(await store.recordFailure(poolId, 'judy', 'password', T0 + 2), { count: 2, lastAt: T0 + 2 });
+      assert.deepEqual(await store.recordFailure(poolId, 'judy', 'mfa', T0 + 3), { count: 1, lastAt: T0 + 3 });
+      assert.deepEqual(await store.getFailures(poolId, 'judy', 'password'), { count: 2, lastAt: T0 + 2 });
+      await store.clearFailures(poolId, 'judy', 'password');
+      assert.deepEqual(await store.getFailures(poolId, 'judy', 'password'), { count: 0, lastAt: null });
+      assert.deepEqual(await store.getFailures(poolId, 'judy', 'mfa'), { count: 1, lastAt: T0 + 3 });
+      assert.deepEqual(await store.recordFailure(poolId, 'nobody', 'password', T0), { count: 0, lastAt: null });
+      assert.deepEqual(await store.getFailures(poolId, 'nobody', 'mfa'), { count: 0, lastAt: null });
+    });
+
+    test('concurrent recordFailure calls lose no count', async () => {
+      const poolId = await freshPool('kim');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).recordFailure(poolId, 'kim', 'password', T0 + i)),
+      );
+      assert.deepEqual(results.map((r) => r.count).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+      assert.equal((await store.getFailures(poolId, 'kim', 'password')).count, 20);
+    });
+  });
+
+  describe('auth sessions', () => {
+    test('create, get, consume once, count wrong attempts', async () => {
+      const poolId = await freshPool('leo');
+      const session = sessionRecord(poolId, 'leo');
+      await store.createSession(session);
+      assert.deepEqual(await store.getSession(session.idHash), session);
+      assert.equal(await store.getSession('missing'), undefined);
+
+      assert.equal(await store.addSessionWrongAttempt(session.idHash), 1);
+      assert.equal(await other.addSessionWrongAttempt(session.idHash), 2);
+      assert.equal(await store.addSessionWrongAttempt('missing'), 0);
+
+      const consumed = await store.consumeSession(session.idHash, T0 + 10);
+      assert.deepEqual(consumed, { ...session, consumedAt: T0 + 10, wrongAttempts: 2 });
+      assert.equal(await store.consumeSession(session.idHash, T0 + 11), undefined, 'a second consume gets nothing');
+      assert.equal(await other.consumeSession(session.idHash, T0 + 12), undefined);
+      assert.equal((await store.getSession(session.idHash))!.consumedAt, T0 + 10);
+      assert.equal(await store.consumeSession('missing', T0), undefined);
+    });
+
+    test('a session needs an existing pool', async () => {
+      await assert.rejects(store.createSession(sessionRecord(uid('us-east-1_missing'), 'x')));
+    });
+
+    test('deleteExpiredSessions removes those that expired before now', async () => {
+      const poolId = await freshPool();
+      const now = T0 + 1_000_000_000; // later than every other test's sessions
+      const expired = [sessionRecord(poolId, 'a', { expiresAt: now - 1 }), sessionRecord(poolId, 'b', { expiresAt: now - 100 })];
+      const live = [sessionRecord(poolId, 'c', { expiresAt: now }), sessionRecord(poolId, 'd', { expiresAt: now + 1 })];
+      for (const s of [...expired, ...live]) await store.createSession(s);
+      assert.ok((await store.deleteExpiredSessions(now)) >= 2);
+      for (const s of expired) assert.equal(await store.getSession(s.idHash), undefined);
+      for (const s of live) assert.deepEqual(await store.getSession(s.idHash), s);
+      assert.equal(await store.deleteExpiredSessions(now), 0);
+    });
+
+    test('of 20 concurrent consumeSession calls on one session exactly one wins', async () => {
+      const poolId = await freshPool('mia');
+      const session = sessionRecord(poolId, 'mia');
+      await store.createSession(session);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).consumeSession(session.idHash, T0 + i)),
+      );
+      const winners = results.filter((r) => r !== undefined);
+      assert.equal(winners.length, 1);
+      assert.equal((await store.getSession(session.idHash))!.consumedAt, winners[0]!.consumedAt);
+    });
+  });
+
+  describe('completeTotpChallenge: the session and the step together, or neither', () => {
+    test("'ok' consumes both; the session again is 'session-used'", async () => {
+      const poolId = await freshPool('nina');
+      const session = sessionRecord(poolId, 'nina');
+      await store.createSession(session);
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'nina', 2000, T0 + 5), 'ok');
+      assert.equal((await store.getSession(session.idHash))!.consumedAt, T0 + 5);
+      assert.equal(await store.consumeTotpStep(poolId, 'nina', 2000), false, 'the step is used');
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'nina', 2001, T0 + 6), 'session-used');
+      assert.equal(await store.consumeTotpStep(poolId, 'nina', 2001), true, "'session-used' consumed no step");
+      assert.equal(await store.completeTotpChallenge('missing', poolId, 'nina', 3000, T0), 'session-used');
+    });
+
+    test("a used step is 'step-used' and the session stays consumable", async () => {
+      const poolId = await freshPool('omar');
+      assert.equal(await store.consumeTotpStep(poolId, 'omar', 3000), true);
+      const session = sessionRecord(poolId, 'omar');
+      await store.createSession(session);
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'omar', 3000, T0 + 1), 'step-used');
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'omar', 2999, T0 + 1), 'step-used', 'an earlier step too');
+      assert.deepEqual(await store.getSession(session.idHash), session, 'untouched');
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'omar', 3001, T0 + 2), 'ok', 'the next code works');
+      assert.equal((await store.getSession(session.idHash))!.consumedAt, T0 + 2);
+    });
+
+    test('a used step leaves the session consumable by consumeSession too', async () => {
+      const poolId = await freshPool('pia');
+      await store.consumeTotpStep(poolId, 'pia', 10);
+      const session = sessionRecord(poolId, 'pia');
+      await store.createSession(session);
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'pia', 10, T0), 'step-used');
+      assert.deepEqual(await store.consumeSession(session.idHash, T0 + 1), { ...session, consumedAt: T0 + 1 });
+    });
+
+    test("20 sessions of one user racing with one step: exactly one 'ok', 19 'step-used', 19 sessions left", async () => {
+      const poolId = await freshPool('quinn');
+      const sessions = Array.from({ length: 20 }, () => sessionRecord(poolId, 'quinn'));
+      for (const s of sessions) await store.createSession(s);
+      const results = await Promise.all(
+        sessions.map((s, i) => (i % 2 ? other : store).completeTotpChallenge(s.idHash, poolId, 'quinn', 58_000_000, T0 + i)),
+      );
+      assert.equal(results.filter((r) => r === 'ok').length, 1);
+      assert.equal(results.filter((r) => r === 'step-used').length, 19);
+      const states = await Promise.all(sessions.map((s) => store.getSession(s.idHash)));
+      assert.equal(states.filter((s) => s!.consumedAt !== null).length, 1, 'only the winner spent its session');
+      assert.equal(states[results.indexOf('ok')]!.consumedAt !== null, true);
+    });
+  });
+
+  describe('sign-ins', () => {
+    test('create, get by origin_jti and by refresh hash, revoke one, revoke all of a user', async () => {
+      const poolId = await freshPool('rita', 'sam');
+      const a = signInRecord(poolId, 'rita');
+      const b = signInRecord(poolId, 'rita');
+      const c = signInRecord(poolId, 'rita', { revokedAt: T0 - 1 });
+      const s = signInRecord(poolId, 'sam');
+      for (const x of [a, b, c, s]) await store.createSignIn(x);
+      assert.deepEqual(await store.getSignIn(a.originJti), a);
+      assert.deepEqual(await other.getSignInByRefreshHash(b.refreshHash), b);
+      assert.equal(await store.getSignIn('missing'), undefined);
+      assert.equal(await store.getSignInByRefreshHash('missing'), undefined);
+      await assert.rejects(store.createSignIn(signInRecord(poolId, 'rita', { refreshHash: a.refreshHash })), 'refresh hashes are unique');
+
+      assert.equal(await store.revokeSignIn(a.originJti, T0 + 1), true);
+      assert.equal(await store.revokeSignIn(a.originJti, T0 + 2), false, 'already revoked');
+      assert.equal((await store.getSignIn(a.originJti))!.revokedAt, T0 + 1);
+      assert.equal(await store.revokeSignIn('missing', T0), false);
+
+      assert.equal(await store.revokeUserSignIns(poolId, 'rita', T0 + 3), 1, 'only b was still live');
+      assert.equal((await store.getSignIn(a.originJti))!.revokedAt, T0 + 1, 'earlier revocations keep their time');
+      assert.equal((await store.getSignIn(b.originJti))!.revokedAt, T0 + 3);
+      assert.equal((await store.getSignIn(c.originJti))!.revokedAt, T0 - 1);
+      assert.equal((await store.getSignIn(s.originJti))!.revokedAt, null, 'other users keep theirs');
+      assert.equal(await store.revokeUserSignIns(poolId, 'rita', T0 + 4), 0);
+    });
+  });
+
+  describe('outbox', () => {
+    test('newest first, per pool, optionally per user, limited', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      const m1 = outboxMessage(poolId, 'tom', T0 + 1);
+      const m2 = outboxMessage(poolId, 'uma', T0 + 2, { channel: 'sms', destination: '+15550100', purpose: 'SIGN_UP' });
+      const m3 = outboxMessage(poolId, 'tom', T0 + 3);
+      const m4 = outboxMessage(elsewhere, 'tom', T0 + 4);
+      for (const m of [m2, m3, m1, m4]) await store.addOutboxMessage(m);
+      assert.deepEqual(await store.listOutbox(poolId, undefined, 10), [m3, m2, m1]);
+      assert.deepEqual(await other.listOutbox(poolId, 'tom', 10), [m3, m1]);
+      assert.deepEqual(await store.listOutbox(poolId, undefined, 2), [m3, m2]);
+      assert.deepEqual(await store.listOutbox(poolId, 'nobody', 10), []);
+      // Same time: the larger id first, in byte order.
+      const x = outboxMessage(elsewhere, 'v', T0, { id: `${uid('msg')}-B` });
+      const y = { ...x, id: `${x.id.slice(0, -2)}-a` };
+      await store.addOutboxMessage(x);
+      await store.addOutboxMessage(y);
+      assert.deepEqual(await store.listOutbox(elsewhere, 'v', 10), [y, x]);
+    });
+  });
+
+  describe('sharing one database', () => {
+    test('a new handle on a migrated database opens, applies nothing, and sees the data', async () => {
+      const poolId = await freshPool('walt');
+      const third = await open();
+      assert.ok(await third.getUser(poolId, 'walt'));
+      await third.close();
+    });
+  });
+}
+
+// ---- SQLite ----
+
+describe('SQLite store', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
+  const file = join(dir, 'contract.db');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  storeContract(async () => {
+    const store = createStore(file);
+    assert.ok(store instanceof SqliteStore);
+    return store;
+  });
+});
+
+// ---- PostgreSQL ----
+
+const pgBase = process.env.COGNATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Why PostgreSQL cannot be used, or undefined when it can. */
+async function pgUnavailable(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: parsePostgresUrl(url).connectionString, connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return (err as Error).message || String(err);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const withQuery = (url: string, query: string) => `${url}${url.includes('?') ? '&' : '?'}${query}`;
+
+async function adminQuery(sql: string): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: parsePostgresUrl(pgBase).connectionString });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+const pgProblem = await pgUnavailable(pgBase);
+const pgRequired = process.env.COGNATE_TEST_PG_REQUIRED === '1';
+const pgSkip = pgProblem && !pgRequired
+  ? `PostgreSQL not reachable at ${redactPostgresUrl(pgBase)} (${pgProblem}); set COGNATE_TEST_PG_URL to run the PostgreSQL half`
+  : false;
+if (pgSkip) console.log(`# skipping the PostgreSQL store tests: ${pgSkip}`);
+if (pgProblem && pgRequired) {
+  test('PostgreSQL store', () => {
+    assert.fail(`COGNATE_TEST_PG_REQUIRED=1 but PostgreSQL at ${redactPostgresUrl(pgBase)} is not reachable: ${pgProblem}`);
+  });
+}
+
+describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgRequired) }, () => {
+  const runTag = `${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = `cognate_test_${runTag}`;
+  const url = withQuery(pgBase, `schema=${schema}`);
+  const extraSchemas: string[] = [];
+  after(async () => {
+    for (const s of [schema, ...extraSchemas]) await adminQuery(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  });
+
+  storeContract(async () => {
+    const store = createStore(url);
+    assert.ok(store instanceof PostgresStore, 'a postgres:// --db gives the PostgreSQL store');
+    return store;
+  });
+
+  describe('engine specifics', () => {
+    test('createStore does not connect: the first call migrates; an unreachable server fails that call, not construction', async () => {
+      const lazy = createStore(withQuery(pgBase, `schema=${schema}_lazy`));
+      extraSchemas.push(`${schema}_lazy`);
+      assert.equal(await lazy.getPool('nothing'), undefined);
+      await lazy.close();
+      const nowhere = createStore('postgres://postgres@127.0.0.1:1/test?connect_timeout=1');
+      await assert.rejects(nowhere.getPool('x'));
+      await nowhere.close();
+    });
+
+    test('8 processes starting at once on an empty schema: one applies the migrations, all work', async () => {
+      const s = `${schema}_race`;
+      extraSchemas.push(s);
+      const stores = Array.from({ length: 8 }, () => new PostgresStore(withQuery(pgBase, `schema=${s}`), { max: 2 }));
+      try {
+        await Promise.all(stores.map((st) => st.ready()));
+        const rows = (await adminQuery(`SELECT version, name FROM ${s}.schema_migrations ORDER BY version`)).rows;
+        assert.deepEqual(rows.map((r) => Number(r.version)), [1]);
+        const poolId = uid('us-east-1_race');
+        await stores[0].createPool(poolRecord(poolId), []);
+        assert.ok(await stores[7].getPool(poolId));
+      } finally {
+        await Promise.all(stores.map((st) => st.close()));
+      }
+    });
+
+    test('the schema= option: validated, turned into search_path, other options kept', () => {
+      const target = parsePostgresUrl('postgresql://u:p%40ss@db.example:5433/cognate?sslmode=require&schema=tenant_1&options=-c%20statement_timeout%3D5000');
+      assert.equal(target.schema, 'tenant_1');
+      const params = new URL(target.connectionString).searchParams;
+      assert.equal(params.get('schema'), null);
+      assert.equal(params.get('sslmode'), 'require');
+      assert.equal(params.get('options'), '-c statement_timeout=5000 -c search_path=tenant_1');
+      assert.equal(params.get('application_name'), 'cognate');
+      assert.ok(target.connectionString.startsWith('postgresql://u:p%40ss@db.example:5433/cognate?'));
+      assert.throws(() => parsePostgresUrl('postgres://h/db?schema=Bad-Name'), /schema/);
+      assert.throws(() => parsePostgresUrl('postgres://h/db?schema=x;drop'), /schema/);
+      assert.equal(parsePostgresUrl('postgres://h/db').schema, undefined);
+    });
+
+    test('tables live in the chosen schema, and paged keys sort in byte order whatever the database locale', async () => {
+      const { rows } = await adminQuery(
+        `SELECT table_name, column_name, collation_name FROM information_schema.columns
+         WHERE table_schema = '${schema}' AND collation_name IS NOT NULL ORDER BY 1, 2`,
+      );
+      const collated = rows.map((r) => `${r.table_name}.${r.column_name}`);
+      for (const col of ['pools.id', 'clients.id', 'users.username', 'outbox.id', 'signing_keys.kid']) assert.ok(collated.includes(col), col);
+      for (const r of rows) assert.equal(r.collation_name, 'C');
+    });
+  });
+});
