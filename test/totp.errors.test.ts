@@ -195,3 +195,25 @@ test("with totpReassociation 'on-verify' the old token keeps working until the n
     await other.stop();
   }
 });
+
+test('challenge answers of a client with a secret need SECRET_HASH', async () => {
+  const { computeSecretHash } = await import('../src/crypto/secretHash.js');
+  const { InitiateAuthCommand, RespondToAuthChallengeCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  const { poolId, clientId, clientSecret } = await createPool(client, { mfa: 'OPTIONAL', secret: true });
+  await createUser(client, poolId, 'ivy');
+  const hash = computeSecretHash('ivy', clientId, clientSecret!);
+  const signIn = () =>
+    client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'ivy', PASSWORD: 'Correct-Horse-9', SECRET_HASH: hash } }));
+  const { AuthenticationResult } = await signIn();
+  const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken: AuthenticationResult!.AccessToken }));
+  await client.send(new VerifySoftwareTokenCommand({ AccessToken: AuthenticationResult!.AccessToken, UserCode: totpCode(SecretCode!, server.clock.now()) }));
+  await client.send(new SetUserMFAPreferenceCommand({ AccessToken: AuthenticationResult!.AccessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  const challenge = await signIn();
+  nextStep(server.clock);
+  const code = totpCode(SecretCode!, server.clock.now());
+  const answer = (responses: Record<string, string>) =>
+    client.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: challenge.Session, ChallengeResponses: { USERNAME: 'ivy', SOFTWARE_TOKEN_MFA_CODE: code, ...responses } }));
+  await rejectsWith(answer({}), 'NotAuthorizedException', `Client ${clientId} is configured with secret but SECRET_HASH was not received`);
+  await rejectsWith(answer({ SECRET_HASH: computeSecretHash('ivy', clientId, 'wrong') }), 'NotAuthorizedException', `Unable to verify secret hash for client ${clientId}`);
+  assert.ok((await answer({ SECRET_HASH: hash })).AuthenticationResult?.AccessToken);
+});
