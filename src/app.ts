@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
-import type { Config } from './config.js';
+import { isDatabaseUrl, type Config } from './config.js';
 import { Sealer, loadOrCreateKey } from './crypto/sealing.js';
 import type { Deps, Handler } from './deps.js';
 import { createLogger, type Logger } from './log.js';
@@ -18,10 +18,13 @@ export interface AppOptions {
 /** Wires the dependencies once: store, sealing key, key ring, and one handler per operation. */
 export function createDeps(config: Config, options: AppOptions = {}): Deps {
   const log = options.log ?? createLogger(config.logLevel);
-  const store = options.store ?? createStore(config.db);
+  if (isDatabaseUrl(config.db) && !config.sealingKey && !config.keyFile) {
+    throw new Error('a PostgreSQL database needs --sealing-key or --key-file, the same for every Cognate process');
+  }
   const key = config.sealingKey || config.keyFile
     ? loadOrCreateKey({ keyHex: config.sealingKey, keyFile: config.keyFile })
     : randomBytes(32); // ':memory:' without a key file: nothing outlives the process anyway.
+  const store = options.store ?? createStore(config.db, (err) => log.warn({ err: err.message }, 'idle database connection failed'));
   const sealer = new Sealer(key);
   return { store, clock: options.clock ?? systemClock, config, sealer, keys: new KeyRing(store, sealer), log };
 }

@@ -32,15 +32,22 @@ export interface Config {
 
 export const defaultDbPath = join('.cognate', 'cognate.db');
 
+import { isPostgresUrl as isDatabaseUrl } from './store/postgres/connection.js';
+
+export { isDatabaseUrl };
+
 export function defaultConfig(overrides: Partial<Config> = {}): Config {
   const db = overrides.db ?? defaultDbPath;
+  // A SQLite file keeps its key beside it; a PostgreSQL database is shared by several processes,
+  // which must be given the same key explicitly.
+  const keyFile = db === ':memory:' || isDatabaseUrl(db) ? '' : join(dirOf(db), 'sealing.key');
   return {
     host: '127.0.0.1',
     port: 9229,
     db,
     region: 'us-east-1',
     awsIssuer: false,
-    keyFile: db === ':memory:' ? '' : join(dirOf(db), 'sealing.key'),
+    keyFile,
     totpReassociation: 'immediate',
     maxMfaAttemptsPerSession: 5,
     maxBodyBytes: 1024 * 1024,

@@ -18,9 +18,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createStore } from '../src/store/index.js';
+import { loadMigrations } from '../src/store/migrations.js';
 import { parsePostgresUrl, redactPostgresUrl } from '../src/store/postgres/connection.js';
 import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
 import type {
   ClientRecord,
   OutboxMessage,
@@ -437,7 +439,7 @@ export function storeContract(factory: () => Promise<Store>): void {
   });
 
   describe('TOTP steps (RFC 6238 section 5.2: accept an OTP once)', () => {
-    test('consumeTotpStep accepts strictly increasing steps only; reset forgets', async () => {
+    test('consumeTotpStep accepts strictly increasing steps only', async () => {
       const poolId = await freshPool('gina', 'hank');
       assert.equal(await store.consumeTotpStep(poolId, 'gina', 1000), true);
       assert.equal(await store.consumeTotpStep(poolId, 'gina', 1000), false, 'the same step twice');
@@ -445,9 +447,6 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.consumeTotpStep(poolId, 'gina', 999), false, 'an earlier step');
       assert.equal(await store.consumeTotpStep(poolId, 'gina', 1001), true);
       assert.equal(await store.consumeTotpStep(poolId, 'hank', 1000), true, 'per user');
-      await store.resetTotpSteps(poolId, 'gina');
-      assert.equal(await store.consumeTotpStep(poolId, 'gina', 5), true, 'a new secret starts afresh');
-      assert.equal(await store.consumeTotpStep(poolId, 'gina', 5), false);
       assert.equal(await store.consumeTotpStep(poolId, 'nobody', 1), false, 'no user, no step');
     });
 
@@ -633,6 +632,66 @@ export function storeContract(factory: () => Promise<Store>): void {
     });
   });
 
+  describe('confirmation and reset codes', () => {
+    test('a code is consumed once, refused when wrong or expired, and dies after too many guesses', async () => {
+      const poolId = await freshPool('xena', 'yuri');
+      const code = (username: string, codeHash: string, expiresAt = T0 + 60_000) =>
+        store.putUserCode({ poolId, username, purpose: 'SIGN_UP', codeHash, expiresAt });
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'h1', T0), 'missing');
+      await code('xena', 'h1');
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'FORGOT_PASSWORD', 'h1', T0), 'missing', 'per purpose');
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'wrong', T0), 'mismatch');
+      assert.equal(await other.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'h1', T0), 'ok');
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'h1', T0), 'missing', 'used once');
+      // A new code replaces the old one and its guess count.
+      await code('xena', 'h2');
+      await code('xena', 'h3');
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'h2', T0), 'mismatch');
+      for (let i = 1; i < MAX_CODE_ATTEMPTS; i++) assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'bad', T0), 'mismatch');
+      assert.equal(await store.consumeUserCode(poolId, 'xena', 'SIGN_UP', 'h3', T0), 'missing', 'deleted after too many guesses');
+      await code('yuri', 'h4', T0 + 10);
+      assert.equal(await store.consumeUserCode(poolId, 'yuri', 'SIGN_UP', 'h4', T0 + 10), 'expired');
+    });
+
+    test('of 20 concurrent right answers exactly one consumes the code', async () => {
+      const poolId = await freshPool('zack');
+      await store.putUserCode({ poolId, username: 'zack', purpose: 'FORGOT_PASSWORD', codeHash: 'h', expiresAt: T0 + 60_000 });
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).consumeUserCode(poolId, 'zack', 'FORGOT_PASSWORD', 'h', T0)),
+      );
+      assert.equal(results.filter((r) => r === 'ok').length, 1);
+    });
+
+    test('deleting the user deletes its codes and outbox messages', async () => {
+      const poolId = await freshPool('abel');
+      await store.putUserCode({ poolId, username: 'abel', purpose: 'SIGN_UP', codeHash: 'h', expiresAt: T0 + 60_000 });
+      await store.addOutboxMessage(outboxMessage(poolId, 'abel', T0));
+      assert.equal(await store.deleteUser(poolId, 'abel'), true);
+      assert.equal(await store.createUser(userRecord(poolId, 'abel')), true);
+      assert.equal(await store.consumeUserCode(poolId, 'abel', 'SIGN_UP', 'h', T0), 'missing');
+      assert.deepEqual(await store.listOutbox(poolId, 'abel', 10), []);
+    });
+  });
+
+  describe('deleting an app client', () => {
+    test("ends the client's sessions and sign-ins, not other clients'", async () => {
+      const poolId = await freshPool('beth');
+      for (const id of ['client-a', 'client-b']) {
+        await store.createClient({ id: `${poolId}-${id}`, poolId, name: id, secretSealed: null, settings: {}, createdAt: T0, modifiedAt: T0 });
+      }
+      const a = signInRecord(poolId, 'beth', { clientId: `${poolId}-client-a` });
+      const b = signInRecord(poolId, 'beth', { clientId: `${poolId}-client-b` });
+      await store.createSignIn(a);
+      await store.createSignIn(b);
+      const sa = sessionRecord(poolId, 'beth', { clientId: `${poolId}-client-a` });
+      await store.createSession(sa);
+      assert.equal(await store.deleteClient(poolId, `${poolId}-client-a`), true);
+      assert.equal(await store.getSignIn(a.originJti), undefined);
+      assert.equal(await store.getSession(sa.idHash), undefined);
+      assert.deepEqual(await store.getSignIn(b.originJti), b);
+    });
+  });
+
   describe('sharing one database', () => {
     test('a new handle on a migrated database opens, applies nothing, and sees the data', async () => {
       const poolId = await freshPool('walt');
@@ -732,7 +791,7 @@ describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgReq
       try {
         await Promise.all(stores.map((st) => st.ready()));
         const rows = (await adminQuery(`SELECT version, name FROM ${s}.schema_migrations ORDER BY version`)).rows;
-        assert.deepEqual(rows.map((r) => Number(r.version)), [1]);
+        assert.deepEqual(rows.map((r) => Number(r.version)), loadMigrations('postgres').map((m) => m.version));
         const poolId = uid('us-east-1_race');
         await stores[0].createPool(poolRecord(poolId), []);
         assert.ok(await stores[7].getPool(poolId));

@@ -7,13 +7,15 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
 
   --host HOST              listen address (COGNATE_HOST, default 127.0.0.1)
   --port PORT              listen port, 0 for any (COGNATE_PORT, default 9229)
-  --db PATH                SQLite file, or :memory: (COGNATE_DB, default ./.cognate/cognate.db)
+  --db PATH|URL            SQLite file, :memory:, or postgres://user@host/db (COGNATE_DB,
+                           default ./.cognate/cognate.db)
   --region REGION          region in pool ids (COGNATE_REGION, default us-east-1)
   --public-url URL         base of token issuers and discovery (COGNATE_PUBLIC_URL, default http://HOST:PORT)
   --aws-issuer             put https://cognito-idp.REGION.amazonaws.com/POOL in iss (COGNATE_AWS_ISSUER=1)
   --sealing-key HEX        64 hex characters sealing secrets at rest (COGNATE_SEALING_KEY;
                            default: read or create a 0600 key file next to the database)
-  --key-file PATH          where that key file lives (COGNATE_KEY_FILE)
+  --key-file PATH          where that key file lives (COGNATE_KEY_FILE); with PostgreSQL,
+                           --sealing-key or --key-file is required and shared by every process
   --totp-reassociation M   immediate (default) or on-verify (COGNATE_TOTP_REASSOCIATION)
   --max-mfa-attempts N     wrong MFA codes one sign-in session may receive (COGNATE_MAX_MFA_ATTEMPTS, default 5)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
@@ -83,7 +85,13 @@ export async function runServe(args: string[]): Promise<number> {
     return 0;
   }
   const { startServer } = await import('../server/http.js');
-  const running = await startServer(config);
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(config);
+  } catch (err) {
+    process.stderr.write(`cognate serve: cannot start: ${(err as Error).message}\n`);
+    return 1;
+  }
   process.stdout.write(`Cognate listening on ${running.url}\n`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -73,8 +73,12 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
+/** Expired auth sessions are deleted once a minute; a stale one is refused anyway, this keeps the table small. */
+const SESSION_SWEEP_MS = 60_000;
+
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const deps = createDeps(config, options);
+  await deps.store.ready();
   const dispatch = createDispatcher(deps, createHandlers(deps));
   let baseUrl = config.publicUrl ?? '';
 
@@ -140,9 +144,15 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   const url = `http://${host}:${address.port}`;
   baseUrl = config.publicUrl ?? url;
 
+  const sweep = setInterval(() => {
+    deps.store.deleteExpiredSessions(deps.clock.now()).catch((err) => deps.log.warn({ err }, 'session sweep failed'));
+  }, SESSION_SWEEP_MS);
+  sweep.unref();
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
+      clearInterval(sweep);
       server.close(() => resolve());
       server.closeIdleConnections();
     }).then(() => deps.store.close()));

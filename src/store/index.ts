@@ -8,7 +8,7 @@ import type { Store } from './store.js';
  * (which connects and migrates on its first call), anything else is a SQLite file path or ':memory:'.
  * See docs/storage.md.
  */
-export function createStore(db: string): Store {
-  if (isPostgresUrl(db)) return new PostgresStore(db);
+export function createStore(db: string, onIdleError?: (err: Error) => void): Store {
+  if (isPostgresUrl(db)) return new PostgresStore(db, { onIdleError });
   return new SqliteStore(db);
 }

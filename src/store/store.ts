@@ -166,7 +166,25 @@ export interface Page<T> {
 
 export type TotpCompletion = 'ok' | 'session-used' | 'step-used';
 
+/** A confirmation or password-reset code: one live code per (user, purpose), stored as a hash. */
+export interface UserCodeRecord {
+  poolId: string;
+  username: string;
+  /** SIGN_UP, FORGOT_PASSWORD, ... */
+  purpose: string;
+  codeHash: string;
+  expiresAt: number;
+}
+
+export type CodeCheck = 'ok' | 'mismatch' | 'expired' | 'missing';
+
+/** Wrong guesses a code survives before it is deleted. */
+export const MAX_CODE_ATTEMPTS = 5;
+
 export interface Store {
+  /** Resolves when the schema is current and the engine reachable. */
+  ready(): Promise<void>;
+
   // Pools, and their signing keys
   createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void>;
   getPool(id: string): Promise<PoolRecord | undefined>;
@@ -182,6 +200,7 @@ export interface Store {
   getClient(id: string): Promise<ClientRecord | undefined>;
   listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>>;
   updateClient(client: ClientRecord): Promise<void>;
+  /** Deletes the client with its auth sessions and sign-ins: its tokens stop working. */
   deleteClient(poolId: string, id: string): Promise<boolean>;
 
   // Users
@@ -192,6 +211,7 @@ export interface Store {
   findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]>;
   listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>>;
   updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean>;
+  /** Deletes the user with everything that names them: sessions, sign-ins, codes, outbox messages. */
   deleteUser(poolId: string, username: string): Promise<boolean>;
 
   /**
@@ -199,8 +219,6 @@ export interface Store {
    * before for this user (RFC 6238 section 5.2: a verifier must not accept the same OTP twice).
    */
   consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean>;
-  /** Forgets the last accepted step, for a newly associated secret. */
-  resetTotpSteps(poolId: string, username: string): Promise<void>;
   recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState>;
   getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState>;
   clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void>;
@@ -222,6 +240,15 @@ export interface Store {
   getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined>;
   revokeSignIn(originJti: string, now: number): Promise<boolean>;
   revokeUserSignIns(poolId: string, username: string, now: number): Promise<number>;
+
+  // Confirmation and reset codes
+  /** Replaces the user's live code for the purpose. */
+  putUserCode(code: UserCodeRecord): Promise<void>;
+  /**
+   * Consumes the code if it matches and has not expired ('ok', exactly once). A wrong code counts a
+   * guess ('mismatch'); after MAX_CODE_ATTEMPTS the code is deleted.
+   */
+  consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck>;
 
   // Outbox
   addOutboxMessage(message: OutboxMessage): Promise<void>;

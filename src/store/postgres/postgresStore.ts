@@ -1,6 +1,8 @@
 import pg from 'pg';
+import { MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   ClientRecord,
+  CodeCheck,
   FailureKind,
   FailureState,
   OutboxMessage,
@@ -12,6 +14,7 @@ import type {
   Store,
   TotpCompletion,
   UserAttribute,
+  UserCodeRecord,
   UserRecord,
   UserUpdate,
 } from '../store.js';
@@ -254,7 +257,14 @@ export class PostgresStore implements Store {
   }
 
   async deleteClient(poolId: string, id: string): Promise<boolean> {
-    return ((await this.query('DELETE FROM clients WHERE id = $1 AND pool_id = $2', [id, poolId])).rowCount ?? 0) > 0;
+    return this.transaction(async (c) => {
+      const deleted = ((await this.query('DELETE FROM clients WHERE id = $1 AND pool_id = $2', [id, poolId], c)).rowCount ?? 0) > 0;
+      if (deleted) {
+        await this.query('DELETE FROM auth_sessions WHERE client_id = $1 AND pool_id = $2', [id, poolId], c);
+        await this.query('DELETE FROM sign_ins WHERE client_id = $1 AND pool_id = $2', [id, poolId], c);
+      }
+      return { commit: true, result: deleted };
+    });
   }
 
   // ---- users ----
@@ -335,6 +345,7 @@ export class PostgresStore implements Store {
     return this.transaction(async (c) => {
       await this.query('DELETE FROM sign_ins WHERE pool_id = $1 AND username = $2', [poolId, username], c);
       await this.query('DELETE FROM auth_sessions WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+      await this.query('DELETE FROM outbox WHERE pool_id = $1 AND username = $2', [poolId, username], c);
       const deleted = await this.query('DELETE FROM users WHERE pool_id = $1 AND username = $2', [poolId, username], c);
       return { commit: true, result: (deleted.rowCount ?? 0) > 0 };
     });
@@ -356,10 +367,6 @@ export class PostgresStore implements Store {
       on,
     );
     return (result.rowCount ?? 0) > 0;
-  }
-
-  async resetTotpSteps(poolId: string, username: string): Promise<void> {
-    await this.query('UPDATE users SET totp_last_step = NULL WHERE pool_id = $1 AND username = $2', [poolId, username]);
   }
 
   async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
@@ -484,6 +491,46 @@ export class PostgresStore implements Store {
   }
 
   // ---- outbox ----
+
+  // ---- codes ----
+
+  async putUserCode(code: UserCodeRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO user_codes (pool_id, username, purpose, code_hash, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)
+       ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash,
+         expires_at = excluded.expires_at, attempts = 0`,
+      [code.poolId, code.username, code.purpose, code.codeHash, code.expiresAt],
+    );
+  }
+
+  async consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck> {
+    return this.transaction<CodeCheck>(async (c) => {
+      const key = [poolId, username, purpose];
+      const consumed = await this.query(
+        'DELETE FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3 AND code_hash = $4 AND expires_at > $5',
+        [...key, codeHash, now],
+        c,
+      );
+      if ((consumed.rowCount ?? 0) > 0) return { commit: true, result: 'ok' };
+      // Lock the row so concurrent wrong guesses are counted one by one.
+      const row = await this.one(
+        'SELECT expires_at FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3 FOR UPDATE',
+        key,
+        c,
+      );
+      if (!row) return { commit: true, result: 'missing' };
+      if (Number(row.expires_at) <= now) return { commit: true, result: 'expired' };
+      const counted = await this.one(
+        'UPDATE user_codes SET attempts = attempts + 1 WHERE pool_id = $1 AND username = $2 AND purpose = $3 RETURNING attempts',
+        key,
+        c,
+      );
+      if (Number(counted!.attempts) >= MAX_CODE_ATTEMPTS) {
+        await this.query('DELETE FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3', key, c);
+      }
+      return { commit: true, result: 'mismatch' };
+    });
+  }
 
   async addOutboxMessage(m: OutboxMessage): Promise<void> {
     await this.query(

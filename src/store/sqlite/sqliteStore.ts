@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
+import { MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   ClientRecord,
+  CodeCheck,
   FailureKind,
   FailureState,
   OutboxMessage,
@@ -14,6 +16,7 @@ import type {
   SigningKeyRecord,
   Store,
   TotpCompletion,
+  UserCodeRecord,
   UserRecord,
   UserUpdate,
 } from '../store.js';
@@ -56,14 +59,15 @@ export class SqliteStore implements Store {
     this.migrate();
   }
 
+  async ready(): Promise<void> {}
+
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => r.version),
-    );
+    const applied = this.db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
     for (const migration of loadMigrations('sqlite')) {
-      if (applied.has(migration.version)) continue;
+      // Checked again inside the write lock: several processes may open a new file at once.
       this.db.transaction(() => {
+        if (applied.get(migration.version)) return;
         this.db.exec(migration.sql);
         this.db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(migration.version, migration.name);
       }).immediate();
@@ -151,7 +155,15 @@ export class SqliteStore implements Store {
   }
 
   async deleteClient(poolId: string, id: string): Promise<boolean> {
-    return this.sql('DELETE FROM clients WHERE id = ? AND pool_id = ?').run(id, poolId).changes > 0;
+    const run = this.db.transaction(() => {
+      const deleted = this.sql('DELETE FROM clients WHERE id = ? AND pool_id = ?').run(id, poolId).changes > 0;
+      if (deleted) {
+        this.sql('DELETE FROM auth_sessions WHERE client_id = ? AND pool_id = ?').run(id, poolId);
+        this.sql('DELETE FROM sign_ins WHERE client_id = ? AND pool_id = ?').run(id, poolId);
+      }
+      return deleted;
+    });
+    return run();
   }
 
   // ---- users ----
@@ -224,6 +236,7 @@ export class SqliteStore implements Store {
     const run = this.db.transaction(() => {
       this.sql('DELETE FROM sign_ins WHERE pool_id = ? AND username = ?').run(poolId, username);
       this.sql('DELETE FROM auth_sessions WHERE pool_id = ? AND username = ?').run(poolId, username);
+      this.sql('DELETE FROM outbox WHERE pool_id = ? AND username = ?').run(poolId, username);
       return this.sql('DELETE FROM users WHERE pool_id = ? AND username = ?').run(poolId, username).changes > 0;
     });
     return run();
@@ -240,10 +253,6 @@ export class SqliteStore implements Store {
          WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
       ).run(step, poolId, username, step).changes > 0
     );
-  }
-
-  async resetTotpSteps(poolId: string, username: string): Promise<void> {
-    this.sql('UPDATE users SET totp_last_step = NULL WHERE pool_id = ? AND username = ?').run(poolId, username);
   }
 
   async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
@@ -359,6 +368,38 @@ export class SqliteStore implements Store {
     return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE pool_id = ? AND username = ? AND revoked_at IS NULL').run(
       now, poolId, username,
     ).changes;
+  }
+
+  // ---- codes ----
+
+  async putUserCode(c: UserCodeRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO user_codes (pool_id, username, purpose, code_hash, expires_at, attempts) VALUES (?, ?, ?, ?, ?, 0)
+       ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash,
+         expires_at = excluded.expires_at, attempts = 0`,
+    ).run(c.poolId, c.username, c.purpose, c.codeHash, c.expiresAt);
+  }
+
+  async consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck> {
+    const run = this.db.transaction((): CodeCheck => {
+      const consumed = this.sql(
+        'DELETE FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND code_hash = ? AND expires_at > ?',
+      ).run(poolId, username, purpose, codeHash, now).changes;
+      if (consumed > 0) return 'ok';
+      const row = this.sql('SELECT expires_at FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ?').get(
+        poolId, username, purpose,
+      ) as Row | undefined;
+      if (!row) return 'missing';
+      if (Number(row.expires_at) <= now) return 'expired';
+      const { attempts } = this.sql(
+        'UPDATE user_codes SET attempts = attempts + 1 WHERE pool_id = ? AND username = ? AND purpose = ? RETURNING attempts',
+      ).get(poolId, username, purpose) as Row;
+      if (attempts >= MAX_CODE_ATTEMPTS) {
+        this.sql('DELETE FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ?').run(poolId, username, purpose);
+      }
+      return 'mismatch';
+    });
+    return run.immediate();
   }
 
   // ---- outbox ----

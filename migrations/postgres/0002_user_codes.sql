@@ -1,0 +1,12 @@
+-- Confirmation and password-reset codes: one live code per (user, purpose), stored as a hash.
+-- Mirrors migrations/sqlite/0002_user_codes.sql.
+CREATE TABLE user_codes (
+  pool_id    TEXT NOT NULL,
+  username   TEXT COLLATE "C" NOT NULL,
+  purpose    TEXT NOT NULL,
+  code_hash  TEXT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (pool_id, username, purpose),
+  FOREIGN KEY (pool_id, username) REFERENCES users(pool_id, username) ON DELETE CASCADE
+);
