@@ -4,6 +4,7 @@ import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirme
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { issueTokens, sha256Hex, type AuthenticationResult } from '../tokens/issue.js';
 import { attribute, decideMfa, type Factor } from './mfa.js';
+import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
 
 /** What InitiateAuth and RespondToAuthChallenge answer: a challenge, or tokens. */
@@ -113,5 +114,3 @@ async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthRespons
   );
 }
 
-/** `+*******1234`, as Cognito shows a delivery destination. */
-const maskPhone = (phone: string) => `+${'*'.repeat(Math.max(phone.length - 5, 0))}${phone.slice(-4)}`;

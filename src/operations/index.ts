@@ -6,6 +6,7 @@ import adminDisableUser from './adminDisableUser.js';
 import adminEnableUser from './adminEnableUser.js';
 import adminGetUser from './adminGetUser.js';
 import adminInitiateAuth from './adminInitiateAuth.js';
+import adminResetUserPassword from './adminResetUserPassword.js';
 import adminRespondToAuthChallenge from './adminRespondToAuthChallenge.js';
 import adminSetUserMFAPreference from './adminSetUserMFAPreference.js';
 import adminSetUserPassword from './adminSetUserPassword.js';
@@ -13,6 +14,8 @@ import adminUpdateUserAttributes from './adminUpdateUserAttributes.js';
 import adminUserGlobalSignOut from './adminUserGlobalSignOut.js';
 import associateSoftwareToken from './associateSoftwareToken.js';
 import changePassword from './changePassword.js';
+import confirmForgotPassword from './confirmForgotPassword.js';
+import confirmSignUp from './confirmSignUp.js';
 import createUserPool from './createUserPool.js';
 import createUserPoolClient from './createUserPoolClient.js';
 import deleteUser from './deleteUser.js';
@@ -20,6 +23,7 @@ import deleteUserPool from './deleteUserPool.js';
 import deleteUserPoolClient from './deleteUserPoolClient.js';
 import describeUserPool from './describeUserPool.js';
 import describeUserPoolClient from './describeUserPoolClient.js';
+import forgotPassword from './forgotPassword.js';
 import getTokensFromRefreshToken from './getTokensFromRefreshToken.js';
 import getUser from './getUser.js';
 import getUserPoolMfaConfig from './getUserPoolMfaConfig.js';
@@ -28,6 +32,7 @@ import initiateAuth from './initiateAuth.js';
 import listUserPoolClients from './listUserPoolClients.js';
 import listUserPools from './listUserPools.js';
 import listUsers from './listUsers.js';
+import resendConfirmationCode from './resendConfirmationCode.js';
 import respondToAuthChallenge from './respondToAuthChallenge.js';
 import revokeToken from './revokeToken.js';
 import setUserMFAPreference from './setUserMFAPreference.js';
@@ -47,6 +52,7 @@ export const operations: Record<string, OperationFactory> = {
   AdminEnableUser: adminEnableUser,
   AdminGetUser: adminGetUser,
   AdminInitiateAuth: adminInitiateAuth,
+  AdminResetUserPassword: adminResetUserPassword,
   AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
   AdminSetUserMFAPreference: adminSetUserMFAPreference,
   AdminSetUserPassword: adminSetUserPassword,
@@ -54,6 +60,8 @@ export const operations: Record<string, OperationFactory> = {
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
   AssociateSoftwareToken: associateSoftwareToken,
   ChangePassword: changePassword,
+  ConfirmForgotPassword: confirmForgotPassword,
+  ConfirmSignUp: confirmSignUp,
   CreateUserPool: createUserPool,
   CreateUserPoolClient: createUserPoolClient,
   DeleteUser: deleteUser,
@@ -61,6 +69,7 @@ export const operations: Record<string, OperationFactory> = {
   DeleteUserPoolClient: deleteUserPoolClient,
   DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
+  ForgotPassword: forgotPassword,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GetUserPoolMfaConfig: getUserPoolMfaConfig,
@@ -69,6 +78,7 @@ export const operations: Record<string, OperationFactory> = {
   ListUserPoolClients: listUserPoolClients,
   ListUserPools: listUserPools,
   ListUsers: listUsers,
+  ResendConfirmationCode: resendConfirmationCode,
   RespondToAuthChallenge: respondToAuthChallenge,
   RevokeToken: revokeToken,
   SetUserMFAPreference: setUserMFAPreference,

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Deps, Handler } from '../deps.js';
 import { UsernameExistsException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
+import { sendCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { checkAttributeNames, findUser, newUser } from './common.js';
 
 /** SignUp: a self-registered user starts UNCONFIRMED until ConfirmSignUp or AdminConfirmSignUp. */
-export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
@@ -20,5 +21,6 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
       ...passwordFields(deps, pool.id, input.Username, input.Password),
     };
     if (!(await deps.store.createUser(user))) throw UsernameExistsException('User already exists');
-    return { UserConfirmed: false, UserSub: sub };
+    const CodeDeliveryDetails = await sendCode(deps, pool, user, 'SIGN_UP');
+    return { UserConfirmed: false, ...(CodeDeliveryDetails ? { CodeDeliveryDetails } : {}), UserSub: sub };
   };

@@ -1,0 +1,105 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Deps } from '../deps.js';
+import { CodeMismatchException, ExpiredCodeException, InvalidParameterException } from '../errors.js';
+import type { PoolRecord, UserRecord } from '../store/store.js';
+import { sha256Hex } from '../tokens/issue.js';
+import { attribute } from './mfa.js';
+
+/**
+ * Confirmation (sign-up) and password-reset codes: six digits from the CSPRNG, one live code per
+ * user and purpose, stored as a hash, delivered to the outbox (docs/outbox.md) instead of email or SMS.
+ * Sign-up codes last 24 hours and reset codes 1 hour, as Cognito's.
+ */
+export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD';
+
+const LIFETIME_MS: Record<CodePurpose, number> = { SIGN_UP: 24 * 3_600_000, FORGOT_PASSWORD: 3_600_000 };
+
+export interface CodeDeliveryDetails {
+  Destination: string;
+  DeliveryMedium: 'EMAIL' | 'SMS';
+  AttributeName: 'email' | 'phone_number';
+}
+
+const codeHash = (user: Pick<UserRecord, 'poolId' | 'username'>, purpose: CodePurpose, code: string) =>
+  sha256Hex(`${user.poolId}/${user.username}/${purpose}/${code}`);
+
+/** `a***@e***`, as Cognito masks an email destination. */
+export const maskEmail = (email: string) => {
+  const [local, domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}***@${domain.slice(0, 1)}***`;
+};
+export const maskPhone = (phone: string) => `+${'*'.repeat(Math.max(phone.length - 5, 0))}${phone.slice(-4)}`;
+
+/** Where a code for this purpose can go: sign-up codes to an auto-verified attribute, resets to a verified one. */
+export function deliveryFor(pool: PoolRecord, user: UserRecord, purpose: CodePurpose): CodeDeliveryDetails | undefined {
+  const email = attribute(user, 'email');
+  const phone = attribute(user, 'phone_number');
+  if (purpose === 'SIGN_UP') {
+    const auto = (pool.settings.AutoVerifiedAttributes as string[] | undefined) ?? [];
+    if (email && auto.includes('email')) return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+    if (phone && auto.includes('phone_number')) return { Destination: maskPhone(phone), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+    return undefined;
+  }
+  if (email && attribute(user, 'email_verified') === 'true') {
+    return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+  }
+  if (phone && attribute(user, 'phone_number_verified') === 'true') {
+    return { Destination: maskPhone(phone), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  }
+  return undefined;
+}
+
+const MESSAGES: Record<CodePurpose, string> = {
+  SIGN_UP: 'Your verification code is {####}. ',
+  FORGOT_PASSWORD: 'Your password reset code is {####}. ',
+};
+
+export async function sendCode(
+  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
+  pool: PoolRecord,
+  user: UserRecord,
+  purpose: CodePurpose,
+): Promise<CodeDeliveryDetails | undefined> {
+  const delivery = deliveryFor(pool, user, purpose);
+  if (!delivery) return undefined;
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const now = deps.clock.now();
+  await deps.store.putUserCode({
+    poolId: pool.id,
+    username: user.username,
+    purpose,
+    codeHash: codeHash(user, purpose, code),
+    expiresAt: now + LIFETIME_MS[purpose],
+  });
+  await deps.store.addOutboxMessage({
+    id: randomUUID(),
+    poolId: pool.id,
+    username: user.username,
+    channel: delivery.DeliveryMedium === 'EMAIL' ? 'email' : 'sms',
+    destination: attribute(user, delivery.AttributeName) ?? '',
+    purpose,
+    message: MESSAGES[purpose].replace('{####}', code),
+    createdAt: now,
+  });
+  deps.log.info({ poolId: pool.id, username: user.username, purpose }, 'code sent to the outbox');
+  return delivery;
+}
+
+export const CODE_MISMATCH = 'Invalid verification code provided, please try again.';
+export const CODE_EXPIRED = 'Invalid code provided, please request a code again.';
+
+/** Consumes a code, with Cognito's errors for a wrong one and for an expired or used one. */
+export async function consumeCode(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  user: UserRecord,
+  purpose: CodePurpose,
+  code: string,
+): Promise<void> {
+  const outcome = await deps.store.consumeUserCode(user.poolId, user.username, purpose, codeHash(user, purpose, code), deps.clock.now());
+  if (outcome === 'mismatch') throw CodeMismatchException(CODE_MISMATCH);
+  if (outcome !== 'ok') throw ExpiredCodeException(CODE_EXPIRED);
+}
+
+export function noRecoveryChannel(): never {
+  throw InvalidParameterException('Cannot reset password for the user as there is no registered/verified email or phone_number');
+}

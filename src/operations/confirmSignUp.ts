@@ -1,0 +1,26 @@
+import type { Deps, Handler } from '../deps.js';
+import { CodeMismatchException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
+import { checkSecretHash, loadClient } from '../auth/client.js';
+import { CODE_MISMATCH, consumeCode, deliveryFor } from '../auth/codes.js';
+import { findUser, mergeAttributes } from './common.js';
+
+/** ConfirmSignUp: the code from the outbox confirms the user and verifies the attribute it went to. */
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
+  async (input) => {
+    const { client, pool } = await loadClient(deps, input.ClientId);
+    checkSecretHash(deps, client, input.Username, input.SecretHash);
+    const user = await findUser(deps, pool.id, input.Username, pool);
+    if (!user) {
+      if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('Username/client id combination not found.');
+      throw CodeMismatchException(CODE_MISMATCH);
+    }
+    if (user.status !== 'UNCONFIRMED') throw NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+    await consumeCode(deps, user, 'SIGN_UP', input.ConfirmationCode);
+    const delivered = deliveryFor(pool, user, 'SIGN_UP');
+    await deps.store.updateUser(pool.id, user.username, {
+      status: 'CONFIRMED',
+      ...(delivered ? { attributes: mergeAttributes(user.attributes, [{ Name: `${delivered.AttributeName}_verified`, Value: 'true' }]) } : {}),
+      modifiedAt: deps.clock.now(),
+    });
+    return {};
+  };
