@@ -623,8 +623,8 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.deepEqual(await other.listOutbox(poolId, 'tom', 10), [m3, m1]);
       assert.deepEqual(await store.listOutbox(poolId, undefined, 2), [m3, m2]);
       assert.deepEqual(await store.listOutbox(poolId, 'nobody', 10), []);
-      // Same time: the larger id first, in byte order.
-      const x = outboxMessage(elsewhere, 'v', T0, { id: `${uid('msg')}-B` });
+      // Same millisecond: the message written last comes first, whatever its id.
+      const x = outboxMessage(elsewhere, 'v', T0, { id: `${uid('msg')}-z` });
       const y = { ...x, id: `${x.id.slice(0, -2)}-a` };
       await store.addOutboxMessage(x);
       await store.addOutboxMessage(y);

@@ -110,6 +110,8 @@ CREATE TABLE outbox (
   destination TEXT NOT NULL,
   purpose     TEXT NOT NULL,
   message     TEXT NOT NULL,
-  created_at  BIGINT NOT NULL
+  created_at  BIGINT NOT NULL,
+  -- Insertion order, for messages written in the same millisecond (SQLite uses its rowid).
+  seq         BIGSERIAL NOT NULL
 );
 CREATE INDEX outbox_user ON outbox(pool_id, username, created_at);

@@ -1,7 +1,8 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import { CodeMismatchException, ExpiredCodeException, InvalidParameterException } from '../errors.js';
-import type { PoolRecord, UserRecord } from '../store/store.js';
+import { CodeMismatchException, ExpiredCodeException, InvalidParameterException, UserNotFoundException } from '../errors.js';
+import { findUser } from '../operations/common.js';
+import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { attribute } from './mfa.js';
 
@@ -98,6 +99,22 @@ export async function consumeCode(
   const outcome = await deps.store.consumeUserCode(user.poolId, user.username, purpose, codeHash(user, purpose, code), deps.clock.now());
   if (outcome === 'mismatch') throw CodeMismatchException(CODE_MISMATCH);
   if (outcome !== 'ok') throw ExpiredCodeException(CODE_EXPIRED);
+}
+
+/**
+ * The user a code is for. An unknown user gets the answer a wrong code gets, so the reply does
+ * not tell who exists (PreventUserExistenceErrors), unless the client says LEGACY.
+ */
+export async function userForCode(
+  deps: Pick<Deps, 'store'>,
+  pool: PoolRecord,
+  client: ClientRecord,
+  username: string,
+): Promise<UserRecord> {
+  const user = await findUser(deps, pool.id, username, pool);
+  if (user) return user;
+  if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('Username/client id combination not found.');
+  throw CodeMismatchException(CODE_MISMATCH);
 }
 
 export function noRecoveryChannel(): never {

@@ -1,19 +1,13 @@
 import type { Deps, Handler } from '../deps.js';
-import { CodeMismatchException, UserNotFoundException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
-import { CODE_MISMATCH, consumeCode } from '../auth/codes.js';
+import { consumeCode, userForCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
-import { findUser } from './common.js';
 
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
-    const user = await findUser(deps, pool.id, input.Username, pool);
-    if (!user) {
-      if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('Username/client id combination not found.');
-      throw CodeMismatchException(CODE_MISMATCH);
-    }
+    const user = await userForCode(deps, pool, client, input.Username);
     // The policy is checked before the code is spent, so a weak password does not cost the code.
     checkPasswordPolicy(pool, input.Password);
     await consumeCode(deps, user, 'FORGOT_PASSWORD', input.ConfirmationCode);

@@ -1,19 +1,15 @@
 import type { Deps, Handler } from '../deps.js';
-import { CodeMismatchException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
+import { NotAuthorizedException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
-import { CODE_MISMATCH, consumeCode, deliveryFor } from '../auth/codes.js';
-import { findUser, mergeAttributes } from './common.js';
+import { consumeCode, deliveryFor, userForCode } from '../auth/codes.js';
+import { mergeAttributes } from './common.js';
 
 /** ConfirmSignUp: the code from the outbox confirms the user and verifies the attribute it went to. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
-    const user = await findUser(deps, pool.id, input.Username, pool);
-    if (!user) {
-      if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('Username/client id combination not found.');
-      throw CodeMismatchException(CODE_MISMATCH);
-    }
+    const user = await userForCode(deps, pool, client, input.Username);
     if (user.status !== 'UNCONFIRMED') throw NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
     await consumeCode(deps, user, 'SIGN_UP', input.ConfirmationCode);
     const delivered = deliveryFor(pool, user, 'SIGN_UP');

@@ -252,7 +252,7 @@ export interface Store {
 
   // Outbox
   addOutboxMessage(message: OutboxMessage): Promise<void>;
-  /** Newest first. */
+  /** Newest first; messages of the same millisecond in reverse order of writing. */
   listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]>;
 
   close(): Promise<void>;

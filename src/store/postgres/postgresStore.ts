@@ -543,11 +543,11 @@ export class PostgresStore implements Store {
   async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
     const { rows } =
       username === undefined
-        ? await this.query(`SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+        ? await this.query(`SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, [
             poolId, limit,
           ])
         : await this.query(
-            `SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 AND username = $2 ORDER BY created_at DESC, id DESC LIMIT $3`,
+            `SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 AND username = $2 ORDER BY created_at DESC, seq DESC LIMIT $3`,
             [poolId, username, limit],
           );
     return rows.map(toOutbox);

@@ -414,8 +414,8 @@ export class SqliteStore implements Store {
   async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
     const rows = (
       username === undefined
-        ? this.sql('SELECT * FROM outbox WHERE pool_id = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(poolId, limit)
-        : this.sql('SELECT * FROM outbox WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, id DESC LIMIT ?').all(
+        ? this.sql('SELECT * FROM outbox WHERE pool_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(poolId, limit)
+        : this.sql('SELECT * FROM outbox WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(
             poolId, username, limit,
           )
     ) as Row[];
