@@ -18,7 +18,7 @@ import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
 import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
 import { checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
-import { MFA_THROTTLED, checkMfaThrottle, openTotpSecret } from './totpSecrets.js';
+import { checkMfaThrottle, openTotpSecret } from './totpSecrets.js';
 
 export interface RespondRequest {
   pool: PoolRecord;
@@ -142,4 +142,3 @@ async function newPasswordRequired(deps: Deps, ctx: RequestContext, step: Challe
   return mfaStep(deps, ctx, { ...step, user: { ...user, ...update } });
 }
 
-export { MFA_THROTTLED };
