@@ -179,3 +179,31 @@ test('PASSWORD_VERIFIER answered through RespondToAuthChallenge with a garbage s
     'NotAuthorizedException',
   );
 });
+
+test('SRP counts wrong passwords toward the same growing lockouts', async () => {
+  const { poolId, clientId } = await createPool(client);
+  await createUser(client, poolId, 'gus');
+  for (let i = 0; i < 5; i++) {
+    await rejectsWith((await adminSrp({ poolId, clientId, username: 'gus' }, 'Wrong-Pass-1')).answer(), 'NotAuthorizedException', 'Incorrect username or password.');
+  }
+  await rejectsWith((await adminSrp({ poolId, clientId, username: 'gus' })).answer(), 'NotAuthorizedException', 'Password attempts exceeded');
+  server.clock.advance(1_001);
+  assert.ok((await (await adminSrp({ poolId, clientId, username: 'gus' })).answer()).AuthenticationResult);
+});
+
+test('after GlobalSignOut every operation refuses the access token, AssociateSoftwareToken included', async () => {
+  const { AssociateSoftwareTokenCommand, GlobalSignOutCommand, SetUserMFAPreferenceCommand, ChangePasswordCommand } = await import(
+    '@aws-sdk/client-cognito-identity-provider'
+  );
+  const { poolId, clientId } = await createPool(client, { mfa: 'OPTIONAL' });
+  await createUser(client, poolId, 'hal');
+  const { AuthenticationResult } = await (await adminSrp({ poolId, clientId, username: 'hal' })).answer();
+  const AccessToken = AuthenticationResult!.AccessToken!;
+  await client.send(new GlobalSignOutCommand({ AccessToken }));
+  const revoked = 'Access Token has been revoked';
+  await rejectsWith(client.send(new AssociateSoftwareTokenCommand({ AccessToken })), 'NotAuthorizedException', revoked);
+  await rejectsWith(client.send(new GetUserCommand({ AccessToken })), 'NotAuthorizedException', revoked);
+  await rejectsWith(client.send(new SetUserMFAPreferenceCommand({ AccessToken, SoftwareTokenMfaSettings: { Enabled: false } })), 'NotAuthorizedException', revoked);
+  await rejectsWith(client.send(new ChangePasswordCommand({ AccessToken, PreviousPassword: PASSWORD, ProposedPassword: 'Other-Pass-2' })), 'NotAuthorizedException', revoked);
+  await rejectsWith(client.send(new GlobalSignOutCommand({ AccessToken })), 'NotAuthorizedException', revoked);
+});
