@@ -450,6 +450,17 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.consumeTotpStep(poolId, 'nobody', 1), false, 'no user, no step');
     });
 
+    test('consumeTotpStep applies its update only with an accepted step', async () => {
+      const poolId = await freshPool('hugo');
+      assert.equal(await store.consumeTotpStep(poolId, 'hugo', 10, { totpSecretSealed: 'sealed-a', totpEnabled: true, modifiedAt: T0 + 1 }), true);
+      let hugo = (await store.getUser(poolId, 'hugo'))!;
+      assert.deepEqual([hugo.totpSecretSealed, hugo.totpEnabled, hugo.modifiedAt], ['sealed-a', true, T0 + 1]);
+      assert.equal(await other.consumeTotpStep(poolId, 'hugo', 10, { totpSecretSealed: 'sealed-b' }), false);
+      hugo = (await store.getUser(poolId, 'hugo'))!;
+      assert.equal(hugo.totpSecretSealed, 'sealed-a', 'a replayed step changes nothing');
+      assert.equal(await store.consumeTotpStep(poolId, 'hugo', 11), true);
+    });
+
     test('of 20 concurrent consumeTotpStep calls with one step exactly one wins', async () => {
       const poolId = await freshPool('ivan');
       const results = await Promise.all(
@@ -607,6 +618,23 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal((await store.getSignIn(c.originJti))!.revokedAt, T0 - 1);
       assert.equal((await store.getSignIn(s.originJti))!.revokedAt, null, 'other users keep theirs');
       assert.equal(await store.revokeUserSignIns(poolId, 'rita', T0 + 4), 0);
+    });
+  });
+
+  describe('access context', () => {
+    test('reads the pool, user and sign-in an access token names, each absent when missing', async () => {
+      const poolId = await freshPool('cleo');
+      const signIn = signInRecord(poolId, 'cleo');
+      await store.createSignIn(signIn);
+      const found = await other.getAccessContext(poolId, 'cleo', signIn.originJti);
+      assert.equal(found.pool?.id, poolId);
+      assert.deepEqual(found.user, await store.getUser(poolId, 'cleo'));
+      assert.deepEqual(found.signIn, signIn);
+      const missing = await store.getAccessContext(poolId, 'nobody', 'no-jti');
+      assert.equal(missing.pool?.id, poolId);
+      assert.equal(missing.user, undefined);
+      assert.equal(missing.signIn, undefined);
+      assert.deepEqual(await store.getAccessContext('no-pool', 'cleo', signIn.originJti), { pool: undefined, user: undefined, signIn });
     });
   });
 

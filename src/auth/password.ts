@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
 import { InvalidPasswordException, NotAuthorizedException } from '../errors.js';
-import { computeVerifier, verifyPassword } from '../crypto/srp.js';
+import { runSrp } from '../crypto/srpPool.js';
 import { poolShortName } from '../domain/ids.js';
 import type { FailureKind, PoolRecord, UserRecord } from '../store/store.js';
 
@@ -13,13 +13,13 @@ export const INCORRECT_CREDENTIALS = 'Incorrect username or password.';
 
 const verifierAad = (poolId: string, username: string) => `verifier/${poolId}/${username}`;
 
-export function passwordFields(
+export async function passwordFields(
   deps: Pick<Deps, 'sealer'>,
   poolId: string,
   username: string,
   password: string,
-): { passwordSalt: string; passwordVerifierSealed: string } {
-  const { saltHex, verifierHex } = computeVerifier(poolShortName(poolId), username, password);
+): Promise<{ passwordSalt: string; passwordVerifierSealed: string }> {
+  const { saltHex, verifierHex } = await runSrp('computeVerifier', poolShortName(poolId), username, password);
   return {
     passwordSalt: saltHex,
     passwordVerifierSealed: deps.sealer.seal(verifierHex, verifierAad(poolId, username)),
@@ -31,10 +31,10 @@ export function openVerifier(deps: Pick<Deps, 'sealer'>, user: UserRecord): stri
   return deps.sealer.open(user.passwordVerifierSealed, verifierAad(user.poolId, user.username)).toString('utf8');
 }
 
-export function passwordMatches(deps: Pick<Deps, 'sealer'>, user: UserRecord, password: string): boolean {
+export async function passwordMatches(deps: Pick<Deps, 'sealer'>, user: UserRecord, password: string): Promise<boolean> {
   const verifier = openVerifier(deps, user);
   if (!verifier || !user.passwordSalt) return false;
-  return verifyPassword(poolShortName(user.poolId), user.username, password, user.passwordSalt, verifier);
+  return runSrp('verifyPassword', poolShortName(user.poolId), user.username, password, user.passwordSalt, verifier);
 }
 
 /**
@@ -86,7 +86,7 @@ export async function checkPasswordWithLockout(
   password: string,
 ): Promise<void> {
   if (await isLockedOut(deps, user, 'password')) throw NotAuthorizedException('Password attempts exceeded');
-  if (!passwordMatches(deps, user, password)) {
+  if (!(await passwordMatches(deps, user, password))) {
     await deps.store.recordFailure(user.poolId, user.username, 'password', deps.clock.now());
     throw NotAuthorizedException(INCORRECT_CREDENTIALS);
   }

@@ -18,7 +18,7 @@ import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
 import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
 import { checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
-import { checkMfaThrottle, openTotpSecret } from './totpSecrets.js';
+import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from './totpSecrets.js';
 
 export interface RespondRequest {
   pool: PoolRecord;
@@ -87,7 +87,7 @@ async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: Challenge
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SOFTWARE_TOKEN_MFA_CODE');
   if (!user.totpSecretSealed) throw SoftwareTokenMFANotFoundException('Software Token MFA does not exist for the user.');
-  await checkMfaThrottle(deps, user);
+  const failures = await checkMfaThrottle(deps, user);
   const now = deps.clock.now();
   const matched = matchTotp(openTotpSecret(deps, user, user.totpSecretSealed), code, now);
   if (matched === null) return wrongCode(deps, user, record);
@@ -95,19 +95,19 @@ async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: Challenge
   const outcome = await deps.store.completeTotpChallenge(record.idHash, user.poolId, user.username, matched, now);
   if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
   if (outcome === 'step-used') throw ExpiredCodeException('Your software token has already been used once.');
-  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  await mfaSucceeded(deps, user, failures);
   return tokens(deps, ctx, step);
 }
 
 async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SMS_MFA_CODE');
-  await checkMfaThrottle(deps, user);
+  const failures = await checkMfaThrottle(deps, user);
   const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
   const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return wrongCode(deps, user, record);
   await consumeSession(deps, record);
-  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  await mfaSucceeded(deps, user, failures);
   return tokens(deps, ctx, step);
 }
 
@@ -133,7 +133,7 @@ async function newPasswordRequired(deps: Deps, ctx: RequestContext, step: Challe
   }
   const now = deps.clock.now();
   const update = {
-    ...passwordFields(deps, pool.id, user.username, password),
+    ...(await passwordFields(deps, pool.id, user.username, password)),
     status: 'CONFIRMED' as const,
     attributes: [...attributes].map(([Name, Value]) => ({ Name, Value })),
     modifiedAt: now,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Deps, RequestContext } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
-import { N, parseHexInt, parseSrpTimestamp, startServerSession, verifyClientProof } from '../crypto/srp.js';
+import { N, parseHexInt, parseSrpTimestamp } from '../crypto/srp.js';
+import { runSrp } from '../crypto/srpPool.js';
 import { poolShortName } from '../domain/ids.js';
 import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
@@ -43,7 +44,7 @@ export async function startSrp(
   // InitiateAuth does not tell who exists (PreventUserExistenceErrors).
   const userId = user?.username ?? username;
   const salt = user?.passwordSalt ?? randomBytes(16).toString('hex');
-  const { bHex, BHex } = startServerSession(verifier ?? randomBytes(384).toString('hex'));
+  const { bHex, BHex } = await runSrp('startServerSession', verifier ?? randomBytes(384).toString('hex'));
 
   const secretBlock = randomBytes(64).toString('base64');
   const secretBlockHash = sha256Hex(secretBlock);
@@ -93,7 +94,7 @@ export async function answerPasswordVerifier(
   // One answer per SECRET_BLOCK, right or wrong: a claim cannot be retried or replayed.
   if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) throw NotAuthorizedException(SESSION_USED);
 
-  const valid = verifyClientProof({
+  const valid = await runSrp('verifyClientProof', {
     poolName: poolShortName(pool.id),
     userIdForSrp: user.username,
     verifierHex: openVerifier(deps, user) ?? '',

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { TooManyRequestsException } from '../errors.js';
 import type { UserRecord } from '../store/store.js';
-import { isLockedOut } from './password.js';
+import { lockoutEndsAt } from './password.js';
 
 /** TOTP secrets are sealed with AES-256-GCM, bound to their user by the additional data. */
 const aad = (user: Pick<UserRecord, 'poolId' | 'username'>) => `totp/${user.poolId}/${user.username}`;
@@ -19,6 +19,14 @@ export const openTotpSecret = (deps: Pick<Deps, 'sealer'>, user: UserRecord, sea
  */
 export const MFA_THROTTLED = 'Too many failed attempts to verify the MFA code; try again later.';
 
-export async function checkMfaThrottle(deps: Pick<Deps, 'store' | 'clock'>, user: UserRecord): Promise<void> {
-  if (await isLockedOut(deps, user, 'mfa')) throw TooManyRequestsException(MFA_THROTTLED);
+/** Throws while the user is locked out; returns how many failures count against them. */
+export async function checkMfaThrottle(deps: Pick<Deps, 'store' | 'clock'>, user: UserRecord): Promise<number> {
+  const { count, lastAt } = await deps.store.getFailures(user.poolId, user.username, 'mfa');
+  if (deps.clock.now() < lockoutEndsAt(count, lastAt)) throw TooManyRequestsException(MFA_THROTTLED);
+  return count;
+}
+
+/** A right code resets the count (a write only when there is something to reset). */
+export async function mfaSucceeded(deps: Pick<Deps, 'store'>, user: UserRecord, failures: number): Promise<void> {
+  if (failures > 0) await deps.store.clearFailures(user.poolId, user.username, 'mfa');
 }

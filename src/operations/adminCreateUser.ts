@@ -27,7 +27,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     checkPasswordPolicy(pool, temporary);
     const user = {
       ...newUser(pool.id, input.Username, randomUUID(), attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
-      ...passwordFields(deps, pool.id, input.Username, temporary),
+      ...(await passwordFields(deps, pool.id, input.Username, temporary)),
     };
     if (!(await deps.store.createUser(user))) throw UsernameExistsException('User account already exists');
     if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {

@@ -9,7 +9,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     const user = await loadUser(deps, pool.id, input.Username);
     checkPasswordPolicy(pool, input.Password);
     await deps.store.updateUser(pool.id, user.username, {
-      ...passwordFields(deps, pool.id, user.username, input.Password),
+      ...(await passwordFields(deps, pool.id, user.username, input.Password)),
       status: input.Permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
       modifiedAt: deps.clock.now(),
     });

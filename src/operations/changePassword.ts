@@ -8,7 +8,7 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer'>): Handle
     await checkPasswordWithLockout(deps, user, input.PreviousPassword ?? '');
     checkPasswordPolicy(pool, input.ProposedPassword);
     await deps.store.updateUser(pool.id, user.username, {
-      ...passwordFields(deps, pool.id, user.username, input.ProposedPassword),
+      ...(await passwordFields(deps, pool.id, user.username, input.ProposedPassword)),
       modifiedAt: deps.clock.now(),
     });
     return {};

@@ -12,7 +12,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     checkPasswordPolicy(pool, input.Password);
     await consumeCode(deps, user, 'FORGOT_PASSWORD', input.ConfirmationCode);
     await deps.store.updateUser(pool.id, user.username, {
-      ...passwordFields(deps, pool.id, user.username, input.Password),
+      ...(await passwordFields(deps, pool.id, user.username, input.Password)),
       status: user.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED',
       modifiedAt: deps.clock.now(),
     });

@@ -18,7 +18,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     const sub = randomUUID();
     const user = {
       ...newUser(pool.id, input.Username, sub, attributes, 'UNCONFIRMED', deps.clock.now()),
-      ...passwordFields(deps, pool.id, input.Username, input.Password),
+      ...(await passwordFields(deps, pool.id, input.Username, input.Password)),
     };
     if (!(await deps.store.createUser(user))) throw UsernameExistsException('User already exists');
     const CodeDeliveryDetails = await sendCode(deps, pool, user, 'SIGN_UP');

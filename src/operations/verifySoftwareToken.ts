@@ -8,7 +8,7 @@ import { matchTotp } from '../crypto/totp.js';
 import { poolTotpEnabled } from '../auth/mfa.js';
 import { SESSION_USED, createSession } from '../auth/session.js';
 import { resolveCaller } from '../auth/tokenOrSession.js';
-import { checkMfaThrottle, openTotpSecret } from '../auth/totpSecrets.js';
+import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from '../auth/totpSecrets.js';
 import type { UserUpdate } from '../store/store.js';
 
 const MISMATCH = 'Code mismatch and fail enable Software Token MFA';
@@ -30,7 +30,7 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
     if (!user.totpPendingSecretSealed) {
       throw SoftwareTokenMFANotFoundException('Software Token MFA has not been associated with the user.');
     }
-    await checkMfaThrottle(deps, user);
+    const failures = await checkMfaThrottle(deps, user);
 
     const now = deps.clock.now();
     const step = matchTotp(openTotpSecret(deps, user, user.totpPendingSecretSealed), input.UserCode, now);
@@ -42,26 +42,24 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
       }
       throw EnableSoftwareTokenMFAException(MISMATCH);
     }
-    if (caller.via === 'session') {
-      const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
-      if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
-      if (outcome === 'step-used') throw EnableSoftwareTokenMFAException(MISMATCH);
-    } else if (!(await deps.store.consumeTotpStep(pool.id, user.username, step))) {
-      throw EnableSoftwareTokenMFAException(MISMATCH);
-    }
-
     const update: UserUpdate = {
       totpSecretSealed: user.totpPendingSecretSealed,
       totpPendingSecretSealed: null,
       totpFriendlyDeviceName: input.FriendlyDeviceName ?? null,
       modifiedAt: now,
     };
-    if (caller.via === 'session') {
+    if (caller.via === 'token') {
+      // The step and the new secret in one statement: a replayed step changes nothing.
+      if (!(await deps.store.consumeTotpStep(pool.id, user.username, step, update))) throw EnableSoftwareTokenMFAException(MISMATCH);
+    } else {
+      const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
+      if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
+      if (outcome === 'step-used') throw EnableSoftwareTokenMFAException(MISMATCH);
       update.totpEnabled = true;
       if (!user.preferredMfa) update.preferredMfa = 'SOFTWARE_TOKEN_MFA';
+      await deps.store.updateUser(pool.id, user.username, update);
     }
-    await deps.store.updateUser(pool.id, user.username, update);
-    await deps.store.clearFailures(pool.id, user.username, 'mfa');
+    await mfaSucceeded(deps, user, failures);
     if (caller.via === 'token') return { Status: 'SUCCESS' };
 
     const Session = await createSession(deps, {

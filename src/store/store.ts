@@ -158,6 +158,13 @@ export interface OutboxMessage {
   createdAt: number;
 }
 
+/** What every AccessToken check needs, read together. */
+export interface AccessContext {
+  pool?: PoolRecord;
+  user?: UserRecord;
+  signIn?: SignInRecord;
+}
+
 export interface Page<T> {
   items: T[];
   /** Opaque cursor for the next page, absent on the last. */
@@ -217,8 +224,9 @@ export interface Store {
   /**
    * Records an accepted TOTP time step: true only if `step` is later than every step accepted
    * before for this user (RFC 6238 section 5.2: a verifier must not accept the same OTP twice).
+   * `update` is applied in the same statement, only when the step is accepted.
    */
-  consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean>;
+  consumeTotpStep(poolId: string, username: string, step: number, update?: Omit<UserUpdate, 'attributes'>): Promise<boolean>;
   recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState>;
   getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState>;
   clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void>;
@@ -237,6 +245,8 @@ export interface Store {
   // Sign-ins (refresh-token families) and revocation
   createSignIn(signIn: SignInRecord): Promise<void>;
   getSignIn(originJti: string): Promise<SignInRecord | undefined>;
+  /** The pool, user and sign-in an access token names, in one read. */
+  getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext>;
   getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined>;
   revokeSignIn(originJti: string, now: number): Promise<boolean>;
   revokeUserSignIns(poolId: string, username: string, now: number): Promise<number>;

@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
 import type { PoolRecord, UserRecord } from '../store/store.js';
-import { decodeJwt, signatureValid } from './jwt.js';
+import type { KeyObject } from 'node:crypto';
+import { decodeJwt, signatureValid, type DecodedJwt } from './jwt.js';
 import { ACCESS_SCOPE } from './issue.js';
 
 export interface AccessTokenClaims {
@@ -14,6 +15,22 @@ export interface AccessTokenClaims {
   iat: number;
   auth_time: number;
   [claim: string]: unknown;
+}
+
+/**
+ * Tokens whose RS256 signature has been checked. A signing key never changes, so a token that
+ * verified once always verifies; the cache saves the RSA operation on every request of a session.
+ * Expiry, revocation and the user's state are still checked every time.
+ */
+const verified = new Set<string>();
+const VERIFIED_MAX = 20_000;
+
+function signatureChecked(token: string, jwt: DecodedJwt, key: KeyObject): boolean {
+  if (verified.has(token)) return true;
+  if (!signatureValid(jwt, key)) return false;
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.values().next().value!);
+  verified.add(token);
+  return true;
 }
 
 export interface Authenticated {
@@ -37,7 +54,7 @@ export async function authenticateAccessToken(
   if (!jwt || typeof jwt.header.kid !== 'string') throw invalid();
   const key = await deps.keys.publicKey(jwt.header.kid);
   // An ID token is signed with the pool's other key, so `use` refuses it before token_use does.
-  if (!key || key.use !== 'access' || !signatureValid(jwt, key.key)) throw invalid();
+  if (!key || key.use !== 'access' || !signatureChecked(token, jwt, key.key)) throw invalid();
   const claims = jwt.payload as AccessTokenClaims;
   if (
     claims.token_use !== 'access' ||
@@ -51,11 +68,7 @@ export async function authenticateAccessToken(
   }
   if (claims.exp * 1000 <= deps.clock.now()) throw NotAuthorizedException('Access Token has expired');
 
-  const [signIn, pool, user] = await Promise.all([
-    deps.store.getSignIn(claims.origin_jti),
-    deps.store.getPool(key.poolId),
-    deps.store.getUser(key.poolId, claims.username),
-  ]);
+  const { signIn, pool, user } = await deps.store.getAccessContext(key.poolId, claims.username, claims.origin_jti);
   if (!pool) throw invalid();
   // A deleted user's sign-ins are gone with it: say the user is gone, not that the token was revoked.
   if (!user || user.sub !== claims.sub) throw UserNotFoundException('User does not exist.');

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
+  AccessContext,
   ClientRecord,
   CodeCheck,
   FailureKind,
@@ -355,8 +356,15 @@ export class PostgresStore implements Store {
    * One conditional UPDATE. Under READ COMMITTED a second writer waits for the first's row lock,
    * then re-checks the WHERE clause against the committed row: a step can be accepted once.
    */
-  async consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean> {
-    return this.consumeStepOn(undefined, poolId, username, step);
+  async consumeTotpStep(poolId: string, username: string, step: number, stepUpdate: Omit<UserUpdate, 'attributes'> = {}): Promise<boolean> {
+    const update: UserUpdate = stepUpdate;
+    const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
+    if (keys.length === 0) return this.consumeStepOn(undefined, poolId, username, step);
+    const text = `UPDATE users SET totp_last_step = $1, ${keys.map((k, i) => `${userColumns[k]} = $${i + 2}`).join(', ')}
+      WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
+        AND (totp_last_step IS NULL OR totp_last_step < $1)`;
+    const result = await this.query(text, [step, ...keys.map((k) => update[k]), poolId, username]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   private async consumeStepOn(on: pg.PoolClient | undefined, poolId: string, username: string, step: number): Promise<boolean> {
@@ -468,6 +476,11 @@ export class PostgresStore implements Store {
   async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
     const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE origin_jti = $1`, [originJti]);
     return row && toSignIn(row);
+  }
+
+  async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
+    const [pool, user, signIn] = await Promise.all([this.getPool(poolId), this.getUser(poolId, username), this.getSignIn(originJti)]);
+    return { pool, user, signIn };
   }
 
   async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
+  AccessContext,
   ClientRecord,
   CodeCheck,
   FailureKind,
@@ -37,6 +38,18 @@ const userColumns: Record<keyof UserUpdate, string> = {
   preferredMfa: 'preferred_mfa',
   modifiedAt: 'modified_at',
 };
+
+/** The columns an update sets, in a fixed order (one statement text per set of columns), with SQLite values. */
+function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
+  const keys = (Object.keys(userColumns) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
+  const values = keys.map((k) => {
+    const v = update[k];
+    if (k === 'attributes') return JSON.stringify(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return v;
+  });
+  return { keys, values };
+}
 
 const failureColumns: Record<FailureKind, [string, string]> = {
   password: ['password_failures', 'password_last_failure_at'],
@@ -215,14 +228,8 @@ export class SqliteStore implements Store {
   }
 
   async updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean> {
-    const keys = (Object.keys(update) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
+    const { keys, values } = updateColumns(update);
     if (keys.length === 0) return true;
-    const values = keys.map((k) => {
-      const v = update[k];
-      if (k === 'attributes') return JSON.stringify(v);
-      if (typeof v === 'boolean') return v ? 1 : 0;
-      return v;
-    });
     const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
     const run = this.db.transaction(() => {
       const changed = this.sql(text).run(...values, poolId, username).changes > 0;
@@ -242,8 +249,15 @@ export class SqliteStore implements Store {
     return run();
   }
 
-  async consumeTotpStep(poolId: string, username: string, step: number): Promise<boolean> {
-    return this.consumeStepSync(poolId, username, step);
+  async consumeTotpStep(poolId: string, username: string, step: number, update: Omit<UserUpdate, 'attributes'> = {}): Promise<boolean> {
+    const { keys, values } = updateColumns(update);
+    if (keys.length === 0) return this.consumeStepSync(poolId, username, step);
+    return (
+      this.sql(
+        `UPDATE users SET totp_last_step = ?, ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')}
+         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+      ).run(step, ...values, poolId, username, step).changes > 0
+    );
   }
 
   private consumeStepSync(poolId: string, username: string, step: number): boolean {
@@ -354,6 +368,23 @@ export class SqliteStore implements Store {
     const row = this.sql('SELECT * FROM sign_ins WHERE origin_jti = ?').get(originJti) as Row | undefined;
     return row && toSignIn(row);
   }
+
+  async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
+    return this.accessContext(poolId, username, originJti);
+  }
+
+  // One read transaction instead of three: each autocommit read takes and drops the WAL read lock.
+  private accessContext(poolId: string, username: string, originJti: string): AccessContext {
+    this.readAccessContext ??= this.db.transaction((p: string, u: string, o: string): AccessContext => {
+      const pool = this.sql('SELECT * FROM pools WHERE id = ?').get(p) as Row | undefined;
+      const user = this.sql('SELECT * FROM users WHERE pool_id = ? AND username = ?').get(p, u) as Row | undefined;
+      const signIn = this.sql('SELECT * FROM sign_ins WHERE origin_jti = ?').get(o) as Row | undefined;
+      return { pool: pool && toPool(pool), user: user && toUser(user), signIn: signIn && toSignIn(signIn) };
+    });
+    return this.readAccessContext(poolId, username, originJti);
+  }
+
+  private readAccessContext?: (poolId: string, username: string, originJti: string) => AccessContext;
 
   async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
     const row = this.sql('SELECT * FROM sign_ins WHERE refresh_hash = ?').get(refreshHash) as Row | undefined;
