@@ -732,16 +732,51 @@ export function storeContract(factory: () => Promise<Store>): void {
 
 // ---- SQLite ----
 
-describe('SQLite store', () => {
+describe('SQLite store, as the server opens it (one process holds the file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
   const file = join(dir, 'contract.db');
   after(() => rmSync(dir, { recursive: true, force: true }));
+  // An exclusive file has one handle: "another handle" is the same store.
+  let shared: Store | undefined;
   storeContract(async () => {
-    const store = createStore(file);
-    assert.ok(store instanceof SqliteStore);
-    return store;
+    if (!shared) {
+      shared = createStore(file);
+      assert.ok(shared instanceof SqliteStore);
+      return shared;
+    }
+    return { ...bind(shared), close: async () => {} };
+  });
+
+  test('a second process cannot open a file the server holds', async () => {
+    const second = new SqliteStore(join(dir, 'held.db'));
+    try {
+      assert.throws(() => new SqliteStore(join(dir, 'held.db'), { busyTimeoutMs: 100 }), /database is locked/);
+    } finally {
+      await second.close();
+    }
   });
 });
+
+describe('SQLite store, shared between handles (exclusive: false)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
+  const file = join(dir, 'contract.db');
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  storeContract(async () => new SqliteStore(file, { exclusive: false }));
+});
+
+/** A store's methods bound to it, so a plain object can stand for it. */
+function bind(store: Store): Store {
+  const bound: Record<string, unknown> = {};
+  let proto: object | null = store;
+  while (proto && proto !== Object.prototype) {
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const value = (store as unknown as Record<string, unknown>)[name];
+      if (typeof value === 'function' && name !== 'constructor' && !(name in bound)) bound[name] = value.bind(store);
+    }
+    proto = Object.getPrototypeOf(proto);
+  }
+  return bound as unknown as Store;
+}
 
 // ---- PostgreSQL ----
 

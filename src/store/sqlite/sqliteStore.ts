@@ -56,19 +56,32 @@ const failureColumns: Record<FailureKind, [string, string]> = {
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
 
+export interface SqliteStoreOptions {
+  /**
+   * Hold the file's lock for the life of the process (the default). SQLite otherwise takes and
+   * drops a shared-memory read lock around every statement, which costs more than the lookup
+   * itself; a SQLite file then serves one Cognate process, and a second one fails to start with
+   * "database is locked". Several processes share a PostgreSQL database instead (docs/storage.md).
+   */
+  exclusive?: boolean;
+  /** How long to wait for another process's lock before failing. */
+  busyTimeoutMs?: number;
+}
+
 /** The embedded default engine: one SQLite file in WAL mode, statements prepared once. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // Wait for another process's lock before failing (set first: the pragmas below may need it).
+    this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (options.exclusive !== false) this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
-    // Several processes may open the same file; wait for a writer instead of failing at once.
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
   }
 
