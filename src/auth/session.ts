@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import type { ClientRecord, Json, SessionRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
+import { randomBytesPooled } from '../crypto/random.js';
 
 /**
  * Auth sessions: the opaque `Session` strings passed both ways in challenge-response calls.
@@ -28,7 +28,7 @@ export interface NewSession {
 }
 
 export async function createSession(deps: Pick<Deps, 'store' | 'clock'>, s: NewSession): Promise<string> {
-  const session = randomBytes(64).toString('base64url');
+  const session = randomBytesPooled(64).toString('base64url');
   const now = deps.clock.now();
   await deps.store.createSession({
     idHash: sha256Hex(session),

@@ -12,6 +12,7 @@ import { checkTemporaryPasswordAge, requireParameter } from './initiate.js';
 import { INCORRECT_CREDENTIALS, isLockedOut, openVerifier } from './password.js';
 import { SESSION_USED, findSession } from './session.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
+import { randomBytesPooled } from '../crypto/random.js';
 
 /**
  * USER_SRP_AUTH, Cognito's SRP-6a (3072-bit group, g = 2, HKDF "Caldera Derived Key"), the default
@@ -43,10 +44,10 @@ export async function startSrp(
   // An unknown user gets a challenge that looks real and fails at the answer, so the answer to
   // InitiateAuth does not tell who exists (PreventUserExistenceErrors).
   const userId = user?.username ?? username;
-  const salt = user?.passwordSalt ?? randomBytes(16).toString('hex');
+  const salt = user?.passwordSalt ?? randomBytesPooled(16).toString('hex');
   const { bHex, BHex } = await runSrp('startServerSession', verifier ?? randomBytes(384).toString('hex'));
 
-  const secretBlock = randomBytes(64).toString('base64');
+  const secretBlock = randomBytesPooled(64).toString('base64');
   const secretBlockHash = sha256Hex(secretBlock);
   await deps.store.createSession({
     idHash: secretBlockHash,

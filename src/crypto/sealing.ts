@@ -10,6 +10,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeBase64UrlStrict } from './constantTime.js';
+import { randomBytesPooled } from './random.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -37,7 +38,7 @@ export class Sealer {
   }
 
   seal(plain: Buffer | string, aad?: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = randomBytesPooled(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aadBytes(aad));
     const data = typeof plain === 'string' ? Buffer.from(plain, 'utf8') : plain;

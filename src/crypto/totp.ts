@@ -2,15 +2,16 @@
  * HOTP (RFC 4226) and TOTP (RFC 6238) with HMAC-SHA1, the only algorithm Cognito's software
  * token MFA uses (6 digits, 30 second period).
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { base32Decode, base32Encode } from './base32.js';
+import { randomBytesPooled } from './random.js';
 
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
 
 /** A new shared secret: 32 random bytes, Base32 without padding (52 characters). */
 export function generateSecret(): string {
-  return base32Encode(randomBytes(32));
+  return base32Encode(randomBytesPooled(32));
 }
 
 /** The RFC 6238 time step T = floor(unixSeconds / period). */

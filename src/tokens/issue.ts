@@ -1,9 +1,10 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { issuerFor } from '../config.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { internalError } from '../errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { signRs256 } from './jwt.js';
+import { randomBytesPooled } from '../crypto/random.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -41,7 +42,7 @@ export const sha256Hex = (value: string) => createHash('sha256').update(value).d
  */
 function newRefreshToken(): string {
   const header = Buffer.from('{"cty":"JWT","enc":"A256GCM","alg":"RSA-OAEP"}').toString('base64url');
-  const part = (n: number) => randomBytes(n).toString('base64url');
+  const part = (n: number) => randomBytesPooled(n).toString('base64url');
   return `${header}.${part(256)}.${part(12)}.${part(384)}.${part(16)}`;
 }
 

@@ -244,9 +244,11 @@ export class SqliteStore implements Store {
     const { keys, values } = updateColumns(update);
     if (keys.length === 0) return true;
     const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
+    // Only an attribute change needs a transaction: the row and its index rows change together.
+    if (!update.attributes) return this.sql(text).run(...values, poolId, username).changes > 0;
     const run = this.db.transaction(() => {
       const changed = this.sql(text).run(...values, poolId, username).changes > 0;
-      if (changed && update.attributes) this.indexAttributes(poolId, username, update.attributes);
+      if (changed) this.indexAttributes(poolId, username, update.attributes!);
       return changed;
     });
     return run();
