@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminResetUserPasswordCommand,
@@ -12,16 +12,11 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { passwordSignIn, PASSWORD, rejectsWith } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 /** The newest code the outbox holds for a user, read as a test or a person would: over HTTP. */
 async function latestCode(poolId: string, username: string, purpose: string): Promise<string> {

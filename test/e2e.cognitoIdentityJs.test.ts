@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import {
@@ -8,18 +8,12 @@ import {
   type CognitoUserSession,
 } from 'amazon-cognito-identity-js';
 import { createPool, createUser, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  // The library signs its SRP claim with the real time; the server's clock starts there.
-  server.clock.set(Date.now());
-  client = sdk(server.url);
-});
-after(() => server.stop());
+// The library signs its SRP claim with the real time; the server's clock starts there.
+useServer((s, c) => ((server = s), (client = c)), { realTime: true });
 
 function cognitoUser(poolId: string, clientId: string, username: string): CognitoUser {
   const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: server.url });

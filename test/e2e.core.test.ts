@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminConfirmSignUpCommand,
@@ -29,16 +29,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { computeSecretHash } from '../src/crypto/secretHash.js';
 import { createPool, createUser, PASSWORD, rejectsWith } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 test('sign up, confirm, sign in, read, change password, disable, enable and delete a user', async () => {
   const { poolId, clientId } = await createPool(client);

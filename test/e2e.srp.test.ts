@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminInitiateAuthCommand,
@@ -14,16 +14,11 @@ import { computeSecretHash } from '../src/crypto/secretHash.js';
 import { N, formatSrpTimestamp } from '../src/crypto/srp.js';
 import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
 import { answerTotp, createPool, createUser, enrolTotp, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 interface SrpStart {
   poolId: string;

@@ -1,16 +1,11 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerTotp, createPool, createUser, enrolTotp, nextStep, passwordSignIn, totpCode } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 async function settle(calls: Promise<{ AuthenticationResult?: unknown }>[]) {
   const results = await Promise.allSettled(calls);

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminSetUserMFAPreferenceCommand,
@@ -7,16 +7,11 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createPool, createUser, enrolTotp, nextStep, passwordSignIn, rejectsWith, totpCode } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, startServer, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 test('AccessToken and Session together, or neither, are InvalidParameterException', async () => {
   const { poolId, clientId } = await createPool(client, { mfa: 'ON' });

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminGetUserCommand,
@@ -21,16 +21,11 @@ import {
   rejectsWith,
   totpCode,
 } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 test('AssociateSoftwareToken returns a fresh 52-character base32 secret and no Session for an access token', async () => {
   const { poolId, clientId } = await createPool(client, { mfa: 'OPTIONAL' });

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   RespondToAuthChallengeCommand,
@@ -6,16 +6,11 @@ import {
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { answerTotp, createPool, createUser, enrolTotp, nextStep, passwordSignIn, rejectsWith, totpCode } from './support/fixtures.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
-
-before(async () => {
-  server = await startServer();
-  client = sdk(server.url);
-});
-after(() => server.stop());
+useServer((s, c) => ((server = s), (client = c)));
 
 /** A pool offering SMS and TOTP, and a user with both enabled and neither preferred. */
 async function twoFactorUser(username: string) {

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,4 +90,22 @@ export function sdk(url: string): CognitoIdentityProviderClient {
     credentials: { accessKeyId: 'AKIDCOGNATETEST', secretAccessKey: 'cognate-test-secret' },
     maxAttempts: 1,
   });
+}
+
+/**
+ * One started server for a test file: started before its tests, stopped after them. `set` receives
+ * the server and an SDK client for it. With `realTime`, the server's clock starts at the real time
+ * (for clients that sign with their own clock, like SRP's TIMESTAMP).
+ */
+export function useServer(
+  set: (server: TestServer, client: CognitoIdentityProviderClient) => void,
+  options: { realTime?: boolean; config?: Partial<Config> } = {},
+): void {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startServer(options.config);
+    if (options.realTime) server.clock.set(Date.now());
+    set(server, sdk(server.url));
+  });
+  after(() => server?.stop());
 }
