@@ -1,7 +1,7 @@
 /**
  * A small raw HTTP client for the Cognito JSON 1.1 protocol: node:http with a keep-alive agent,
- * no SDK, so the benchmark's own overhead stays low. Used for setup and for the benches that
- * need per-user state between requests (the full MFA sign-in).
+ * no SDK. Used for setup (users, tokens, TOTP secrets); the timed two-request sign-in loops use
+ * the leaner rawHttp.ts.
  */
 import { Agent, request } from 'node:http';
 

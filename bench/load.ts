@@ -1,6 +1,6 @@
 /**
  * Load generation: autocannon (closed loop, keep-alive, pipelining 1) for the one-request benches,
- * and a keep-alive closed loop of our own for the two-request MFA sign-in. Throughput counts only
+ * and a closed loop of our own for the two-request SRP and MFA sign-ins. Throughput counts only
  * HTTP 200 answers; latencies are those of 200 answers, kept exactly (autocannon's own histogram
  * rounds to whole milliseconds), and every other status is counted and reported.
  */
@@ -102,12 +102,17 @@ export async function runAutocannon(load: AutocannonLoad): Promise<LoadResult> {
   };
 }
 
+/** How long a closed loop runs: until `count` tasks have started, or for `seconds`. */
+export type LoopLimit = { count: number } | { seconds: number };
+
 /**
- * A closed loop of `concurrency` workers, each running `task` until `count` tasks have started.
- * A task resolves with its latency in ms when it succeeded, or a failure label.
+ * A closed loop of `concurrency` workers, each running `task` again as soon as its last one ended,
+ * until `count` tasks have started or `seconds` have passed (tasks running at the deadline finish
+ * and count; the run is timed to the end of the last one). A task resolves with its latency in ms
+ * when it succeeded, or a failure label.
  */
 export async function runClosedLoop(
-  count: number,
+  limit: LoopLimit,
   concurrency: number,
   task: (index: number) => Promise<{ ms: number } | { failure: string }>,
 ): Promise<LoadResult> {
@@ -117,10 +122,17 @@ export async function runClosedLoop(
   let errors = 0;
   let next = 0;
   const started = performance.now();
+  const more =
+    'count' in limit
+      ? (i: number) => i < limit.count
+      : (() => {
+          const deadline = started + limit.seconds * 1000;
+          return () => performance.now() < deadline;
+        })();
   const worker = async () => {
     for (;;) {
       const i = next++;
-      if (i >= count) return;
+      if (!more(i)) return;
       try {
         const r = await task(i);
         if ('ms' in r) {

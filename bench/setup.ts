@@ -1,6 +1,6 @@
 /**
  * Benchmark data, made through the API as a client would: a pool with TOTP MFA (OPTIONAL), an
- * app client allowing the password flows, confirmed users, their access tokens and TOTP secrets.
+ * app client allowing the password and SRP flows, confirmed users, their access tokens and TOTP secrets.
  */
 import { totpAt, timeStep } from '../src/crypto/totp.js';
 import { CognitoHttp, mapLimit } from './http.js';
@@ -26,7 +26,7 @@ export async function createBenchPool(api: CognitoHttp): Promise<BenchPool> {
       UserPoolId: poolId,
       ClientName: 'bench',
       GenerateSecret: false,
-      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
     },
     true,
   );
