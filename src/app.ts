@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from './clock.js';
 import { isDatabaseUrl, type Config } from './config.js';
 import { Sealer, loadOrCreateKey } from './crypto/sealing.js';
@@ -7,7 +8,6 @@ import { operations } from './operations/index.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { KeyRing } from './tokens/keys.js';
-import { randomBytes } from 'node:crypto';
 
 export interface AppOptions {
   clock?: Clock;

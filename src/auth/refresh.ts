@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { bytesEqual } from '../crypto/constantTime.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
@@ -32,7 +32,7 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     // Clients compute SECRET_HASH for refresh with the username or, in email-username pools, the sub.
     const name = req.secretHash.username === user.sub ? user.sub : user.username;
     checkSecretHash(deps, req.client, name, req.secretHash.value);
-  } else if (req.client.secretSealed && !secretMatches(clientSecret(deps, req.client)!, req.clientSecretGiven)) {
+  } else if (req.client.secretSealed && !bytesEqual(Buffer.from(clientSecret(deps, req.client)!), Buffer.from(req.clientSecretGiven ?? ''))) {
     throw NotAuthorizedException(`Unable to verify secret hash for client ${req.client.id}`);
   }
   if (signIn.revokedAt !== null) throw NotAuthorizedException('Refresh Token has been revoked');
@@ -45,10 +45,4 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     ctx,
     refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime },
   });
-}
-
-export function secretMatches(secret: string, given: string | undefined): boolean {
-  const a = Buffer.from(secret);
-  const b = Buffer.from(given ?? '');
-  return a.length === b.length && timingSafeEqual(a, b);
 }

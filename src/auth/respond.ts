@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { bytesEqual } from '../crypto/constantTime.js';
 import type { Deps, RequestContext } from '../deps.js';
 import {
   CodeMismatchException,
@@ -105,7 +105,7 @@ async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Pro
   const failures = await checkMfaThrottle(deps, user);
   const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
   const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return wrongCode(deps, user, record);
+  if (!bytesEqual(expected, given)) return wrongCode(deps, user, record);
   await consumeSession(deps, record);
   await mfaSucceeded(deps, user, failures);
   return tokens(deps, ctx, step);

@@ -1,7 +1,7 @@
 import { InvalidParameterException } from '../errors.js';
 import { DEFAULT_AUTH_FLOWS } from '../auth/client.js';
+import { unitSeconds } from '../tokens/issue.js';
 
-const unitSeconds: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
 /**
  * The settings of an app client from a Create or Update request, with Cognito's defaults and

@@ -1,7 +1,7 @@
 import type { Deps, Handler } from '../deps.js';
 import { UnauthorizedException, UnsupportedOperationException, UnsupportedTokenTypeException } from '../errors.js';
 import { clientSecret } from '../auth/client.js';
-import { secretMatches } from '../auth/refresh.js';
+import { bytesEqual } from '../crypto/constantTime.js';
 import { sha256Hex } from '../tokens/issue.js';
 
 /**
@@ -13,7 +13,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     const client = await deps.store.getClient(input.ClientId);
     if (!client) throw UnauthorizedException('Client authentication failed.');
     const secret = clientSecret(deps, client);
-    if (secret && !secretMatches(secret, input.ClientSecret)) throw UnauthorizedException('Client authentication failed.');
+    if (secret && !bytesEqual(Buffer.from(secret), Buffer.from(input.ClientSecret ?? ''))) throw UnauthorizedException('Client authentication failed.');
     if (client.settings.EnableTokenRevocation === false) {
       throw UnsupportedOperationException('Token revocation is not enabled for this app client.');
     }

@@ -4,11 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { createDeps, createHandlers, type AppOptions } from '../app.js';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
-import { InvalidParameterException, SerializationException } from '../errors.js';
+import { CognitoError, InvalidParameterException, SerializationException } from '../errors.js';
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
 import { checkSignatureShape } from '../protocol/sigv4.js';
-import { CognitoError } from '../errors.js';
 import { wellKnown } from './wellKnown.js';
 
 export interface RunningServer {

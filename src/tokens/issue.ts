@@ -16,7 +16,7 @@ export interface AuthenticationResult {
 
 export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
-const unitSeconds: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+export const unitSeconds: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
 /**
  * Token lifetimes from the app client, with Cognito's defaults: access and ID 1 hour, refresh
