@@ -167,6 +167,15 @@ test('admin-created users must replace the temporary password (NEW_PASSWORD_REQU
     'NotAuthorizedException',
     'Invalid session for the user, session can only be used once.',
   );
+  await rejectsWith(
+    client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dave', MessageAction: 'RESEND' })),
+    'UnsupportedUserStateException',
+  );
+  await rejectsWith(
+    client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'nobody', MessageAction: 'RESEND' })),
+    'UserNotFoundException',
+    'User does not exist.',
+  );
   const status = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dave' }));
   assert.equal(status.UserStatus, 'CONFIRMED');
   const noSrp = await client.send(

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Deps, Handler } from '../deps.js';
-import { UnsupportedUserStateException, UsernameExistsException } from '../errors.js';
+import { UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { userView } from '../domain/views.js';
 import { checkAttributeNames, findUser, loadPool, newUser } from './common.js';
@@ -18,7 +18,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     const now = deps.clock.now();
     const existing = await findUser(deps, pool.id, input.Username, pool);
     if (input.MessageAction === 'RESEND') {
-      if (!existing) throw UsernameExistsException('User does not exist.');
+      if (!existing) throw UserNotFoundException('User does not exist.');
       if (existing.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserStateException('Resend not possible. User has already changed the temporary password.');
       return { User: userView(existing) };
     }
