@@ -755,6 +755,67 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
       await second.close();
     }
   });
+
+  // The exclusive store keeps records read by key in memory (src/store/sqlite/recordCache.ts).
+  describe('its record cache', () => {
+    let store: SqliteStore;
+    before(() => {
+      store = new SqliteStore(join(dir, 'cache.db'));
+    });
+    after(() => store.close());
+
+    test('a cached record is frozen: a caller cannot change what later requests read', async () => {
+      const poolId = uid('pool');
+      await store.createPool(poolRecord(poolId), []);
+      await store.createUser(userRecord(poolId, 'frozen'));
+      const user = (await store.getUser(poolId, 'frozen'))!;
+      assert.throws(() => {
+        (user as { status: string }).status = 'DISABLED';
+      }, TypeError);
+      assert.throws(() => (user.attributes as UserAttribute[]).push({ Name: 'x', Value: 'y' }), TypeError);
+      const pool = (await store.getPool(poolId))!;
+      assert.throws(() => {
+        (pool.settings as Record<string, unknown>).MfaConfiguration = 'OFF';
+      }, TypeError);
+    });
+
+    test('every kind of write is seen by the next read', async () => {
+      const poolId = uid('pool');
+      await store.createPool(poolRecord(poolId), []);
+      await store.createUser(userRecord(poolId, 'ann'));
+      const signIn = signInRecord(poolId, 'ann');
+      await store.createSignIn(signIn);
+      const context = () => store.getAccessContext(poolId, 'ann', signIn.originJti);
+      assert.equal((await context()).user?.status, 'CONFIRMED');
+
+      await store.updateUser(poolId, 'ann', { status: 'RESET_REQUIRED', modifiedAt: T0 + 1 });
+      assert.equal((await context()).user?.status, 'RESET_REQUIRED');
+      assert.equal(await store.consumeTotpStep(poolId, 'ann', 7, { totpEnabled: true }), true);
+      assert.equal((await context()).user?.totpEnabled, true);
+      await store.revokeUserSignIns(poolId, 'ann', T0 + 2);
+      assert.equal((await context()).signIn?.revokedAt, T0 + 2);
+      await store.updatePool({ ...poolRecord(poolId), settings: { MfaConfiguration: 'ON' }, modifiedAt: T0 + 3 });
+      assert.equal((await context()).pool?.settings.MfaConfiguration, 'ON');
+
+      // A cascade: deleting the pool deletes its users and sign-ins, which the cache must forget too.
+      assert.equal(await store.deletePool(poolId), true);
+      assert.deepEqual(await context(), { pool: undefined, user: undefined, signIn: undefined });
+    });
+
+    test('a store shared between processes (exclusive: false) caches nothing', async () => {
+      const shared = new SqliteStore(join(dir, 'uncached.db'), { exclusive: false });
+      try {
+        const poolId = uid('pool');
+        await shared.createPool(poolRecord(poolId), []);
+        await shared.createUser(userRecord(poolId, 'bob'));
+        const user = (await shared.getUser(poolId, 'bob'))!;
+        assert.equal(Object.isFrozen(user), false);
+        assert.notEqual(await shared.getUser(poolId, 'bob'), user, 'each read is a new record');
+      } finally {
+        await shared.close();
+      }
+    });
+  });
 });
 
 describe('SQLite store, shared between handles (exclusive: false)', () => {

@@ -26,17 +26,20 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
     if (mode !== 'OFF' && !totp && !sms) {
       throw InvalidParameterException("Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.");
     }
-    pool.settings = {
-      ...pool.settings,
-      MfaConfiguration: mode,
-      SoftwareTokenMfaEnabled: totp,
-      SmsMfaEnabled: sms,
-      ...(sms ? { SmsConfiguration: input.SmsMfaConfiguration.SmsConfiguration } : {}),
-      ...(input.SmsMfaConfiguration?.SmsAuthenticationMessage
-        ? { SmsAuthenticationMessage: input.SmsMfaConfiguration.SmsAuthenticationMessage }
-        : {}),
+    const updated = {
+      ...pool,
+      modifiedAt: deps.clock.now(),
+      settings: {
+        ...pool.settings,
+        MfaConfiguration: mode,
+        SoftwareTokenMfaEnabled: totp,
+        SmsMfaEnabled: sms,
+        ...(sms ? { SmsConfiguration: input.SmsMfaConfiguration.SmsConfiguration } : {}),
+        ...(input.SmsMfaConfiguration?.SmsAuthenticationMessage
+          ? { SmsAuthenticationMessage: input.SmsMfaConfiguration.SmsAuthenticationMessage }
+          : {}),
+      },
     };
-    pool.modifiedAt = deps.clock.now();
-    await deps.store.updatePool(pool);
-    return mfaConfigView(pool);
+    await deps.store.updatePool(updated);
+    return mfaConfigView(updated);
   };

@@ -21,13 +21,16 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
         'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
       );
     }
-    pool.settings = {
-      ...kept,
-      ...rest,
-      Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
-      MfaConfiguration: mfa,
+    const updated = {
+      ...pool,
+      modifiedAt: deps.clock.now(),
+      settings: {
+        ...kept,
+        ...rest,
+        Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
+        MfaConfiguration: mfa,
+      },
     };
-    pool.modifiedAt = deps.clock.now();
-    await deps.store.updatePool(pool);
+    await deps.store.updatePool(updated);
     return {};
   };

@@ -6,10 +6,13 @@ import { clientSettings } from './clientSettings.js';
 /** Like Cognito, an update replaces every setting; omitted ones return to their defaults. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
-    const { client } = await loadClient(deps, input.ClientId, input.UserPoolId);
-    if (input.ClientName !== undefined) client.name = input.ClientName;
-    client.settings = clientSettings(input);
-    client.modifiedAt = deps.clock.now();
+    const { client: current } = await loadClient(deps, input.ClientId, input.UserPoolId);
+    const client = {
+      ...current,
+      name: input.ClientName ?? current.name,
+      settings: clientSettings(input),
+      modifiedAt: deps.clock.now(),
+    };
     await deps.store.updateClient(client);
     return { UserPoolClient: clientView(client, clientSecret(deps, client)) };
   };

@@ -1,7 +1,6 @@
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
 import type { PoolRecord, UserRecord } from '../store/store.js';
-import type { KeyObject } from 'node:crypto';
 import { decodeJwt, signatureValid, type DecodedJwt } from './jwt.js';
 import { ACCESS_SCOPE } from './issue.js';
 
@@ -18,19 +17,19 @@ export interface AccessTokenClaims {
 }
 
 /**
- * Tokens whose RS256 signature has been checked. A signing key never changes, so a token that
- * verified once always verifies; the cache saves the RSA operation on every request of a session.
- * Expiry, revocation and the user's state are still checked every time.
+ * Tokens whose RS256 signature has been checked, decoded. A signing key never changes, so a token
+ * that verified once always verifies; the cache saves the RSA operation and the decoding on every
+ * request of a session. The key's existence and use, expiry, revocation and the user's state are
+ * still checked every time. Frozen: the claims are shared between requests.
  */
-const verified = new Set<string>();
+const verified = new Map<string, DecodedJwt>();
 const VERIFIED_MAX = 20_000;
 
-function signatureChecked(token: string, jwt: DecodedJwt, key: KeyObject): boolean {
-  if (verified.has(token)) return true;
-  if (!signatureValid(jwt, key)) return false;
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.values().next().value!);
-  verified.add(token);
-  return true;
+function remember(token: string, jwt: DecodedJwt): void {
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  Object.freeze(jwt.header);
+  Object.freeze(jwt.payload);
+  verified.set(token, Object.freeze(jwt));
 }
 
 export interface Authenticated {
@@ -50,11 +49,16 @@ export async function authenticateAccessToken(
   token: string,
 ): Promise<Authenticated> {
   const invalid = () => NotAuthorizedException('Invalid Access Token');
-  const jwt = decodeJwt(token);
+  const known = verified.get(token);
+  const jwt = known ?? decodeJwt(token);
   if (!jwt || typeof jwt.header.kid !== 'string') throw invalid();
   const key = await deps.keys.publicKey(jwt.header.kid);
   // An ID token is signed with the pool's other key, so `use` refuses it before token_use does.
-  if (!key || key.use !== 'access' || !signatureChecked(token, jwt, key.key)) throw invalid();
+  if (!key || key.use !== 'access') throw invalid();
+  if (!known) {
+    if (!signatureValid(jwt, key.key)) throw invalid();
+    remember(token, jwt);
+  }
   const claims = jwt.payload as AccessTokenClaims;
   if (
     claims.token_use !== 'access' ||
