@@ -21,6 +21,7 @@ import { createStore } from '../src/store/index.js';
 import { loadMigrations } from '../src/store/migrations.js';
 import { parsePostgresUrl, redactPostgresUrl } from '../src/store/postgres/connection.js';
 import { PostgresStore } from '../src/store/postgres/postgresStore.js';
+import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
 import type {
@@ -800,6 +801,57 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
       // A cascade: deleting the pool deletes its users and sign-ins, which the cache must forget too.
       assert.equal(await store.deletePool(poolId), true);
       assert.deepEqual(await context(), { pool: undefined, user: undefined, signIn: undefined });
+    });
+
+    test('a user record updated in the cache equals the row read back from the file', async () => {
+      const file = join(dir, 'write-through.db');
+      let own = new SqliteStore(file);
+      const poolId = uid('pool');
+      await own.createPool(poolRecord(poolId), []);
+      await own.createUser(userRecord(poolId, 'cy'));
+      await own.getUser(poolId, 'cy'); // cached, so the updates below are applied to the cached record
+      await own.updateUser(poolId, 'cy', { totpPendingSecretSealed: 'sealed-pending', totpSecretSealed: null, modifiedAt: T0 + 5 });
+      await own.updateUser(poolId, 'cy', { attributes: [{ Name: 'email', Value: 'cy@example.com' }], enabled: false });
+      await own.consumeTotpStep(poolId, 'cy', 9, { totpEnabled: true, preferredMfa: 'SOFTWARE_TOKEN_MFA', totpFriendlyDeviceName: null });
+      const cached = await own.getUser(poolId, 'cy');
+      assert.equal(Object.isFrozen(cached), true);
+      await own.close();
+      own = new SqliteStore(file);
+      try {
+        assert.deepEqual({ ...(await own.getUser(poolId, 'cy')) }, { ...cached });
+        assert.equal(cached?.totpEnabled, true);
+        assert.equal(cached?.enabled, false);
+      } finally {
+        await own.close();
+      }
+    });
+
+    test('a write to one user forgets only that user', async () => {
+      const poolId = uid('pool');
+      await store.createPool(poolRecord(poolId), []);
+      await store.createUser(userRecord(poolId, 'dee'));
+      await store.createUser(userRecord(poolId, 'eve'));
+      const eve = await store.getUser(poolId, 'eve');
+      await store.getUser(poolId, 'dee');
+      await store.recordFailure(poolId, 'dee', 'mfa', T0 + 7);
+      assert.deepEqual(await store.getFailures(poolId, 'dee', 'mfa'), { count: 1, lastAt: T0 + 7 });
+      assert.equal(await store.getUser(poolId, 'eve'), eve, "eve's record is still the cached one");
+      await store.updateUser(poolId, 'eve', { preferredMfa: 'SOFTWARE_TOKEN_MFA' });
+      assert.equal((await store.getUser(poolId, 'eve'))?.preferredMfa, 'SOFTWARE_TOKEN_MFA');
+    });
+
+    test('which statements pin one row: the whole primary key, ANDed, no top-level OR', () => {
+      const users = ['pool_id', 'username'];
+      assert.equal(pinnedKeyArgument('UPDATE users SET a = ?, b = ? WHERE pool_id = ? AND username = ?', users), 2);
+      assert.equal(
+        pinnedKeyArgument('UPDATE users SET s = ? WHERE pool_id = ? AND username = ? AND (s IS NULL OR s < ?)', users),
+        1,
+      );
+      assert.equal(pinnedKeyArgument('UPDATE users SET c = c + 1 WHERE pool_id = ? AND username = ?\n RETURNING c', users), 0);
+      assert.equal(pinnedKeyArgument('UPDATE users SET a = ? WHERE pool_id = ? AND username = ? OR enabled = 0', users), undefined);
+      assert.equal(pinnedKeyArgument('UPDATE users SET a = ? WHERE pool_id = ?', users), undefined);
+      assert.equal(pinnedKeyArgument('UPDATE users SET a = ? WHERE pool_id = ? AND username_x = ?', users), undefined);
+      assert.equal(pinnedKeyArgument('UPDATE sign_ins SET revoked_at = ? WHERE origin_jti = ? AND revoked_at IS NULL', ['origin_jti']), 1);
     });
 
     test('a store shared between processes (exclusive: false) caches nothing', async () => {

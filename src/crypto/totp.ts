@@ -41,8 +41,10 @@ const SIX_DIGITS = /^[0-9]{6}$/;
 /**
  * Checks a 6-digit code against the steps T-window .. T+window around nowMs and returns the
  * matching time step (so callers can refuse a step at or before the last one accepted), or null.
- * Every candidate is computed and compared with timingSafeEqual; the loop never exits early.
- * When several steps match (a coincidence), the one closest to T wins, T-k before T+k.
+ * Candidates are tried closest first (T, then T-1 before T+1, ...) and compared with
+ * timingSafeEqual. The search stops at the first match: which step matched is no secret (the
+ * caller's own clock tells it), and a right code for the current step, the common case, then
+ * costs one HMAC instead of three. A wrong code always costs every candidate.
  * A code that is not exactly six ASCII digits, or a secret that is not Base32, gives null.
  */
 export function matchTotp(secretBase32: string, code: string, nowMs: number, window = 1): number | null {
@@ -56,13 +58,11 @@ export function matchTotp(secretBase32: string, code: string, nowMs: number, win
   }
   const given = Buffer.from(code, 'ascii');
   const t = timeStep(nowMs);
-  let matched: number | null = null;
   for (let d = 0; d <= window; d++) {
     for (const step of d === 0 ? [t] : [t - d, t + d]) {
       if (step < 0) continue;
-      const equal = timingSafeEqual(Buffer.from(hotp(key, step, TOTP_DIGITS), 'ascii'), given);
-      if (equal && matched === null) matched = step;
+      if (timingSafeEqual(Buffer.from(hotp(key, step, TOTP_DIGITS), 'ascii'), given)) return step;
     }
   }
-  return matched;
+  return null;
 }

@@ -7,80 +7,127 @@ import type Database from 'better-sqlite3';
  * user row on the benchmark machine (docs/performance.md).
  *
  * Correct only while this process is the file's sole writer, which `locking_mode = EXCLUSIVE`
- * guarantees; a store opened with `exclusive: false` does not cache. Invalidation is by table,
- * not by row: every statement that writes a table empties that table's cache after it runs, and a
- * DELETE on a table that other tables reference (ON DELETE CASCADE) empties every cache. Coarse,
- * but it cannot miss a write, whatever its WHERE clause. Records are frozen, so a caller that
- * tried to change a shared record would fail loudly instead of corrupting the cache.
+ * guarantees; a store opened with `exclusive: false` does not cache. Invalidation is driven by the
+ * statements themselves, so no write can be missed, whatever method runs it:
+ * - a statement that changes rows (UPDATE, DELETE, an upsert; not a plain INSERT, since a missing
+ *   row is never cached) and whose WHERE clause pins one primary key (`WHERE pool_id = ? AND
+ *   username = ? ...`) forgets that row, after it runs, with the arguments it ran with;
+ * - any other write to a cached table forgets the whole table;
+ * - a DELETE from a table that other tables reference with ON DELETE CASCADE forgets everything.
+ * Records are frozen, so a caller that tried to change a shared record would fail loudly instead
+ * of corrupting the cache.
  */
 export type CachedTable = 'pools' | 'clients' | 'users' | 'sign_ins';
 
-const CACHED_TABLES: readonly CachedTable[] = ['pools', 'clients', 'users', 'sign_ins'];
+/** Each cached table's primary key columns (migrations/sqlite/0001_init.sql). */
+const PRIMARY_KEYS: Record<CachedTable, readonly string[]> = {
+  pools: ['id'],
+  clients: ['id'],
+  users: ['pool_id', 'username'],
+  sign_ins: ['origin_jti'],
+};
 /** Tables other tables reference with ON DELETE CASCADE (migrations/sqlite/0001_init.sql). */
 const CASCADING = new Set(['pools', 'clients', 'users']);
 const WRITE = /^\s*(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)/i;
-/** Entries per table; when full, the oldest is dropped (a Map iterates in insertion order). */
-const MAX_ENTRIES = 20_000;
+/** Rows per table; when full, the oldest is dropped (a Map iterates in insertion order). */
+const MAX_ROWS = 20_000;
+
+/**
+ * A row's cache key from its primary key values. Pool ids, client ids and JWT ids never contain a
+ * newline, and a username holds no whitespace (the model's pattern), so the key is unambiguous.
+ */
+export const rowKey = (...values: unknown[]): string => values.join('\n');
+
+/** What one row holds in the cache: its record, and other values read from the same row. */
+type Parts = Map<string, unknown>;
 
 export class RecordCache {
-  private readonly tables = new Map<CachedTable, Map<string, unknown>>(CACHED_TABLES.map((t) => [t, new Map()]));
+  private readonly tables = new Map<CachedTable, Map<string, Parts>>(
+    (Object.keys(PRIMARY_KEYS) as CachedTable[]).map((t) => [t, new Map()]),
+  );
 
   constructor(
     private readonly db: Database.Database,
     readonly enabled: boolean,
   ) {}
 
-  /** The cached record, or undefined when absent (a missing row is never cached). */
-  get<T>(table: CachedTable, key: string): T | undefined {
-    return this.enabled ? (this.tables.get(table)!.get(key) as T | undefined) : undefined;
+  /** A cached part of a row ('record' unless named), or undefined; a missing row is never cached. */
+  get<T>(table: CachedTable, key: string, part = 'record'): T | undefined {
+    return this.enabled ? (this.tables.get(table)!.get(key)?.get(part) as T | undefined) : undefined;
   }
 
   /**
-   * Remembers a record just read. Not inside a transaction: what it has read may include its own
-   * uncommitted writes, which a rollback would undo.
+   * Remembers what was just read from a row. Not inside a transaction: what it has read may
+   * include its own uncommitted writes, which a rollback would undo.
    */
-  set<T extends object>(table: CachedTable, key: string, record: T): T {
-    if (!this.enabled || this.db.inTransaction) return record;
-    const entries = this.tables.get(table)!;
-    if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    entries.set(key, deepFreeze(record));
-    return record;
+  set<T>(table: CachedTable, key: string, value: T, part = 'record'): T {
+    if (!this.enabled || this.db.inTransaction) return value;
+    const rows = this.tables.get(table)!;
+    let parts = rows.get(key);
+    if (!parts) {
+      if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
+      parts = new Map();
+      rows.set(key, parts);
+    }
+    parts.set(part, deepFreeze(value));
+    return value;
   }
 
-  /** Wraps a statement so that running it empties the caches it may make stale. */
+  /** Wraps a statement so that running it forgets what it may make stale. */
   watch(text: string, statement: Database.Statement): Database.Statement {
     const write = WRITE.exec(text);
     if (!this.enabled || !write) return statement;
+    // A plain INSERT changes no existing row, and missing rows are never cached.
+    if (/^INSERT/i.test(write[1]) && !/\bOR\s+REPLACE\b|\bDO\s+UPDATE\b/i.test(text)) return statement;
     const table = write[2].toLowerCase();
-    const cascades = /^DELETE/i.test(write[1]) && CASCADING.has(table);
-    const invalidate = () => {
-      if (cascades) for (const entries of this.tables.values()) entries.clear();
-      else this.tables.get(table as CachedTable)?.clear();
-    };
+    const invalidate = this.invalidation(text, table, /^DELETE/i.test(write[1]));
+    const after =
+      <R>(run: (...args: unknown[]) => R) =>
+      (...args: unknown[]): R => {
+        try {
+          return run(...args);
+        } finally {
+          invalidate(args);
+        }
+      };
     return {
-      run: (...args: unknown[]) => {
-        try {
-          return statement.run(...args);
-        } finally {
-          invalidate();
-        }
-      },
-      get: (...args: unknown[]) => {
-        try {
-          return statement.get(...args);
-        } finally {
-          invalidate();
-        }
-      },
-      all: (...args: unknown[]) => {
-        try {
-          return statement.all(...args);
-        } finally {
-          invalidate();
-        }
-      },
+      reader: statement.reader,
+      run: after((...args) => statement.run(...args)),
+      get: after((...args) => statement.get(...args)),
+      all: after((...args) => statement.all(...args)),
     } as unknown as Database.Statement;
   }
+
+  private invalidation(text: string, table: string, isDelete: boolean): (args: unknown[]) => void {
+    if (isDelete && CASCADING.has(table)) {
+      return () => {
+        for (const rows of this.tables.values()) rows.clear();
+      };
+    }
+    const rows = this.tables.get(table as CachedTable);
+    if (!rows) return () => {};
+    const at = pinnedKeyArgument(text, PRIMARY_KEYS[table as CachedTable]);
+    if (at === undefined) return () => rows.clear();
+    const width = PRIMARY_KEYS[table as CachedTable].length;
+    return (args) => {
+      rows.delete(rowKey(...args.slice(at, at + width)));
+    };
+  }
+}
+
+/**
+ * Where a statement's WHERE clause starts with equalities on the whole primary key, joined by AND
+ * to whatever follows, the index of the first key's argument (the `?`s before it); otherwise
+ * undefined. A top-level OR after them would widen the match beyond one row, so it disqualifies.
+ */
+export function pinnedKeyArgument(text: string, key: readonly string[]): number | undefined {
+  const pinned = new RegExp(`\\bWHERE\\s+${key.map((c) => `${c}\\s*=\\s*\\?`).join('\\s+AND\\s+')}(?=\\s*$|\\s+AND\\b|\\s+RETURNING\\b)`, 'i');
+  const match = pinned.exec(text);
+  if (!match) return undefined;
+  let rest = text.slice(match.index + match[0].length);
+  while (/\([^()]*\)/.test(rest)) rest = rest.replace(/\([^()]*\)/g, '');
+  if (/\bOR\b/i.test(rest)) return undefined;
+  return (text.slice(0, match.index).match(/\?/g) ?? []).length;
 }
 
 function deepFreeze<T>(value: T): T {

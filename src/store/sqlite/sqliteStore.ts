@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
-import { RecordCache } from './recordCache.js';
+import { RecordCache, rowKey } from './recordCache.js';
 import type {
   AccessContext,
   ClientRecord,
@@ -56,6 +56,15 @@ const failureColumns: Record<FailureKind, [string, string]> = {
   password: ['password_failures', 'password_last_failure_at'],
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
+const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
+interface CachedUserRow {
+  key: string;
+  record: UserRecord | undefined;
+  failures: [FailureKind, FailureState | undefined][];
+}
+
+/** A user's failure counters, cached next to the user's record (they are columns of its row). */
+const failuresPart = (kind: FailureKind) => `failures:${kind}`;
 
 export interface SqliteStoreOptions {
   /**
@@ -84,6 +93,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('synchronous = NORMAL');
+    // 64 MiB of page cache instead of SQLite's 2 MiB: a pool of a few thousand users outgrows 2 MiB,
+    // and every page read past the cache is a system call.
+    this.db.pragma('cache_size = -65536');
     this.cache = new RecordCache(this.db, options.exclusive !== false);
     this.migrate();
   }
@@ -236,12 +248,18 @@ export class SqliteStore implements Store {
   }
 
   private userByName(poolId: string, username: string): UserRecord | undefined {
-    // A pool id never contains a newline, so the key is unambiguous.
-    const key = `${poolId}\n${username}`;
+    const key = rowKey(poolId, username);
     const cached = this.cache.get<UserRecord>('users', key);
     if (cached) return cached;
     const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND username = ?').get(poolId, username) as Row | undefined;
-    return row && this.cache.set('users', key, toUser(row));
+    if (!row) return undefined;
+    // The row holds the failure counters too; the MFA and password checks read them next.
+    for (const kind of FAILURE_KINDS) {
+      const [count, last] = failureColumns[kind];
+      const failures: FailureState = { count: Number(row[count]), lastAt: row[last] == null ? null : Number(row[last]) };
+      this.cache.set('users', key, failures, failuresPart(kind));
+    }
+    return this.cache.set('users', key, toUser(row));
   }
 
   async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
@@ -263,15 +281,43 @@ export class SqliteStore implements Store {
     const { keys, values } = updateColumns(update);
     if (keys.length === 0) return true;
     const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
+    const before = this.cachedUserRow(poolId, username);
     // Only an attribute change needs a transaction: the row and its index rows change together.
-    if (!update.attributes) return this.sql(text).run(...values, poolId, username).changes > 0;
-    const run = this.db.transaction(() => {
-      const changed = this.sql(text).run(...values, poolId, username).changes > 0;
-      if (changed) this.indexAttributes(poolId, username, update.attributes!);
-      return changed;
-    });
-    return run();
+    const changed = update.attributes
+      ? this.db.transaction(() => {
+          const done = this.sql(text).run(...values, poolId, username).changes > 0;
+          if (done) this.indexAttributes(poolId, username, update.attributes!);
+          return done;
+        })()
+      : this.sql(text).run(...values, poolId, username).changes > 0;
+    if (changed) this.rememberUpdated(before, keys, update);
+    return changed;
   }
+
+  /**
+   * The write made the cache forget the user's row; a record that was cached before it is put back
+   * with the update applied, so the next request of the same user (AssociateSoftwareToken, then
+   * VerifySoftwareToken) does not read the row again. Called after the commit.
+   */
+  private rememberUpdated(before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
+    if (!before.record) return;
+    const after: Record<string, unknown> = { ...before.record };
+    for (const k of keys) after[k] = update[k];
+    this.cache.set('users', before.key, after as unknown as UserRecord);
+    // An update never sets the failure counters, so what was cached of them still holds.
+    for (const [kind, failures] of before.failures) if (failures) this.cache.set('users', before.key, failures, failuresPart(kind));
+  }
+
+  /** What the cache holds of a user's row, taken before a write that makes it forget the row. */
+  private cachedUserRow(poolId: string, username: string): CachedUserRow {
+    const key = rowKey(poolId, username);
+    return {
+      key,
+      record: this.cache.get<UserRecord>('users', key),
+      failures: FAILURE_KINDS.map((kind) => [kind, this.cache.get<FailureState>('users', key, failuresPart(kind))]),
+    };
+  }
+
 
   async deleteUser(poolId: string, username: string): Promise<boolean> {
     const run = this.db.transaction(() => {
@@ -286,12 +332,14 @@ export class SqliteStore implements Store {
   async consumeTotpStep(poolId: string, username: string, step: number, update: Omit<UserUpdate, 'attributes'> = {}): Promise<boolean> {
     const { keys, values } = updateColumns(update);
     if (keys.length === 0) return this.consumeStepSync(poolId, username, step);
-    return (
+    const before = this.cachedUserRow(poolId, username);
+    const changed =
       this.sql(
         `UPDATE users SET totp_last_step = ?, ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')}
          WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
-      ).run(step, ...values, poolId, username, step).changes > 0
-    );
+      ).run(step, ...values, poolId, username, step).changes > 0;
+    if (changed) this.rememberUpdated(before, keys, update);
+    return changed;
   }
 
   private consumeStepSync(poolId: string, username: string, step: number): boolean {
@@ -313,6 +361,8 @@ export class SqliteStore implements Store {
   }
 
   async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
+    const cached = this.cache.get<FailureState>('users', rowKey(poolId, username), failuresPart(kind));
+    if (cached) return cached;
     const [count, last] = failureColumns[kind];
     const row = this.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
       poolId, username,
