@@ -124,7 +124,8 @@ export function terminalToGrid(text: string, style: 'terminal' | 'utf8'): boolea
 
 /** Renders a module grid as an image with a quiet zone and decodes it with jsQR (a dev dependency). */
 export async function decodeGrid(grid: boolean[][]): Promise<string | undefined> {
-  const jsQR = (await import('jsqr')).default;
+  // jsqr is CommonJS whose types declare an ES default export; at run time the default is the function.
+  const jsQR = (await import('jsqr')).default as unknown as (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
   const scale = 6;
   const quiet = 4;
   const h = grid.length;

@@ -23,7 +23,7 @@ async function latestCode(poolId: string, username: string, purpose: string): Pr
   const res = await fetch(`${server.url}/_cognate/outbox?poolId=${poolId}&username=${username}`, {
     headers: { authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
   });
-  const { Messages } = await res.json();
+  const { Messages } = (await res.json()) as { Messages: { purpose: string; message: string }[] };
   const message = Messages.find((m: { purpose: string }) => m.purpose === purpose);
   assert.ok(message, `a ${purpose} message in the outbox`);
   return /(\d{6})/.exec(message.message)![1];

@@ -30,7 +30,7 @@ interface SrpStart {
 /** AdminInitiateAuth USER_SRP_AUTH; the client side is computed by the test (the SDK has none). */
 async function adminSrp({ poolId, clientId, username, secret }: SrpStart, password = PASSWORD, options: { timestamp?: string } = {}) {
   const srp = srpClientStart();
-  const hash = secret ? { SECRET_HASH: computeSecretHash(username, clientId, secret) } : {};
+  const hash: Record<string, string> = secret ? { SECRET_HASH: computeSecretHash(username, clientId, secret) } : {};
   const start = await client.send(
     new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.AHex, ...hash } }),
   );

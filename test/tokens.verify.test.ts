@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createSign } from 'node:crypto';
 import { GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier, JwtRsaVerifier } from 'aws-jwt-verify';
+import type { Jwks } from 'aws-jwt-verify/jwk';
 import { createPool, createUser, passwordSignIn, rejectsWith } from './support/fixtures.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
 
@@ -18,10 +19,10 @@ after(() => server.stop());
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
 const parts = (jwt: string) => jwt.split('.').map((p, i) => (i < 2 ? JSON.parse(Buffer.from(p, 'base64url').toString()) : p));
 
-async function jwks(poolId: string) {
+async function jwks(poolId: string): Promise<Jwks> {
   const res = await fetch(`${server.url}/${poolId}/.well-known/jwks.json`);
   assert.equal(res.status, 200);
-  return res.json();
+  return (await res.json()) as Jwks;
 }
 
 test('tokens carry Cognito claims and verify with aws-jwt-verify against the JWKS', async () => {
@@ -49,7 +50,7 @@ test('tokens carry Cognito claims and verify with aws-jwt-verify against the JWK
   const keys = await jwks(poolId);
   assert.equal(keys.keys.length, 2);
   for (const key of keys.keys) assert.deepEqual([key.kty, key.alg, key.use], ['RSA', 'RS256', 'sig']);
-  const discovery = await (await fetch(`${server.url}/${poolId}/.well-known/openid-configuration`)).json();
+  const discovery = (await (await fetch(`${server.url}/${poolId}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
   assert.equal(discovery.issuer, `${server.url}/${poolId}`);
   assert.equal(discovery.jwks_uri, `${server.url}/${poolId}/.well-known/jwks.json`);
 
@@ -74,11 +75,11 @@ test("with the AWS issuer option, CognitoJwtVerifier accepts the tokens as Cogni
     await createUser(c, poolId, 'bob');
     const { AuthenticationResult } = await passwordSignIn(c, clientId, 'bob');
     const verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'access', clientId });
-    verifier.cacheJwks(await (await fetch(`${aws.url}/${poolId}/.well-known/jwks.json`)).json());
+    verifier.cacheJwks((await (await fetch(`${aws.url}/${poolId}/.well-known/jwks.json`)).json()) as Jwks);
     const payload = await verifier.verify(AuthenticationResult!.AccessToken!);
     assert.equal(payload.iss, `https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
     const idVerifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
-    idVerifier.cacheJwks(await (await fetch(`${aws.url}/${poolId}/.well-known/jwks.json`)).json());
+    idVerifier.cacheJwks((await (await fetch(`${aws.url}/${poolId}/.well-known/jwks.json`)).json()) as Jwks);
     assert.equal((await idVerifier.verify(AuthenticationResult!.IdToken!)).sub, payload.sub);
   } finally {
     await aws.stop();

@@ -36,7 +36,7 @@ async function outbox(poolId: string, username: string): Promise<{ message: stri
     headers: { authorization: `AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` },
   });
   assert.equal(res.status, 200);
-  return (await res.json()).Messages;
+  return ((await res.json()) as { Messages: { purpose: string; message: string; destination: string }[] }).Messages;
 }
 
 test('several factors and no preference: SELECT_MFA_TYPE, then the chosen TOTP challenge', async () => {
@@ -93,5 +93,5 @@ test('a preferred factor skips the selection', async () => {
 test('the outbox endpoint is guarded like admin operations', async () => {
   const res = await fetch(`${server.url}/_cognate/outbox?poolId=us-east-1_x`);
   assert.equal(res.status, 403);
-  assert.equal((await res.json()).__type, 'MissingAuthenticationTokenException');
+  assert.equal(((await res.json()) as { __type: string }).__type, 'MissingAuthenticationTokenException');
 });
