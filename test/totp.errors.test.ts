@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
+  GetUserCommand,
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -146,6 +147,14 @@ test('re-associating in an OPTIONAL pool drops MFA until the new token is verifi
   const open = await passwordSignIn(client, clientId, 'fox');
   assert.equal(open.ChallengeName, undefined);
   assert.ok(open.AuthenticationResult?.AccessToken);
+  // As amplify-js#3844 observed: the settings still say TOTP, and enabling it again is "not set up".
+  const user = await client.send(new GetUserCommand({ AccessToken: accessToken }));
+  assert.equal(user.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
+  await rejectsWith(
+    client.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } })),
+    'InvalidParameterException',
+    'User has not set up software token mfa',
+  );
   nextStep(server.clock);
   await client.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totpCode(fresh.SecretCode!, server.clock.now()) }));
   assert.equal((await passwordSignIn(client, clientId, 'fox')).ChallengeName, 'SOFTWARE_TOKEN_MFA');

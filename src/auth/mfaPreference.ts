@@ -41,7 +41,10 @@ export async function setMfaPreference(
     }
     if (enable) {
       if (!user.totpSecretSealed) {
-        if (user.totpPendingSecretSealed) throw InvalidParameterException('User has not verified software token mfa');
+        // A pending secret of a user whose TOTP is still enabled was made by a re-association that
+        // dropped the verified one (immediate mode): the legacy service then answered "not set up"
+        // (aws-amplify/amplify-js#3844). A first secret awaiting verification is "not verified".
+        if (user.totpPendingSecretSealed && !user.totpEnabled) throw InvalidParameterException('User has not verified software token mfa');
         throw InvalidParameterException(
           admin ? 'User does not have delivery config set to turn on SOFTWARE_TOKEN_MFA' : 'User has not set up software token mfa',
         );
