@@ -73,44 +73,44 @@ export class RecordCache {
     return value;
   }
 
-  /** Wraps a statement so that running it forgets what it may make stale. */
+  /**
+   * Wraps a statement so that running it forgets what it may make stale. A statement that cannot
+   * make a cached record stale (a read, a plain INSERT, a write to a table that is not cached) is
+   * returned as it is, so it costs nothing extra.
+   */
   watch(text: string, statement: Database.Statement): Database.Statement {
     const write = WRITE.exec(text);
     if (!this.enabled || !write) return statement;
     // A plain INSERT changes no existing row, and missing rows are never cached.
     if (/^INSERT/i.test(write[1]) && !/\bOR\s+REPLACE\b|\bDO\s+UPDATE\b/i.test(text)) return statement;
-    const table = write[2].toLowerCase();
-    const invalidate = this.invalidation(text, table, /^DELETE/i.test(write[1]));
-    const after =
-      <R>(run: (...args: unknown[]) => R) =>
-      (...args: unknown[]): R => {
+    const invalidate = this.invalidation(text, write[2].toLowerCase(), /^DELETE/i.test(write[1]));
+    if (!invalidate) return statement;
+    const forgetting =
+      (method: 'run' | 'get' | 'all') =>
+      (...args: unknown[]) => {
         try {
-          return run(...args);
+          return (statement[method] as (...a: unknown[]) => unknown)(...args);
         } finally {
           invalidate(args);
         }
       };
-    return {
-      reader: statement.reader,
-      run: after((...args) => statement.run(...args)),
-      get: after((...args) => statement.get(...args)),
-      all: after((...args) => statement.all(...args)),
-    } as unknown as Database.Statement;
+    return { reader: statement.reader, run: forgetting('run'), get: forgetting('get'), all: forgetting('all') } as unknown as Database.Statement;
   }
 
-  private invalidation(text: string, table: string, isDelete: boolean): (args: unknown[]) => void {
+  /** What running a write forgets, given its arguments; undefined when it cannot touch the cache. */
+  private invalidation(text: string, table: string, isDelete: boolean): ((args: unknown[]) => void) | undefined {
     if (isDelete && CASCADING.has(table)) {
       return () => {
         for (const rows of this.tables.values()) rows.clear();
       };
     }
-    const rows = this.tables.get(table as CachedTable);
-    if (!rows) return () => {};
-    const at = pinnedKeyArgument(text, PRIMARY_KEYS[table as CachedTable]);
+    if (!(table in PRIMARY_KEYS)) return undefined;
+    const key = PRIMARY_KEYS[table as CachedTable];
+    const rows = this.tables.get(table as CachedTable)!;
+    const at = pinnedKeyArgument(text, key);
     if (at === undefined) return () => rows.clear();
-    const width = PRIMARY_KEYS[table as CachedTable].length;
     return (args) => {
-      rows.delete(rowKey(...args.slice(at, at + width)));
+      rows.delete(rowKey(...args.slice(at, at + key.length)));
     };
   }
 }
