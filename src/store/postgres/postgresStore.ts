@@ -21,8 +21,8 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
+import { page, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 
-type Row = Record<string, any>;
 type Queryable = pg.Pool | pg.PoolClient;
 
 export interface PostgresStoreOptions {
@@ -575,99 +575,3 @@ export class PostgresStore implements Store {
     return this.closing;
   }
 }
-
-function page<T>(items: T[], limit: number, cursor: (item: T) => string): Page<T> {
-  if (items.length <= limit) return { items };
-  const kept = items.slice(0, limit);
-  return { items: kept, next: cursor(kept[kept.length - 1]) };
-}
-
-const num = (v: unknown): number => Number(v);
-const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
-
-const toFailures = (row: Row | undefined): FailureState => ({
-  count: row ? Number(row.count) : 0,
-  lastAt: numOrNull(row?.last_at),
-});
-
-const toPool = (r: Row): PoolRecord => ({
-  id: r.id,
-  name: r.name,
-  settings: JSON.parse(r.settings),
-  createdAt: num(r.created_at),
-  modifiedAt: num(r.modified_at),
-});
-
-const toKey = (r: Row): SigningKeyRecord => ({
-  kid: r.kid,
-  poolId: r.pool_id,
-  use: r.key_use,
-  privateJwkSealed: r.private_jwk_sealed,
-  publicJwk: r.public_jwk,
-  createdAt: num(r.created_at),
-});
-
-const toClient = (r: Row): ClientRecord => ({
-  id: r.id,
-  poolId: r.pool_id,
-  name: r.name,
-  secretSealed: r.secret_sealed ?? null,
-  settings: JSON.parse(r.settings),
-  createdAt: num(r.created_at),
-  modifiedAt: num(r.modified_at),
-});
-
-const toUser = (r: Row): UserRecord => ({
-  poolId: r.pool_id,
-  username: r.username,
-  sub: r.sub,
-  status: r.status,
-  enabled: r.enabled === true,
-  attributes: JSON.parse(r.attributes),
-  passwordSalt: r.password_salt ?? null,
-  passwordVerifierSealed: r.password_verifier_sealed ?? null,
-  totpSecretSealed: r.totp_secret_sealed ?? null,
-  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
-  totpEnabled: r.totp_enabled === true,
-  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
-  smsMfaEnabled: r.sms_mfa_enabled === true,
-  preferredMfa: r.preferred_mfa ?? null,
-  createdAt: num(r.created_at),
-  modifiedAt: num(r.modified_at),
-});
-
-const toSession = (r: Row): SessionRecord => ({
-  idHash: r.id_hash,
-  poolId: r.pool_id,
-  clientId: r.client_id,
-  username: r.username,
-  challenge: r.challenge,
-  context: JSON.parse(r.context),
-  createdAt: num(r.created_at),
-  expiresAt: num(r.expires_at),
-  consumedAt: numOrNull(r.consumed_at),
-  wrongAttempts: num(r.wrong_attempts),
-});
-
-const toSignIn = (r: Row): SignInRecord => ({
-  originJti: r.origin_jti,
-  poolId: r.pool_id,
-  clientId: r.client_id,
-  username: r.username,
-  refreshHash: r.refresh_hash,
-  authTime: num(r.auth_time),
-  createdAt: num(r.created_at),
-  expiresAt: num(r.expires_at),
-  revokedAt: numOrNull(r.revoked_at),
-});
-
-const toOutbox = (r: Row): OutboxMessage => ({
-  id: r.id,
-  poolId: r.pool_id,
-  username: r.username,
-  channel: r.channel,
-  destination: r.destination,
-  purpose: r.purpose,
-  message: r.message,
-  createdAt: num(r.created_at),
-});

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
 import { RecordCache, rowKey } from './recordCache.js';
+import { page, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 import type {
   AccessContext,
   ClientRecord,
@@ -23,7 +24,6 @@ import type {
   UserUpdate,
 } from '../store.js';
 
-type Row = Record<string, any>;
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -258,8 +258,7 @@ export class SqliteStore implements Store {
     // The row holds the failure counters too; the MFA and password checks read them next.
     for (const kind of FAILURE_KINDS) {
       const [count, last] = failureColumns[kind];
-      const failures: FailureState = { count: Number(row[count]), lastAt: row[last] == null ? null : Number(row[last]) };
-      this.cache.set('users', key, failures, failuresPart(kind));
+      this.cache.set('users', key, toFailures({ count: row[count], last_at: row[last] }), failuresPart(kind));
     }
     return this.cache.set('users', key, toUser(row));
   }
@@ -358,7 +357,7 @@ export class SqliteStore implements Store {
       `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ?
        RETURNING ${count} AS count, ${last} AS last_at`,
     ).get(now, poolId, username) as Row | undefined;
-    return { count: row?.count ?? 0, lastAt: row?.last_at ?? null };
+    return toFailures(row);
   }
 
   async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
@@ -368,7 +367,7 @@ export class SqliteStore implements Store {
     const row = this.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
       poolId, username,
     ) as Row | undefined;
-    return { count: row?.count ?? 0, lastAt: row?.last_at ?? null };
+    return toFailures(row);
   }
 
   async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
@@ -545,16 +544,7 @@ export class SqliteStore implements Store {
             poolId, username, limit,
           )
     ) as Row[];
-    return rows.map((r) => ({
-      id: r.id,
-      poolId: r.pool_id,
-      username: r.username,
-      channel: r.channel,
-      destination: r.destination,
-      purpose: r.purpose,
-      message: r.message,
-      createdAt: Number(r.created_at),
-    }));
+    return rows.map(toOutbox);
   }
 
   async close(): Promise<void> {
@@ -588,80 +578,3 @@ function objectRows(statement: Database.Statement): Database.Statement {
     all: (...args: unknown[]) => (statement.all(...args) as unknown[][]).map(toRow),
   } as unknown as Database.Statement;
 }
-
-function page<T>(items: T[], limit: number, cursor: (item: T) => string): Page<T> {
-  if (items.length <= limit) return { items };
-  const kept = items.slice(0, limit);
-  return { items: kept, next: cursor(kept[kept.length - 1]) };
-}
-
-const toPool = (r: Row): PoolRecord => ({
-  id: r.id,
-  name: r.name,
-  settings: JSON.parse(r.settings),
-  createdAt: Number(r.created_at),
-  modifiedAt: Number(r.modified_at),
-});
-
-const toKey = (r: Row): SigningKeyRecord => ({
-  kid: r.kid,
-  poolId: r.pool_id,
-  use: r.key_use,
-  privateJwkSealed: r.private_jwk_sealed,
-  publicJwk: r.public_jwk,
-  createdAt: Number(r.created_at),
-});
-
-const toClient = (r: Row): ClientRecord => ({
-  id: r.id,
-  poolId: r.pool_id,
-  name: r.name,
-  secretSealed: r.secret_sealed ?? null,
-  settings: JSON.parse(r.settings),
-  createdAt: Number(r.created_at),
-  modifiedAt: Number(r.modified_at),
-});
-
-export const toUser = (r: Row): UserRecord => ({
-  poolId: r.pool_id,
-  username: r.username,
-  sub: r.sub,
-  status: r.status,
-  enabled: Boolean(r.enabled),
-  attributes: JSON.parse(r.attributes),
-  passwordSalt: r.password_salt ?? null,
-  passwordVerifierSealed: r.password_verifier_sealed ?? null,
-  totpSecretSealed: r.totp_secret_sealed ?? null,
-  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
-  totpEnabled: Boolean(r.totp_enabled),
-  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
-  smsMfaEnabled: Boolean(r.sms_mfa_enabled),
-  preferredMfa: r.preferred_mfa ?? null,
-  createdAt: Number(r.created_at),
-  modifiedAt: Number(r.modified_at),
-});
-
-const toSession = (r: Row): SessionRecord => ({
-  idHash: r.id_hash,
-  poolId: r.pool_id,
-  clientId: r.client_id,
-  username: r.username,
-  challenge: r.challenge,
-  context: JSON.parse(r.context),
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  consumedAt: r.consumed_at == null ? null : Number(r.consumed_at),
-  wrongAttempts: Number(r.wrong_attempts),
-});
-
-const toSignIn = (r: Row): SignInRecord => ({
-  originJti: r.origin_jti,
-  poolId: r.pool_id,
-  clientId: r.client_id,
-  username: r.username,
-  refreshHash: r.refresh_hash,
-  authTime: Number(r.auth_time),
-  createdAt: Number(r.created_at),
-  expiresAt: Number(r.expires_at),
-  revokedAt: r.revoked_at == null ? null : Number(r.revoked_at),
-});

@@ -1,0 +1,115 @@
+/**
+ * Rows to records, for both engines. Column names are the same in both schemas; the values differ
+ * only in type: SQLite answers booleans as 0/1 and numbers as numbers, PostgreSQL booleans as
+ * booleans and BIGINT as strings. `Boolean` and `Number` read either.
+ */
+import type {
+  ClientRecord,
+  FailureState,
+  OutboxMessage,
+  Page,
+  PoolRecord,
+  SessionRecord,
+  SignInRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from './store.js';
+
+export type Row = Record<string, any>;
+
+const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
+
+/** A page of a listing that fetched `limit + 1` items: the extra one only says there is more. */
+export function page<T>(items: T[], limit: number, cursor: (item: T) => string): Page<T> {
+  if (items.length <= limit) return { items };
+  const kept = items.slice(0, limit);
+  return { items: kept, next: cursor(kept[kept.length - 1]) };
+}
+
+/** From a row with the failure columns selected `AS count, ... AS last_at`; no row counts none. */
+export const toFailures = (row: Row | undefined): FailureState => ({
+  count: row ? Number(row.count) : 0,
+  lastAt: numOrNull(row?.last_at),
+});
+
+export const toPool = (r: Row): PoolRecord => ({
+  id: r.id,
+  name: r.name,
+  settings: JSON.parse(r.settings),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+export const toKey = (r: Row): SigningKeyRecord => ({
+  kid: r.kid,
+  poolId: r.pool_id,
+  use: r.key_use,
+  privateJwkSealed: r.private_jwk_sealed,
+  publicJwk: r.public_jwk,
+  createdAt: Number(r.created_at),
+});
+
+export const toClient = (r: Row): ClientRecord => ({
+  id: r.id,
+  poolId: r.pool_id,
+  name: r.name,
+  secretSealed: r.secret_sealed ?? null,
+  settings: JSON.parse(r.settings),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+export const toUser = (r: Row): UserRecord => ({
+  poolId: r.pool_id,
+  username: r.username,
+  sub: r.sub,
+  status: r.status,
+  enabled: Boolean(r.enabled),
+  attributes: JSON.parse(r.attributes),
+  passwordSalt: r.password_salt ?? null,
+  passwordVerifierSealed: r.password_verifier_sealed ?? null,
+  totpSecretSealed: r.totp_secret_sealed ?? null,
+  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
+  totpEnabled: Boolean(r.totp_enabled),
+  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
+  smsMfaEnabled: Boolean(r.sms_mfa_enabled),
+  preferredMfa: r.preferred_mfa ?? null,
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+export const toSession = (r: Row): SessionRecord => ({
+  idHash: r.id_hash,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  challenge: r.challenge,
+  context: JSON.parse(r.context),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  consumedAt: numOrNull(r.consumed_at),
+  wrongAttempts: Number(r.wrong_attempts),
+});
+
+export const toSignIn = (r: Row): SignInRecord => ({
+  originJti: r.origin_jti,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  refreshHash: r.refresh_hash,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  revokedAt: numOrNull(r.revoked_at),
+});
+
+export const toOutbox = (r: Row): OutboxMessage => ({
+  id: r.id,
+  poolId: r.pool_id,
+  username: r.username,
+  channel: r.channel,
+  destination: r.destination,
+  purpose: r.purpose,
+  message: r.message,
+  createdAt: Number(r.created_at),
+});
