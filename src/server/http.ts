@@ -8,6 +8,7 @@ import { CognitoError, InvalidParameterException, SerializationException } from 
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
 import { checkSignatureShape } from '../protocol/sigv4.js';
+import { CORS } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 
 export interface RunningServer {
@@ -17,16 +18,6 @@ export interface RunningServer {
   /** Stops accepting, lets in-flight requests finish, then closes the database. */
   close(): Promise<void>;
 }
-
-// Browser SDKs (Amplify, amazon-cognito-identity-js) call with fetch, so preflight must pass.
-const CORS: Record<string, string> = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, OPTIONS',
-  'access-control-allow-headers':
-    'content-type, x-amz-target, x-amz-user-agent, x-amz-date, x-amz-security-token, x-amz-content-sha256, authorization, cache-control, amz-sdk-invocation-id, amz-sdk-request',
-  'access-control-expose-headers': 'x-amzn-requestid, x-amzn-errortype, x-amzn-errormessage, date',
-  'access-control-max-age': '86400',
-};
 
 function send(res: ServerResponse, response: WireResponse): void {
   res.writeHead(response.status, { ...CORS, ...response.headers, 'content-length': Buffer.byteLength(response.body) });
