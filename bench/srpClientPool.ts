@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { SrpChallenge, SrpClientSession } from '../src/crypto/srpClient.js';
+import { WorkerPool } from '../src/crypto/workerPool.js';
 import { repoRoot } from './processes.js';
 
 const WORKER_CODE = `
@@ -26,69 +27,37 @@ const WORKER_CODE = `
         parentPort.postMessage({ id, error: String(err && err.stack || err) });
       }
     });
-    parentPort.postMessage({ ready: true });
   }, (err) => { throw err; });
 `;
 
-interface Slot {
-  worker: Worker;
-  pending: Map<number, { resolve(value: any): void; reject(err: Error): void }>;
-}
-
+/** The client half of SRP on a WorkerPool (src/crypto/workerPool.ts), the server's pool's plumbing. */
 export class SrpClientPool {
-  private slots: Slot[] = [];
-  private nextId = 0;
+  private constructor(private readonly pool: WorkerPool) {}
 
-  private constructor(readonly size: number) {}
-
-  static async start(size = availableParallelism()): Promise<SrpClientPool> {
-    const pool = new SrpClientPool(size);
-    const srpClientUrl = new URL('dist/crypto/srpClient.js', `file://${repoRoot}`).href;
-    await Promise.all(
-      Array.from({ length: size }, async () => {
-        const slot: Slot = { worker: new Worker(WORKER_CODE, { eval: true, workerData: { srpClientUrl } }), pending: new Map() };
-        await new Promise<void>((resolve, reject) => {
-          slot.worker.once('message', () => resolve());
-          slot.worker.once('error', reject);
-        });
-        slot.worker.on('message', ({ id, result, error }: { id: number; result?: unknown; error?: string }) => {
-          const waiting = slot.pending.get(id);
-          slot.pending.delete(id);
-          if (!waiting) return;
-          if (error !== undefined) waiting.reject(new Error(error));
-          else waiting.resolve(result);
-        });
-        slot.worker.on('error', (err) => {
-          for (const waiting of slot.pending.values()) waiting.reject(err);
-          slot.pending.clear();
-        });
-        pool.slots.push(slot);
-      }),
-    );
-    return pool;
+  get size(): number {
+    return this.pool.size;
   }
 
-  private run<T>(message: Record<string, unknown>): Promise<T> {
-    const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, ...message });
-    });
+  /** Starts the workers and waits until each has loaded the client code (so no timed phase pays for it). */
+  static async start(size = availableParallelism()): Promise<SrpClientPool> {
+    const srpClientUrl = new URL('dist/crypto/srpClient.js', `file://${repoRoot}`).href;
+    const pool = new WorkerPool(() => new Worker(WORKER_CODE, { eval: true, workerData: { srpClientUrl } }), size);
+    // One call per worker at once: the least busy worker takes each, so every worker answers one.
+    await Promise.all(Array.from({ length: size }, () => pool.run({ op: 'start' })));
+    return new SrpClientPool(pool);
   }
 
   /** A fresh client value: a (1024 random bits) and A = g^a mod N, the SRP_A parameter. */
   start(): Promise<SrpClientSession> {
-    return this.run({ op: 'start' });
+    return this.pool.run({ op: 'start' });
   }
 
   /** PASSWORD_CLAIM_SIGNATURE and TIMESTAMP (now) for a PASSWORD_VERIFIER challenge. */
   proof(session: SrpClientSession, challenge: SrpChallenge): Promise<{ signatureB64: string; timestamp: string }> {
-    return this.run({ op: 'proof', session, challenge });
+    return this.pool.run({ op: 'proof', session, challenge });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
-    this.slots = [];
+  close(): Promise<void> {
+    return this.pool.close();
   }
 }
