@@ -17,7 +17,7 @@ import {
   verifyPassword,
   type ClientProofArgs,
 } from '../src/crypto/srp.js';
-import { srpClientHkdfKey, srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
+import { srpClientHkdfKey, srpClientProof, srpClientStart, type SrpChallenge } from '../src/crypto/srpClient.js';
 
 // ----- the reference client: amazon-cognito-identity-js (CommonJS build) -----
 const require = createRequire(import.meta.url);
@@ -30,16 +30,7 @@ const { CognitoUserPool, CognitoUser, AuthenticationDetails }: any = require('am
 const bi = (hex: string) => new BigInteger(hex, 16);
 
 /** What CognitoUser.authenticateUser does with a PASSWORD_VERIFIER challenge, via the library's helper. */
-function libraryProof(opts: {
-  helper: any;
-  poolName: string;
-  userIdForSrp: string;
-  password: string;
-  saltHex: string;
-  BHex: string;
-  secretBlockB64: string;
-  timestamp: string;
-}): { hkdf: Buffer; signatureB64: string } {
+function libraryProof(opts: SrpChallenge & { helper: any; timestamp: string }): { hkdf: Buffer; signatureB64: string } {
   let hkdf: Buffer | undefined;
   opts.helper.getPasswordAuthenticationKey(opts.userIdForSrp, opts.password, bi(opts.BHex), bi(opts.saltHex), (err: unknown, key: Uint8Array) => {
     if (err) throw err;
