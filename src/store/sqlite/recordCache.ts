@@ -46,10 +46,16 @@ export class RecordCache {
     (Object.keys(PRIMARY_KEYS) as CachedTable[]).map((t) => [t, new Map()]),
   );
 
+  /** `uncommittable`: whether what is read now may still be rolled back (inside a store transaction). */
   constructor(
-    private readonly db: Database.Database,
     readonly enabled: boolean,
+    private readonly uncommittable: () => boolean,
   ) {}
+
+  /** Forgets everything: after a rollback that undid writes some cached records may reflect. */
+  clear(): void {
+    for (const rows of this.tables.values()) rows.clear();
+  }
 
   /** A cached part of a row ('record' unless named), or undefined; a missing row is never cached. */
   get<T>(table: CachedTable, key: string, part = 'record'): T | undefined {
@@ -57,11 +63,12 @@ export class RecordCache {
   }
 
   /**
-   * Remembers what was just read from a row. Not inside a transaction: what it has read may
-   * include its own uncommitted writes, which a rollback would undo.
+   * Remembers what was just read from a row. Not inside one of the store's transactions: what it
+   * has read may include that transaction's writes, which a rollback would undo. (A group-commit
+   * turn that fails clears the whole cache instead: commitBatch.ts.)
    */
   set<T>(table: CachedTable, key: string, value: T, part = 'record'): T {
-    if (!this.enabled || this.db.inTransaction) return value;
+    if (!this.enabled || this.uncommittable()) return value;
     const rows = this.tables.get(table)!;
     let parts = rows.get(key);
     if (!parts) {
@@ -100,9 +107,7 @@ export class RecordCache {
   /** What running a write forgets, given its arguments; undefined when it cannot touch the cache. */
   private invalidation(text: string, table: string, isDelete: boolean): ((args: unknown[]) => void) | undefined {
     if (isDelete && CASCADING.has(table)) {
-      return () => {
-        for (const rows of this.tables.values()) rows.clear();
-      };
+      return () => this.clear();
     }
     if (!(table in PRIMARY_KEYS)) return undefined;
     const key = PRIMARY_KEYS[table as CachedTable];

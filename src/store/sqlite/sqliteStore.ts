@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
+import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
 import { page, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 import type {
@@ -80,11 +81,27 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** The Store methods that read or write: with group commit, each one's result waits for its turn's commit. */
+const STORE_CALLS = Object.keys({
+  createPool: 1, getPool: 1, listPools: 1, updatePool: 1, deletePool: 1, getSigningKeys: 1, getSigningKey: 1,
+  createClient: 1, getClient: 1, listClients: 1, updateClient: 1, deleteClient: 1,
+  createUser: 1, getUser: 1, findUsersByAttribute: 1, listUsers: 1, updateUser: 1, deleteUser: 1,
+  consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
+  createSession: 1, getSession: 1, consumeSession: 1, addSessionWrongAttempt: 1, completeTotpChallenge: 1,
+  deleteExpiredSessions: 1,
+  createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
+  putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1,
+} satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
+
 /** The embedded default engine: one SQLite file in WAL mode, statements prepared once. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly cache: RecordCache;
+  /** Group commit (commitBatch.ts), with the file to this process alone. */
+  private readonly batch: CommitBatch | undefined;
+  /** How deep this store is in its own transactions (savepoints inside a turn's transaction). */
+  private transactionDepth = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -98,8 +115,42 @@ export class SqliteStore implements Store {
     // 64 MiB of page cache instead of SQLite's 2 MiB: a pool of a few thousand users outgrows 2 MiB,
     // and every page read past the cache is a system call.
     this.db.pragma('cache_size = -65536');
-    this.cache = new RecordCache(this.db, options.exclusive !== false);
+    // Inside one of the store's own transactions a read may see writes that a rollback undoes.
+    this.cache = new RecordCache(options.exclusive !== false, () => this.transactionDepth > 0);
     this.migrate();
+    if (options.exclusive !== false) {
+      this.batch = new CommitBatch(this.db, () => this.cache.clear());
+      for (const name of STORE_CALLS) {
+        const call = this[name] as (...args: unknown[]) => Promise<unknown>;
+        (this as Record<string, unknown>)[name] = (...args: unknown[]) => this.released(call.apply(this, args));
+      }
+    }
+  }
+
+  /**
+   * A store call's result, handed out once the turn's transaction that holds what it wrote or read
+   * is committed. The call's statements have all run by now: a store method never awaits.
+   */
+  private released<T>(result: Promise<T>): Promise<T> {
+    const committed = this.batch!.pending();
+    return committed ? result.then((value) => committed.then(() => value)) : result;
+  }
+
+  /**
+   * One of the store's own transactions: all or nothing, inside the turn's transaction (as a
+   * savepoint) when there is group commit.
+   */
+  private transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+    const run = this.db.transaction(fn);
+    return (...args: A) => {
+      this.batch?.beforeWrite();
+      this.transactionDepth++;
+      try {
+        return run.immediate(...args);
+      } finally {
+        this.transactionDepth--;
+      }
+    };
   }
 
   async ready(): Promise<void> {}
@@ -121,7 +172,9 @@ export class SqliteStore implements Store {
   private sql(text: string): Database.Statement {
     let stmt = this.stmts.get(text);
     if (!stmt) {
-      stmt = this.cache.watch(text, objectRows(this.db.prepare(text)));
+      const prepared = this.db.prepare(text);
+      stmt = this.cache.watch(text, objectRows(prepared));
+      if (this.batch && !prepared.readonly) stmt = beginningTurn(stmt, this.batch);
       this.stmts.set(text, stmt);
     }
     return stmt;
@@ -130,7 +183,7 @@ export class SqliteStore implements Store {
   // ---- pools ----
 
   async createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
-    this.db.transaction(() => {
+    this.transaction(() => {
       this.sql('INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES (?, ?, ?, ?, ?)').run(
         pool.id, pool.name, JSON.stringify(pool.settings), pool.createdAt, pool.modifiedAt,
       );
@@ -206,7 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteClient(poolId: string, id: string): Promise<boolean> {
-    const run = this.db.transaction(() => {
+    const run = this.transaction(() => {
       const deleted = this.sql('DELETE FROM clients WHERE id = ? AND pool_id = ?').run(id, poolId).changes > 0;
       if (deleted) {
         this.sql('DELETE FROM auth_sessions WHERE client_id = ? AND pool_id = ?').run(id, poolId);
@@ -220,7 +273,7 @@ export class SqliteStore implements Store {
   // ---- users ----
 
   async createUser(u: UserRecord): Promise<boolean> {
-    const insert = this.db.transaction(() => {
+    const insert = this.transaction(() => {
       const result = this.sql(
         `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
            totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
@@ -285,7 +338,7 @@ export class SqliteStore implements Store {
     const before = this.cachedUserRow(poolId, username);
     // Only an attribute change needs a transaction: the row and its index rows change together.
     const changed = update.attributes
-      ? this.db.transaction(() => {
+      ? this.transaction(() => {
           const done = this.sql(text).run(...values, poolId, username).changes > 0;
           if (done) this.indexAttributes(poolId, username, update.attributes!);
           return done;
@@ -320,7 +373,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(poolId: string, username: string): Promise<boolean> {
-    const run = this.db.transaction(() => {
+    const run = this.transaction(() => {
       this.sql('DELETE FROM sign_ins WHERE pool_id = ? AND username = ?').run(poolId, username);
       this.sql('DELETE FROM auth_sessions WHERE pool_id = ? AND username = ?').run(poolId, username);
       this.sql('DELETE FROM outbox WHERE pool_id = ? AND username = ?').run(poolId, username);
@@ -419,7 +472,7 @@ export class SqliteStore implements Store {
     step: number,
     now: number,
   ): Promise<TotpCompletion> {
-    const run = this.db.transaction((): TotpCompletion => {
+    const run = this.transaction((): TotpCompletion => {
       if (!this.consumeSessionSync(idHash, now)) return 'session-used';
       if (!this.consumeStepSync(poolId, username, step)) {
         // Leave the session usable: a replayed code is the user's mistake, not the session's end.
@@ -428,7 +481,7 @@ export class SqliteStore implements Store {
       return 'ok';
     });
     try {
-      return run.immediate();
+      return run();
     } catch (err) {
       if (err instanceof StepUsed) return 'step-used';
       throw err;
@@ -506,7 +559,7 @@ export class SqliteStore implements Store {
   }
 
   async consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck> {
-    const run = this.db.transaction((): CodeCheck => {
+    const run = this.transaction((): CodeCheck => {
       const consumed = this.sql(
         'DELETE FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND code_hash = ? AND expires_at > ?',
       ).run(poolId, username, purpose, codeHash, now).changes;
@@ -524,7 +577,7 @@ export class SqliteStore implements Store {
       }
       return 'mismatch';
     });
-    return run.immediate();
+    return run();
   }
 
   // ---- outbox ----
@@ -548,11 +601,24 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.batch?.commit();
+    this.db.close();
   }
 }
 
 class StepUsed extends Error {}
+
+/** A write statement that first opens the turn's transaction (group commit) when none is open. */
+function beginningTurn(statement: Database.Statement, batch: CommitBatch): Database.Statement {
+  const beginning =
+    (method: 'run' | 'get' | 'all') =>
+    (...args: unknown[]) => {
+      batch.beforeWrite();
+      return (statement[method] as (...a: unknown[]) => unknown)(...args);
+    };
+  return { reader: statement.reader, run: beginning('run'), get: beginning('get'), all: beginning('all') } as unknown as Database.Statement;
+}
 
 /**
  * A statement that returns rows fetches them as arrays and names their columns here: better-sqlite3
