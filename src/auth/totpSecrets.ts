@@ -1,3 +1,4 @@
+import type { Sealer } from '../crypto/sealing.js';
 import type { Deps } from '../deps.js';
 import { TooManyRequestsException } from '../errors.js';
 import type { UserRecord } from '../store/store.js';
@@ -6,11 +7,46 @@ import { lockoutEndsAt } from './password.js';
 /** TOTP secrets are sealed with AES-256-GCM, bound to their user by the additional data. */
 const aad = (user: Pick<UserRecord, 'poolId' | 'username'>) => `totp/${user.poolId}/${user.username}`;
 
-export const sealTotpSecret = (deps: Pick<Deps, 'sealer'>, user: UserRecord, secret: string) =>
-  deps.sealer.seal(secret, aad(user));
+/**
+ * Secrets this process sealed or opened lately, by binding and sealed text, so that
+ * VerifySoftwareToken right after AssociateSoftwareToken, and each SOFTWARE_TOKEN_MFA answer, skip
+ * an AES-GCM open (docs/performance.md). They stay in this process's memory, which holds the
+ * sealing key anyway; the file keeps only sealed values. A sealed text never changes meaning, so
+ * nothing here can be stale, and since the key includes the binding, a sealed value copied to
+ * another user's row still has to open, and fails there. One memo per sealing key; bounded.
+ */
+const OPENED_MAX = 10_000;
+const openedBySealer = new WeakMap<Sealer, Map<string, string>>();
 
-export const openTotpSecret = (deps: Pick<Deps, 'sealer'>, user: UserRecord, sealed: string) =>
-  deps.sealer.open(sealed, aad(user)).toString('utf8');
+function opened(sealer: Sealer): Map<string, string> {
+  let memo = openedBySealer.get(sealer);
+  if (!memo) openedBySealer.set(sealer, (memo = new Map()));
+  return memo;
+}
+
+function rememberOpened(sealer: Sealer, key: string, secret: string): void {
+  const memo = opened(sealer);
+  if (memo.size >= OPENED_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, secret);
+}
+
+export function sealTotpSecret(deps: Pick<Deps, 'sealer'>, user: UserRecord, secret: string): string {
+  const binding = aad(user);
+  const sealed = deps.sealer.seal(secret, binding);
+  rememberOpened(deps.sealer, `${binding}\n${sealed}`, secret);
+  return sealed;
+}
+
+/** Throws SealError when `sealed` does not open for this user. */
+export function openTotpSecret(deps: Pick<Deps, 'sealer'>, user: UserRecord, sealed: string): string {
+  const binding = aad(user);
+  const key = `${binding}\n${sealed}`;
+  const known = opened(deps.sealer).get(key);
+  if (known !== undefined) return known;
+  const secret = deps.sealer.open(sealed, binding).toString('utf8');
+  rememberOpened(deps.sealer, key, secret);
+  return secret;
+}
 
 /**
  * A user who keeps sending wrong MFA codes, across sessions, is throttled with the same growing
