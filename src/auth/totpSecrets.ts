@@ -1,3 +1,4 @@
+import { BoundedMap } from '../boundedMap.js';
 import type { Sealer } from '../crypto/sealing.js';
 import type { Deps } from '../deps.js';
 import { TooManyRequestsException } from '../errors.js';
@@ -8,43 +9,38 @@ import { lockoutEndsAt } from './password.js';
 const aad = (user: Pick<UserRecord, 'poolId' | 'username'>) => `totp/${user.poolId}/${user.username}`;
 
 /**
- * Secrets this process sealed or opened lately, by binding and sealed text, so that
- * VerifySoftwareToken right after AssociateSoftwareToken, and each SOFTWARE_TOKEN_MFA answer, skip
- * an AES-GCM open (docs/performance.md). They stay in this process's memory, which holds the
- * sealing key anyway; the file keeps only sealed values. A sealed text never changes meaning, so
- * nothing here can be stale, and since the key includes the binding, a sealed value copied to
- * another user's row still has to open, and fails there. One memo per sealing key; bounded.
+ * The secret each user's TOTP code was last checked against (or that AssociateSoftwareToken just
+ * sealed), with its sealed text, so that VerifySoftwareToken right after AssociateSoftwareToken, and
+ * each SOFTWARE_TOKEN_MFA answer, skip an AES-GCM open (docs/performance.md). It stays in this
+ * process's memory, which holds the sealing key anyway; the database keeps only sealed values. A
+ * sealed text never changes meaning, so what is remembered cannot be stale; it is used only for the
+ * same user and the very same sealed text, so a sealed value copied to another user's row still has
+ * to open, and fails there. One memo per sealing key, one entry per user, bounded.
  */
-const OPENED_MAX = 10_000;
-const openedBySealer = new WeakMap<Sealer, Map<string, string>>();
+const OPENED_MAX = 20_000;
+const openedBySealer = new WeakMap<Sealer, BoundedMap<string, { sealed: string; secret: string }>>();
 
-function opened(sealer: Sealer): Map<string, string> {
+function opened(sealer: Sealer): BoundedMap<string, { sealed: string; secret: string }> {
   let memo = openedBySealer.get(sealer);
-  if (!memo) openedBySealer.set(sealer, (memo = new Map()));
+  if (!memo) openedBySealer.set(sealer, (memo = new BoundedMap(OPENED_MAX)));
   return memo;
-}
-
-function rememberOpened(sealer: Sealer, key: string, secret: string): void {
-  const memo = opened(sealer);
-  if (memo.size >= OPENED_MAX) memo.delete(memo.keys().next().value!);
-  memo.set(key, secret);
 }
 
 export function sealTotpSecret(deps: Pick<Deps, 'sealer'>, user: UserRecord, secret: string): string {
   const binding = aad(user);
   const sealed = deps.sealer.seal(secret, binding);
-  rememberOpened(deps.sealer, `${binding}\n${sealed}`, secret);
+  opened(deps.sealer).set(binding, { sealed, secret });
   return sealed;
 }
 
 /** Throws SealError when `sealed` does not open for this user. */
 export function openTotpSecret(deps: Pick<Deps, 'sealer'>, user: UserRecord, sealed: string): string {
   const binding = aad(user);
-  const key = `${binding}\n${sealed}`;
-  const known = opened(deps.sealer).get(key);
-  if (known !== undefined) return known;
+  const memo = opened(deps.sealer);
+  const known = memo.get(binding);
+  if (known?.sealed === sealed) return known.secret;
   const secret = deps.sealer.open(sealed, binding).toString('utf8');
-  rememberOpened(deps.sealer, key, secret);
+  memo.set(binding, { sealed, secret });
   return secret;
 }
 

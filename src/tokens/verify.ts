@@ -1,3 +1,4 @@
+import { BoundedMap } from '../boundedMap.js';
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
 import type { PoolRecord, UserRecord } from '../store/store.js';
@@ -22,11 +23,9 @@ export interface AccessTokenClaims {
  * request of a session. The key's existence and use, expiry, revocation and the user's state are
  * still checked every time. Frozen: the claims are shared between requests.
  */
-const verified = new Map<string, DecodedJwt>();
-const VERIFIED_MAX = 20_000;
+const verified = new BoundedMap<string, DecodedJwt>(20_000);
 
 function remember(token: string, jwt: DecodedJwt): void {
-  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
   Object.freeze(jwt.header);
   Object.freeze(jwt.payload);
   verified.set(token, Object.freeze(jwt));

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { BoundedMap } from '../../boundedMap.js';
 
 /**
  * Records read by primary key, kept in memory between requests so that a hot read (every
@@ -29,7 +30,7 @@ const PRIMARY_KEYS: Record<CachedTable, readonly string[]> = {
 /** Tables other tables reference with ON DELETE CASCADE (migrations/sqlite/0001_init.sql). */
 const CASCADING = new Set(['pools', 'clients', 'users']);
 const WRITE = /^\s*(INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)/i;
-/** Rows per table; when full, the oldest is dropped (a Map iterates in insertion order). */
+/** Rows per table at most; what has not been used for a while goes first (boundedMap.ts). */
 const MAX_ROWS = 20_000;
 
 /**
@@ -42,8 +43,8 @@ export const rowKey = (...values: unknown[]): string => values.join('\n');
 type Parts = Map<string, unknown>;
 
 export class RecordCache {
-  private readonly tables = new Map<CachedTable, Map<string, Parts>>(
-    (Object.keys(PRIMARY_KEYS) as CachedTable[]).map((t) => [t, new Map()]),
+  private readonly tables = new Map<CachedTable, BoundedMap<string, Parts>>(
+    (Object.keys(PRIMARY_KEYS) as CachedTable[]).map((t) => [t, new BoundedMap(MAX_ROWS)]),
   );
 
   /** `uncommittable`: whether what is read now may still be rolled back (inside a store transaction). */
@@ -59,6 +60,7 @@ export class RecordCache {
 
   /** A cached part of a row ('record' unless named), or undefined; a missing row is never cached. */
   get<T>(table: CachedTable, key: string, part = 'record'): T | undefined {
+    // A row whose parts were forgotten has an empty entry: undefined, as for a row never read.
     return this.enabled ? (this.tables.get(table)!.get(key)?.get(part) as T | undefined) : undefined;
   }
 
@@ -72,7 +74,6 @@ export class RecordCache {
     const rows = this.tables.get(table)!;
     let parts = rows.get(key);
     if (!parts) {
-      if (rows.size >= MAX_ROWS) rows.delete(rows.keys().next().value!);
       parts = new Map();
       rows.set(key, parts);
     }
@@ -114,8 +115,11 @@ export class RecordCache {
     const rows = this.tables.get(table as CachedTable)!;
     const at = pinnedKeyArgument(text, key);
     if (at === undefined) return () => rows.clear();
+    // The row's entry stays and forgets its parts: deleting a key and adding it back, write after
+    // write, leaves V8 a chain of dead entries under that key's hash, which every later lookup of
+    // it walks (~15 us per update of one user in a 5,000-row table, docs/performance.md).
     return (args) => {
-      rows.delete(rowKey(...args.slice(at, at + key.length)));
+      rows.get(rowKey(...args.slice(at, at + key.length)))?.clear();
     };
   }
 }
