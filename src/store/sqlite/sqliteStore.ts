@@ -351,7 +351,8 @@ export class SqliteStore implements Store {
   /**
    * The write made the cache forget the user's row; a record that was cached before it is put back
    * with the update applied, so the next request of the same user (AssociateSoftwareToken, then
-   * VerifySoftwareToken) does not read the row again. Called after the commit.
+   * VerifySoftwareToken) does not read the row again. Called after the write (in its group-commit
+   * turn: if that turn fails, the whole cache is cleared).
    */
   private rememberUpdated(before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
     if (!before.record) return;
