@@ -40,10 +40,12 @@ const CONNECTIONS = intEnv('BENCH_CONNECTIONS', 32);
 const TOTP_USERS = Math.ceil(intEnv('BENCH_TOTP_USERS', 3200) / CONNECTIONS) * CONNECTIONS;
 /**
  * Users whose VerifySoftwareToken warms the server up before the timed 3,200 (each user verifies
- * once): with 256, the timed phase still paid for V8 compiling the path (~20% of its CPU in
- * TurboFan, perf); the other benches warm up for a second each.
+ * once), so that the timed phase measures the optimised path: with 256, ~20% of its CPU went to
+ * V8's optimising compiler (perf); with 1,600 (0.15 s of warm-up once group commit made Verify
+ * fast), 11 functions of the path were still being optimised during it (`--trace-opt`), with
+ * 3,200 two. The other benches warm up for a second each.
  */
-const WARM_TOTP_USERS = 1600;
+const WARM_TOTP_USERS = 3200;
 /** Of those, the ones that warm the MFA sign-in up (each costs a password check and two signatures). */
 const WARM_MFA_USERS = 256;
 const SIGNIN_USERS = 64;

@@ -21,14 +21,15 @@ export interface AccessTokenClaims {
  * Tokens whose RS256 signature has been checked, decoded. A signing key never changes, so a token
  * that verified once always verifies; the cache saves the RSA operation and the decoding on every
  * request of a session. The key's existence and use, expiry, revocation and the user's state are
- * still checked every time. Frozen: the claims are shared between requests.
+ * still checked every time. Frozen: the claims are shared between requests. Only the header and
+ * the claims are kept: the signing input and the signature (a Buffer, which would pin a slab of
+ * Node's buffer pool) are not needed once checked.
  */
-const verified = new BoundedMap<string, DecodedJwt>(20_000);
+type VerifiedJwt = Pick<DecodedJwt, 'header' | 'payload'>;
+const verified = new BoundedMap<string, VerifiedJwt>(20_000);
 
 function remember(token: string, jwt: DecodedJwt): void {
-  Object.freeze(jwt.header);
-  Object.freeze(jwt.payload);
-  verified.set(token, Object.freeze(jwt));
+  verified.set(token, Object.freeze({ header: Object.freeze(jwt.header), payload: Object.freeze(jwt.payload) }));
 }
 
 export interface Authenticated {
@@ -49,14 +50,15 @@ export async function authenticateAccessToken(
 ): Promise<Authenticated> {
   const invalid = () => NotAuthorizedException('Invalid Access Token');
   const known = verified.get(token);
-  const jwt = known ?? decodeJwt(token);
+  const decoded = known ? undefined : decodeJwt(token);
+  const jwt: VerifiedJwt | undefined = known ?? decoded;
   if (!jwt || typeof jwt.header.kid !== 'string') throw invalid();
   const key = await deps.keys.publicKey(jwt.header.kid);
   // An ID token is signed with the pool's other key, so `use` refuses it before token_use does.
   if (!key || key.use !== 'access') throw invalid();
-  if (!known) {
-    if (!signatureValid(jwt, key.key)) throw invalid();
-    remember(token, jwt);
+  if (decoded) {
+    if (!signatureValid(decoded, key.key)) throw invalid();
+    remember(token, decoded);
   }
   const claims = jwt.payload as AccessTokenClaims;
   if (
