@@ -143,6 +143,28 @@ describe('SqliteStore with group commit', () => {
     }
   });
 
+  test("a turn's calls, writes and reads, resolve only once the turn has ended and committed", async () => {
+    const store = new SqliteStore(newFile());
+    try {
+      await store.createPool(poolRecord('p'), []);
+      await store.createUser(userRecord('p', 'ann'));
+      const events: string[] = [];
+      // Queued before the turn's commit (itself a setImmediate that the first write queues).
+      setImmediate(() => events.push('end of turn'));
+      const write = store.updateUser('p', 'ann', { preferredMfa: 'SOFTWARE_TOKEN_MFA' }).then(() => events.push('write'));
+      const read = store.getUser('p', 'ann').then((u) => events.push(`read ${u?.preferredMfa}`));
+      await Promise.all([write, read]);
+      assert.deepEqual(events, ['end of turn', 'write', 'read SOFTWARE_TOKEN_MFA']);
+      // With no write in the turn, a read does not wait.
+      setImmediate(() => events.push('next end of turn'));
+      await store.getUser('p', 'ann');
+      events.push('plain read');
+      assert.deepEqual(events.slice(3), ['plain read']);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('of 20 concurrent answers with the same TOTP step in one turn, exactly one consumes it', async () => {
     const store = new SqliteStore(newFile());
     try {
