@@ -3,7 +3,7 @@ import { IncompleteSignatureException, MissingAuthenticationTokenException } fro
 /**
  * Admin operations arrive SigV4-signed. This checks that the Authorization header is a
  * well-formed AWS4-HMAC-SHA256 signature for the cognito-idp service; it does not yet check
- * the signature against configured credentials (docs/security.md says so).
+ * the signature against configured credentials (README.md and docs/behaviour.md say so).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
 const AUTH = /^AWS4-HMAC-SHA256 (.+)$/;
