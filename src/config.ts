@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Credentials } from './protocol/sigv4.js';
 
 /**
  * Server configuration. Every flag of `cognate serve` has an environment equivalent
@@ -25,6 +26,11 @@ export interface Config {
   totpReassociation: 'immediate' | 'on-verify';
   /** Wrong MFA codes one auth session may receive before it is dead. */
   maxMfaAttemptsPerSession: number;
+  /**
+   * The AWS credentials signed operations must be signed with (SigV4, checked in full). Without
+   * them any well-formed signature is accepted, as local emulators do.
+   */
+  credentials?: Credentials;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: string;

@@ -47,6 +47,8 @@ export const SerializationException = make('SerializationException');
 export const UnknownOperationException = make('UnknownOperationException');
 export const MissingAuthenticationTokenException = make('MissingAuthenticationTokenException');
 export const IncompleteSignatureException = make('IncompleteSignatureException');
+export const UnrecognizedClientException = make('UnrecognizedClientException');
+export const InvalidSignatureException = make('InvalidSignatureException');
 
 /** An unexpected failure: logged in full, answered with a generic message that carries no internals. */
 export const internalError = () =>

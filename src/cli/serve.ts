@@ -18,6 +18,10 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
                            --sealing-key or --key-file is required and shared by every process
   --totp-reassociation M   immediate (default) or on-verify (COGNATE_TOTP_REASSOCIATION)
   --max-mfa-attempts N     wrong MFA codes one sign-in session may receive (COGNATE_MAX_MFA_ATTEMPTS, default 5)
+  --access-key-id ID       with --secret-access-key: the AWS credentials that signed operations (Admin*,
+                           pool and client management, the outbox) must carry, checked in full (SigV4)
+                           (COGNATE_ACCESS_KEY_ID); without them any well-formed signature is accepted
+  --secret-access-key KEY  (COGNATE_SECRET_ACCESS_KEY)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
 `;
 
@@ -35,6 +39,8 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'key-file': { type: 'string' },
       'totp-reassociation': { type: 'string' },
       'max-mfa-attempts': { type: 'string' },
+      'access-key-id': { type: 'string' },
+      'secret-access-key': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -50,6 +56,11 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     throw new Error(`--totp-reassociation must be immediate or on-verify, not ${reassociation}`);
   }
   const attempts = pick(values['max-mfa-attempts'], 'MAX_MFA_ATTEMPTS');
+  const accessKeyId = pick(values['access-key-id'], 'ACCESS_KEY_ID') || undefined;
+  const secretAccessKey = pick(values['secret-access-key'], 'SECRET_ACCESS_KEY') || undefined;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new Error('--access-key-id and --secret-access-key go together');
+  }
   const config: Config = {
     ...base,
     host: pick(values.host, 'HOST') ?? base.host,
@@ -62,6 +73,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     totpReassociation: reassociation,
     maxMfaAttemptsPerSession: attempts === undefined ? base.maxMfaAttemptsPerSession : parseInteger(attempts, '--max-mfa-attempts'),
     logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? base.logLevel,
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) throw new Error(`--region ${config.region} is not a region name`);
   return config;

@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import { getOperation, isUnsignedOperation } from '../model/serviceModel.js';
 import { validateInput } from '../model/validate.js';
-import { checkSignatureShape } from './sigv4.js';
+import { authenticateRequest, type SignedRequest } from './sigv4.js';
 import { errorResponse, resultResponse, type WireResponse } from './awsJson.js';
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -19,20 +19,24 @@ export interface RpcRequest {
   body: string;
   authorization: string | undefined;
   baseUrl: string;
+  /** The request as it arrived, which a SigV4 signature covers. */
+  raw: SignedRequest;
 }
 
 /**
- * AWS JSON 1.1 dispatch: target -> JSON -> signature shape -> model validation -> operation.
+ * AWS JSON 1.1 dispatch: target -> JSON -> signature -> model validation -> operation.
  * Every failure becomes an AWS-shaped error; nothing unexpected escapes as a stack trace.
  */
-export function createDispatcher(deps: Pick<Deps, 'log'>, handlers: ReadonlyMap<string, Handler>) {
+export function createDispatcher(deps: Pick<Deps, 'log' | 'config' | 'clock'>, handlers: ReadonlyMap<string, Handler>) {
   return async function dispatch(request: RpcRequest): Promise<WireResponse> {
     const requestId = randomUUID();
     let operation = '';
     try {
       operation = operationName(request.target);
       const input = parseBody(request.body);
-      if (!isUnsignedOperation(operation)) checkSignatureShape(request.authorization);
+      if (!isUnsignedOperation(operation)) {
+        authenticateRequest({ credentials: deps.config.credentials, nowMs: deps.clock.now() }, request.raw, request.authorization);
+      }
       validateInput(operation, input);
       const handler = handlers.get(operation);
       if (!handler) throw UnsupportedOperationException(`Cognate does not implement ${operation}.`);

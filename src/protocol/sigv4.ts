@@ -1,14 +1,36 @@
-import { IncompleteSignatureException, MissingAuthenticationTokenException } from '../errors.js';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  IncompleteSignatureException,
+  InvalidSignatureException,
+  MissingAuthenticationTokenException,
+  UnrecognizedClientException,
+} from '../errors.js';
 
 /**
- * Admin operations arrive SigV4-signed. This checks that the Authorization header is a
- * well-formed AWS4-HMAC-SHA256 signature for the cognito-idp service; it does not yet check
- * the signature against configured credentials (README.md and docs/behaviour.md say so).
+ * AWS Signature Version 4 for the signed operations (every Admin* operation, pool and client
+ * management) and the outbox. Without configured credentials Cognate checks only that the
+ * Authorization header is well formed, so any AWS credentials work (for local development and CI).
+ * With `--access-key-id` and `--secret-access-key` it recomputes the signature and refuses
+ * anything else, with the errors AWS services answer.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
  */
 const AUTH = /^AWS4-HMAC-SHA256 (.+)$/;
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const SERVICE = 'cognito-idp';
+/** How far the request's time may be from the server's, either way (AWS: 5 minutes). */
+const MAX_SKEW_MS = 5 * 60_000;
 
-export function checkSignatureShape(authorization: string | undefined): { accessKeyId: string } {
+export interface SignatureParts {
+  accessKeyId: string;
+  /** yyyymmdd/region/service/aws4_request */
+  scope: string;
+  date: string;
+  region: string;
+  signedHeaders: string[];
+  signature: string;
+}
+
+export function checkSignatureShape(authorization: string | undefined): SignatureParts {
   if (!authorization) throw MissingAuthenticationTokenException('Missing Authentication Token');
   const match = AUTH.exec(authorization.trim());
   if (!match) {
@@ -29,14 +51,182 @@ export function checkSignatureShape(authorization: string | undefined): { access
   }
   // Credential=AKID/yyyymmdd/region/service/aws4_request
   const scope = credential!.split('/');
-  if (scope.length !== 5 || !/^\d{8}$/.test(scope[1]) || scope[4] !== 'aws4_request' || !scope[0]) {
+  if (scope.length !== 5 || !/^\d{8}$/.test(scope[1]) || scope[4] !== 'aws4_request' || !scope[0] || !scope[2]) {
     throw IncompleteSignatureException('Credential should be scoped to a valid region, service and date.');
   }
-  if (scope[3] !== 'cognito-idp') {
-    throw IncompleteSignatureException(`Credential should be scoped to correct service: 'cognito-idp'.`);
+  if (scope[3] !== SERVICE) {
+    throw IncompleteSignatureException(`Credential should be scoped to correct service: '${SERVICE}'.`);
   }
   if (!/^[0-9a-f]{64}$/.test(signature!)) {
     throw IncompleteSignatureException('Signature must be 64 lowercase hexadecimal characters.');
   }
-  return { accessKeyId: scope[0] };
+  return {
+    accessKeyId: scope[0],
+    scope: scope.slice(1).join('/'),
+    date: scope[1],
+    region: scope[2],
+    signedHeaders: signedHeaders!.split(';'),
+    signature: signature!,
+  };
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** What the signature covers, as it arrived. */
+export interface SignedRequest {
+  method: string;
+  /** The request target as sent: path and query string, still percent-encoded. */
+  url: string;
+  /** Node's `rawHeaders`: name, value, name, value ... */
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+/**
+ * The signature check of a signed request: the full SigV4 verification when credentials are
+ * configured, else the header's shape only.
+ */
+export function authenticateRequest(
+  settings: { credentials?: Credentials; nowMs: number },
+  request: SignedRequest,
+  authorization: string | undefined,
+): void {
+  if (settings.credentials) verifySignature(request, authorization, settings.credentials, settings.nowMs);
+  else checkSignatureShape(authorization);
+}
+
+const INVALID_SIGNATURE =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+/** Checks a SigV4 signature against the configured credentials; throws AWS's error when it does not hold. */
+export function verifySignature(request: SignedRequest, authorization: string | undefined, credentials: Credentials, nowMs: number): void {
+  const parts = checkSignatureShape(authorization);
+  // A constant-time comparison is not needed for the key id, which is not secret.
+  if (parts.accessKeyId !== credentials.accessKeyId) {
+    throw UnrecognizedClientException('The security token included in the request is invalid.');
+  }
+  const headers = headerValues(request.rawHeaders);
+  const amzDate = headers.get('x-amz-date') ?? isoFromHttpDate(headers.get('date'));
+  if (!amzDate) throw IncompleteSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  const signedAt = parseAmzDate(amzDate);
+  if (signedAt === undefined) throw IncompleteSignatureException(`Date must be in ISO-8601 'basic format'. Got '${amzDate}'.`);
+  if (amzDate.slice(0, 8) !== parts.date) {
+    throw InvalidSignatureException(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`);
+  }
+  if (signedAt < nowMs - MAX_SKEW_MS) {
+    throw InvalidSignatureException(`Signature expired: ${amzDate} is now earlier than ${basicIso(nowMs - MAX_SKEW_MS)} (${basicIso(nowMs)} - 5 min.)`);
+  }
+  if (signedAt > nowMs + MAX_SKEW_MS) {
+    throw InvalidSignatureException(`Signature not yet current: ${amzDate} is still later than ${basicIso(nowMs + MAX_SKEW_MS)} (${basicIso(nowMs)} + 5 min.)`);
+  }
+  for (const name of parts.signedHeaders) {
+    if (!headers.has(name)) throw InvalidSignatureException(INVALID_SIGNATURE);
+  }
+  if (!parts.signedHeaders.includes('host')) throw InvalidSignatureException(INVALID_SIGNATURE);
+
+  const [path, query = ''] = splitOnce(request.url, '?');
+  const canonicalRequest = [
+    request.method.toUpperCase(),
+    canonicalPath(path),
+    canonicalQuery(query),
+    parts.signedHeaders.map((name) => `${name}:${headers.get(name)}\n`).join(''),
+    parts.signedHeaders.join(';'),
+    sha256Hex(request.body),
+  ].join('\n');
+  const stringToSign = [ALGORITHM, amzDate, parts.scope, sha256Hex(canonicalRequest)].join('\n');
+  const expected = createHmac('sha256', signingKey(credentials.secretAccessKey, parts.date, parts.region)).update(stringToSign).digest();
+  if (!timingSafeEqual(expected, Buffer.from(parts.signature, 'hex'))) throw InvalidSignatureException(INVALID_SIGNATURE);
+}
+
+/** Lower-case names to values, repeated headers joined with ',', spaces trimmed and runs collapsed (SigV4's canonical form). */
+function headerValues(rawHeaders: string[]): Map<string, string> {
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!.trim().replace(/\s+/g, ' ');
+    const earlier = values.get(name);
+    values.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  }
+  return values;
+}
+
+const signingKeys = new Map<string, Buffer>();
+
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), kept per day and region. */
+function signingKey(secret: string, date: string, region: string): Buffer {
+  const id = `${date}/${region}/${createHash('sha256').update(secret).digest('hex')}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), SERVICE), 'aws4_request');
+    if (signingKeys.size >= 64) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
+/** RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 requires. */
+function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The path as sent (encoded once by the client), each segment encoded again: services other than S3 sign it double-encoded. */
+function canonicalPath(path: string): string {
+  if (path === '' || path === '/') return '/';
+  return path
+    .split('/')
+    .map((segment) => uriEncode(uriEncode(safeDecode(segment))))
+    .join('/');
+}
+
+/** Query parameters encoded, sorted by name then value, `name=value` joined with '&'. */
+function canonicalQuery(query: string): string {
+  if (!query) return '';
+  return query
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, value = ''] = splitOnce(pair, '=');
+      return [uriEncode(safeDecode(name.replace(/\+/g, ' '))), uriEncode(safeDecode(value.replace(/\+/g, ' ')))] as const;
+    })
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
+}
+
+function splitOnce(text: string, separator: string): [string, string?] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** yyyymmddThhmmssZ -> ms, or undefined. */
+function parseAmzDate(text: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) return undefined;
+  const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function basicIso(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/** The `Date` header (RFC 7231) in SigV4's basic ISO form, for clients that sign with it instead of X-Amz-Date. */
+function isoFromHttpDate(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : basicIso(ms);
 }

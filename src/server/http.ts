@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { CognitoError, InvalidParameterException, SerializationException } from '../errors.js';
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
-import { checkSignatureShape } from '../protocol/sigv4.js';
+import { authenticateRequest } from '../protocol/sigv4.js';
 import { CORS } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 
@@ -98,6 +98,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
           body,
           authorization: req.headers.authorization,
           baseUrl,
+          raw: { method: req.method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body: bytes },
         }));
         return;
       }
@@ -152,11 +153,15 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
 
 /**
  * GET /_cognate/outbox?poolId=...&username=...: the codes and messages Cognate would have sent by
- * SMS or email, newest first. Guarded like admin operations (a SigV4 Authorization header).
+ * SMS or email, newest first. Guarded like admin operations (SigV4, checked in full when credentials are configured).
  */
 async function outbox(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    checkSignatureShape(req.headers.authorization);
+    authenticateRequest(
+      { credentials: deps.config.credentials, nowMs: deps.clock.now() },
+      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) },
+      req.headers.authorization,
+    );
   } catch (err) {
     const e = err as CognitoError;
     sendJson(res, 403, { __type: e.type, message: e.message });
