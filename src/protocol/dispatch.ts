@@ -17,9 +17,8 @@ const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 export interface RpcRequest {
   target: string | undefined;
   body: string;
-  authorization: string | undefined;
   baseUrl: string;
-  /** The request as it arrived, which a SigV4 signature covers. */
+  /** The request as it arrived, with its Authorization header: what a SigV4 signature covers. */
   raw: SignedRequest;
 }
 
@@ -34,9 +33,7 @@ export function createDispatcher(deps: Pick<Deps, 'log' | 'config' | 'clock'>, h
     try {
       operation = operationName(request.target);
       const input = parseBody(request.body);
-      if (!isUnsignedOperation(operation)) {
-        authenticateRequest({ credentials: deps.config.credentials, nowMs: deps.clock.now() }, request.raw, request.authorization);
-      }
+      if (!isUnsignedOperation(operation)) authenticateRequest(deps, request.raw);
       validateInput(operation, input);
       const handler = handlers.get(operation);
       if (!handler) throw UnsupportedOperationException(`Cognate does not implement ${operation}.`);

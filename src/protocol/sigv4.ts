@@ -5,6 +5,7 @@ import {
   MissingAuthenticationTokenException,
   UnrecognizedClientException,
 } from '../errors.js';
+import type { Deps } from '../deps.js';
 
 /**
  * AWS Signature Version 4 for the signed operations (every Admin* operation, pool and client
@@ -78,6 +79,8 @@ export interface Credentials {
 /** What the signature covers, as it arrived. */
 export interface SignedRequest {
   method: string;
+  /** The Authorization header. */
+  authorization: string | undefined;
   /** The request target as sent: path and query string, still percent-encoded. */
   url: string;
   /** Node's `rawHeaders`: name, value, name, value ... */
@@ -89,21 +92,18 @@ export interface SignedRequest {
  * The signature check of a signed request: the full SigV4 verification when credentials are
  * configured, else the header's shape only.
  */
-export function authenticateRequest(
-  settings: { credentials?: Credentials; nowMs: number },
-  request: SignedRequest,
-  authorization: string | undefined,
-): void {
-  if (settings.credentials) verifySignature(request, authorization, settings.credentials, settings.nowMs);
-  else checkSignatureShape(authorization);
+export function authenticateRequest(deps: Pick<Deps, 'config' | 'clock'>, request: SignedRequest): void {
+  const { credentials } = deps.config;
+  if (credentials) verifySignature(request, credentials, deps.clock.now());
+  else checkSignatureShape(request.authorization);
 }
 
 const INVALID_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
 /** Checks a SigV4 signature against the configured credentials; throws AWS's error when it does not hold. */
-export function verifySignature(request: SignedRequest, authorization: string | undefined, credentials: Credentials, nowMs: number): void {
-  const parts = checkSignatureShape(authorization);
+export function verifySignature(request: SignedRequest, credentials: Credentials, nowMs: number): void {
+  const parts = checkSignatureShape(request.authorization);
   // A constant-time comparison is not needed for the key id, which is not secret.
   if (parts.accessKeyId !== credentials.accessKeyId) {
     throw UnrecognizedClientException('The security token included in the request is invalid.');
@@ -153,19 +153,10 @@ function headerValues(rawHeaders: string[]): Map<string, string> {
   return values;
 }
 
-const signingKeys = new Map<string, Buffer>();
-
-/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), kept per day and region. */
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
 function signingKey(secret: string, date: string, region: string): Buffer {
-  const id = `${date}/${region}/${createHash('sha256').update(secret).digest('hex')}`;
-  let key = signingKeys.get(id);
-  if (!key) {
-    const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
-    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), SERVICE), 'aws4_request');
-    if (signingKeys.size >= 64) signingKeys.clear();
-    signingKeys.set(id, key);
-  }
-  return key;
+  const hmac = (k: string | Buffer, data: string) => createHmac('sha256', k).update(data).digest();
+  return hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), SERVICE), 'aws4_request');
 }
 
 /** RFC 3986 percent-encoding of everything but the unreserved characters, as SigV4 requires. */

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.js';
 import { CognitoError, InvalidParameterException, SerializationException } from '../errors.js';
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
-import { authenticateRequest } from '../protocol/sigv4.js';
+import { authenticateRequest, type SignedRequest } from '../protocol/sigv4.js';
 import { CORS } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 
@@ -28,6 +28,11 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** What a SigV4 signature of this request covers. */
+function signedRequest(req: IncomingMessage, body: Buffer): SignedRequest {
+  return { method: req.method ?? 'GET', url: req.url ?? '/', authorization: req.headers.authorization, rawHeaders: req.rawHeaders, body };
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -96,9 +101,8 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
         send(res, await dispatch({
           target: Array.isArray(target) ? target[0] : target,
           body,
-          authorization: req.headers.authorization,
           baseUrl,
-          raw: { method: req.method, url: req.url ?? '/', rawHeaders: req.rawHeaders, body: bytes },
+          raw: signedRequest(req, bytes),
         }));
         return;
       }
@@ -157,11 +161,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
  */
 async function outbox(deps: Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
-    authenticateRequest(
-      { credentials: deps.config.credentials, nowMs: deps.clock.now() },
-      { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) },
-      req.headers.authorization,
-    );
+    authenticateRequest(deps, signedRequest(req, Buffer.alloc(0)));
   } catch (err) {
     const e = err as CognitoError;
     sendJson(res, 403, { __type: e.type, message: e.message });

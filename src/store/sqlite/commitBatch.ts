@@ -15,6 +15,8 @@ import type Database from 'better-sqlite3';
  * Only for a file this process holds exclusively (`locking_mode = EXCLUSIVE`): another process
  * sharing the file would wait on the transaction this keeps open during a turn.
  */
+const ROLLED_BACK = 'the transaction of this turn was rolled back by SQLite';
+
 export class CommitBatch {
   private open: { committed: Promise<void>; resolve(): void; reject(err: unknown): void } | undefined;
   private readonly begin: Database.Statement;
@@ -53,7 +55,7 @@ export class CommitBatch {
    * SQLite roll the whole transaction back (SQLITE_FULL, SQLITE_IOERR ...), the turn is over now.
    */
   pending(): Promise<void> | undefined {
-    if (this.open && !this.db.inTransaction) this.fail(new Error('the transaction of this turn was rolled back by SQLite'));
+    if (this.open && !this.db.inTransaction) this.fail(new Error(ROLLED_BACK));
     return this.open?.committed;
   }
 
@@ -62,7 +64,7 @@ export class CommitBatch {
     const turn = this.open;
     if (!turn) return;
     if (!this.db.inTransaction) {
-      this.fail(new Error('the transaction of this turn was rolled back by SQLite'));
+      this.fail(new Error(ROLLED_BACK));
       return;
     }
     try {
