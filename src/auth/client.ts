@@ -43,25 +43,46 @@ export function checkSecretHash(
 }
 
 /**
- * ExplicitAuthFlows: the ALLOW_ names and the legacy ones both count. A client created without
- * any gets ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH and ALLOW_REFRESH_TOKEN_AUTH, as in Cognito.
+ * ExplicitAuthFlows. A client lists either `ALLOW_` names or the legacy ones (`ADMIN_NO_SRP_AUTH`,
+ * `CUSTOM_AUTH_FLOW_ONLY`, `USER_PASSWORD_AUTH`), never both (clientSettings.ts refuses the mix).
+ * A client created without any gets ALLOW_USER_SRP_AUTH, ALLOW_CUSTOM_AUTH and
+ * ALLOW_REFRESH_TOKEN_AUTH ("If you don't specify a value for ExplicitAuthFlows, your app client
+ * supports ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH, and ALLOW_CUSTOM_AUTH", API reference,
+ * CreateUserPoolClient).
+ *
+ * The legacy names switched flows on *in addition to* SRP, refresh and custom auth, which the old
+ * API always allowed; CUSTOM_AUTH_FLOW_ONLY allowed custom auth (and refresh) only. Cognito keeps
+ * that meaning for clients configured the old way, so a client with `["ADMIN_NO_SRP_AUTH"]` still
+ * signs in over SRP and refreshes (docs/behaviour.md, "App clients").
  */
-const flowNames: Record<string, string[]> = {
-  USER_PASSWORD_AUTH: ['ALLOW_USER_PASSWORD_AUTH', 'USER_PASSWORD_AUTH'],
-  ADMIN_USER_PASSWORD_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
-  ADMIN_NO_SRP_AUTH: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ADMIN_NO_SRP_AUTH'],
-  USER_SRP_AUTH: ['ALLOW_USER_SRP_AUTH'],
-  REFRESH_TOKEN_AUTH: ['ALLOW_REFRESH_TOKEN_AUTH'],
-  REFRESH_TOKEN: ['ALLOW_REFRESH_TOKEN_AUTH'],
-  CUSTOM_AUTH: ['ALLOW_CUSTOM_AUTH', 'CUSTOM_AUTH_FLOW_ONLY'],
+const allowNames: Record<string, string> = {
+  USER_PASSWORD_AUTH: 'ALLOW_USER_PASSWORD_AUTH',
+  ADMIN_USER_PASSWORD_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+  ADMIN_NO_SRP_AUTH: 'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+  USER_SRP_AUTH: 'ALLOW_USER_SRP_AUTH',
+  REFRESH_TOKEN_AUTH: 'ALLOW_REFRESH_TOKEN_AUTH',
+  REFRESH_TOKEN: 'ALLOW_REFRESH_TOKEN_AUTH',
+  CUSTOM_AUTH: 'ALLOW_CUSTOM_AUTH',
 };
 
 export const DEFAULT_AUTH_FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+export const LEGACY_AUTH_FLOWS = ['ADMIN_NO_SRP_AUTH', 'CUSTOM_AUTH_FLOW_ONLY', 'USER_PASSWORD_AUTH'];
+
+const isLegacy = (flows: string[]) => flows.length > 0 && flows.every((f) => LEGACY_AUTH_FLOWS.includes(f));
+
+/** What a client's legacy ExplicitAuthFlows allow, in ALLOW_ names. */
+function legacyAllowed(flows: string[]): string[] {
+  if (flows.includes('CUSTOM_AUTH_FLOW_ONLY')) return ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+  const allowed = ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+  if (flows.includes('USER_PASSWORD_AUTH')) allowed.push('ALLOW_USER_PASSWORD_AUTH');
+  if (flows.includes('ADMIN_NO_SRP_AUTH')) allowed.push('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+  return allowed;
+}
 
 export function checkFlowAllowed(client: ClientRecord, flow: string): void {
-  const allowed = (client.settings.ExplicitAuthFlows as string[] | undefined) ?? DEFAULT_AUTH_FLOWS;
-  const names = flowNames[flow] ?? [];
-  if (!names.some((n) => allowed.includes(n))) {
+  const flows = (client.settings.ExplicitAuthFlows as string[] | undefined) ?? DEFAULT_AUTH_FLOWS;
+  const allowed = isLegacy(flows) ? legacyAllowed(flows) : flows;
+  if (!allowed.includes(allowNames[flow])) {
     throw InvalidParameterException(`${flow === 'ADMIN_USER_PASSWORD_AUTH' ? 'ADMIN_NO_SRP_AUTH' : flow} flow not enabled for this client`);
   }
 }

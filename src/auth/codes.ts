@@ -4,7 +4,7 @@ import { CodeMismatchException, ExpiredCodeException, InvalidParameterException,
 import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
-import { attribute } from './mfa.js';
+import { attribute, attributeIsTrue } from './mfa.js';
 
 /**
  * Confirmation (sign-up) and password-reset codes: six digits from the CSPRNG, one live code per
@@ -41,10 +41,10 @@ export function deliveryFor(pool: PoolRecord, user: UserRecord, purpose: CodePur
     if (phone && auto.includes('phone_number')) return { Destination: maskPhone(phone), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
     return undefined;
   }
-  if (email && attribute(user, 'email_verified') === 'true') {
+  if (email && attributeIsTrue(user, 'email_verified')) {
     return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
   }
-  if (phone && attribute(user, 'phone_number_verified') === 'true') {
+  if (phone && attributeIsTrue(user, 'phone_number_verified')) {
     return { Destination: maskPhone(phone), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
   }
   return undefined;

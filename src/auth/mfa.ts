@@ -1,3 +1,4 @@
+import { isTrueValue } from '../domain/attributeValues.js';
 import type { PoolRecord, UserRecord } from '../store/store.js';
 
 /**
@@ -11,6 +12,8 @@ export const poolTotpEnabled = (pool: PoolRecord) => pool.settings.SoftwareToken
 export const poolSmsEnabled = (pool: PoolRecord) => pool.settings.SmsMfaEnabled === true;
 
 export const attribute = (user: UserRecord, name: string) => user.attributes.find((a) => a.Name === name)?.Value;
+/** A Boolean attribute is true in any letter case (src/domain/attributeValues.ts). */
+export const attributeIsTrue = (user: UserRecord, name: string) => isTrueValue(attribute(user, name));
 
 /** The factors a pool lets users set up, in Cognito's order. */
 export function poolFactors(pool: PoolRecord): Factor[] {

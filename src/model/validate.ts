@@ -49,7 +49,10 @@
  * be converted to an Integer") with " at '<path>'" appended; they never contain a value.
  *
  * Members of the input that the model does not know are ignored, as AWS does. JSON `null` for a
- * member is the same as leaving it out.
+ * member or a map value is the same as leaving it out (AWS JSON 1.1). The validator returns the
+ * input as handlers see it: the model's members only, nulls removed, map keys as own entries. So
+ * no handler can tell a null member from an absent one, and no unknown member (`__proto__`, an
+ * internal setting's name) reaches one. A null list element stays a validation error, as on AWS.
  *
  * Validators are compiled once per operation on first use (shapes shared between operations are
  * compiled once), so a request costs one walk over the input and nothing else.
@@ -943,12 +946,14 @@ function isScalar(node: Node): node is ScalarNode {
  * Checks `v` against `node`. `inherited` is true inside a sensitive shape or member (nothing there
  * may be printed); it already includes `node`'s own sensitivity.
  */
-function check(node: Node, v: unknown, path: string, inherited: boolean, out: Violations): void {
+function check(node: Node, v: unknown, path: string, inherited: boolean, out: Violations): unknown {
   switch (node.kind) {
     case 'structure': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) wrongType(v, 'a Structure', path);
       const o = v as Record<string, unknown>;
       const members = node.members;
+      // Only the model's members, and none that is null: what the handler receives.
+      const clean: Record<string, unknown> = {};
       for (let i = 0; i < members.length; i++) {
         const m = members[i];
         const mv = hasOwn.call(o, m.name) ? o[m.name] : undefined;
@@ -956,9 +961,9 @@ function check(node: Node, v: unknown, path: string, inherited: boolean, out: Vi
           if (m.required) out.addNull(join(path, m.segment));
           continue;
         }
-        check(m.node, mv, join(path, m.segment), inherited || m.sensitiveRef || m.node.sensitive, out);
+        clean[m.name] = check(m.node, mv, join(path, m.segment), inherited || m.sensitiveRef || m.node.sensitive, out);
       }
-      return;
+      return clean;
     }
     case 'list': {
       if (!Array.isArray(v)) wrongType(v, 'a List', path);
@@ -979,16 +984,18 @@ function check(node: Node, v: unknown, path: string, inherited: boolean, out: Vi
           const text = sawNull ? addNotNull(member.elementText) : member.elementText;
           out.add(v, hideList, path, `Member must satisfy constraint: ${text}`);
         }
-        return;
+        return v;
       }
       const elementInherited = inherited || node.memberSensitiveRef || member.sensitive;
+      const clean: unknown[] = new Array(v.length);
       for (let i = 0; i < v.length; i++) {
         const elementPath = `${path}.${i + 1}.member`;
         const e: unknown = v[i];
+        // A null element stays a validation error, as on AWS: it is not an absent member.
         if (e === null || e === undefined) out.addNull(elementPath);
-        else check(member, e, elementPath, elementInherited, out);
+        else clean[i] = check(member, e, elementPath, elementInherited, out);
       }
-      return;
+      return clean;
     }
     case 'map': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) wrongType(v, 'a Map', path);
@@ -1002,32 +1009,43 @@ function check(node: Node, v: unknown, path: string, inherited: boolean, out: Vi
       const valueInherited = inherited || node.valueSensitiveRef || valueNode.sensitive;
       let keyFailed = false;
       let valueFailed = false;
-      let valueNull = false;
+      // A null value is an absent entry (AWS JSON 1.1): amazon-cognito-identity-js sends
+      // `DEVICE_KEY: null` on refresh, and Cognito accepts it. Null entries never reach a handler.
+      const clean: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i];
-        if (isScalar(keyNode) && !checkScalar(keyNode, k, path, true, null)) keyFailed = true;
         const e = o[k];
+        if (e === null || e === undefined) continue;
+        if (isScalar(keyNode) && !checkScalar(keyNode, k, path, true, null)) keyFailed = true;
         // Keys of a sensitive map are data too: they stay out of paths.
         const entryPath = hideMap ? path : `${path}.${k}`;
-        if (e === null || e === undefined) valueNull = true;
-        else if (isScalar(valueNode)) {
+        let value: unknown = e;
+        if (isScalar(valueNode)) {
           if (!checkScalar(valueNode, e, entryPath, true, null)) valueFailed = true;
-        } else check(valueNode, e, entryPath, valueInherited, out);
+        } else value = check(valueNode, e, entryPath, valueInherited, out);
+        setOwn(clean, k, value);
       }
       if (keyFailed && isScalar(keyNode)) {
         out.add(o, hideMap, path, `Map keys must satisfy constraint: ${keyNode.elementText}`);
       }
-      if (valueFailed || valueNull) {
+      if (valueFailed) {
         const text = isScalar(valueNode) ? valueNode.elementText : '[]';
-        out.add(o, hideMap, path, `Map value must satisfy constraint: ${valueNull ? addNotNull(text) : text}`);
+        out.add(o, hideMap, path, `Map value must satisfy constraint: ${text}`);
       }
-      return;
+      return clean;
     }
     case 'document':
-      return;
+      return v;
     default:
       checkScalar(node, v, path, inherited || node.hidden, out);
+      return v;
   }
+}
+
+/** A map key is data: `__proto__` must become an own entry, not the object's prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function addNotNull(bracketed: string): string {
@@ -1037,24 +1055,26 @@ function addNotNull(bracketed: string): string {
 /**
  * Validates a parsed JSON request body against the input shape of `operationName`.
  *
- * `undefined` (no body) is validated as `{}`. Throws `SerializationException` when a value has the
- * wrong JSON type, `InvalidParameterException` listing every constraint violation, and
- * `UnknownOperationException` for an operation the model does not have.
+ * `undefined` (no body) is validated as `{}`. Returns the cleaned input (see the top of this file).
+ * Throws `SerializationException` when a value has the wrong JSON type, `InvalidParameterException`
+ * listing every constraint violation, and `UnknownOperationException` for an operation the model
+ * does not have.
  */
-export function validateInput(operationName: string, input: unknown): void {
+export function validateInput(operationName: string, input: unknown): Record<string, unknown> {
   const validator = validatorFor(operationName);
   const body = input === undefined ? {} : input;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     if (Array.isArray(body)) serializationError('Start of list found where not expected', '');
     serializationError('Request body must be a JSON object', '');
   }
-  if (validator === null) return;
+  if (validator === null) return {};
   const out = new Violations();
-  check(validator, body, '', validator.sensitive, out);
+  const clean = check(validator, body, '', validator.sensitive, out) as Record<string, unknown>;
   const n = out.list.length;
   if (n > 0) {
     throw InvalidParameterException(
       `${n} validation error${n === 1 ? '' : 's'} detected: ${out.list.join('; ')}`,
     );
   }
+  return clean;
 }

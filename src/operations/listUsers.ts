@@ -40,7 +40,9 @@ export default (deps: Pick<Deps, 'store'>): Handler =>
   async (input) => {
     await loadPool(deps, input.UserPoolId);
     const matches = parseFilter(input.Filter);
-    const limit: number = input.Limit ?? 60;
+    // The model allows Limit 0; Cognito does not say what it means. Cognate reads it as "no limit
+    // given" (60), so a paginator never loops on empty pages (docs/behaviour.md).
+    const limit: number = input.Limit || 60;
     const found: UserRecord[] = [];
     let cursor = decodeCursor(input.PaginationToken);
     let more = true;

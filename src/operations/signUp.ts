@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps, Handler } from '../deps.js';
-import { UsernameExistsException } from '../errors.js';
+import { InvalidParameterException, UsernameExistsException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { sendCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
@@ -13,6 +13,9 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     checkSecretHash(deps, client, input.Username, input.SecretHash);
     const attributes = input.UserAttributes ?? [];
     checkAttributeNames(pool, attributes);
+    // Password is optional in the model for pools with passwordless sign-in (Essentials plan),
+    // which Cognate does not offer: a sign-up without one is refused (docs/behaviour.md).
+    if (input.Password === undefined) throw InvalidParameterException('A password is required to sign up in this user pool.');
     checkPasswordPolicy(pool, input.Password);
     if (await findUser(deps, pool.id, input.Username, pool)) throw UsernameExistsException('User already exists');
     const sub = randomUUID();

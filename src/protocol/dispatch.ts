@@ -34,11 +34,12 @@ export function createDispatcher(deps: Pick<Deps, 'log' | 'config' | 'clock'>, h
       operation = operationName(request.target);
       const input = parseBody(request.body);
       if (!isUnsignedOperation(operation)) authenticateRequest(deps, request.raw);
-      validateInput(operation, input);
+      // From here on the input holds the model's members only, with nulls removed.
+      const clean = validateInput(operation, input);
       const handler = handlers.get(operation);
       if (!handler) throw UnsupportedOperationException(`Cognate does not implement ${operation}.`);
       const ctx: RequestContext = { requestId, baseUrl: request.baseUrl };
-      const output = await handler(input, ctx);
+      const output = await handler(clean, ctx);
       deps.log.debug({ requestId, operation }, 'ok');
       return resultResponse(requestId, output);
     } catch (err) {

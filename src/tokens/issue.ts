@@ -3,6 +3,7 @@ import { issuerFor } from '../config.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { internalError } from '../errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
+import { isTrueValue } from '../domain/attributeValues.js';
 import { signRs256 } from './jwt.js';
 import { randomBytesPooled } from '../crypto/random.js';
 
@@ -51,7 +52,7 @@ function idTokenAttributes(user: UserRecord): Record<string, unknown> {
   for (const { Name, Value } of user.attributes) {
     if (Name === 'sub') continue;
     // Cognito puts the *_verified attributes in ID tokens as JSON booleans.
-    claims[Name] = Name.endsWith('_verified') ? Value === 'true' : Value;
+    claims[Name] = Name.endsWith('_verified') ? isTrueValue(Value) : Value;
   }
   return claims;
 }

@@ -1,0 +1,6 @@
+/**
+ * A Boolean attribute's value (`email_verified`, `phone_number_verified`). Cognito accepts "True" as
+ * well as "true", keeps the value as written, and treats both as true (aws-amplify/amplify-js#8205:
+ * users created through the SDK with "True" count as verified in Cognito).
+ */
+export const isTrueValue = (value: string | undefined) => value !== undefined && value.toLowerCase() === 'true';
