@@ -272,6 +272,28 @@ test('ListUsers filters by attribute, prefix and status, and paginates', async (
   assert.deepEqual(second.Users!.map((u) => u.Username), ['hank']);
   assert.equal(second.PaginationToken, undefined);
 
+  // Filtered listings page too, each page read from an index.
+  const filtered = async (Filter: string) => {
+    const seen: string[] = [];
+    let PaginationToken: string | undefined;
+    do {
+      const page = await client.send(new ListUsersCommand({ UserPoolId: poolId, Filter, Limit: 1, PaginationToken }));
+      seen.push(...page.Users!.map((u) => u.Username!));
+      PaginationToken = page.PaginationToken;
+    } while (PaginationToken);
+    return seen;
+  };
+  assert.deepEqual(await filtered('email ^= "g"'), ['gina', 'gordon']);
+  assert.deepEqual(await filtered('cognito:user_status ^= "CON"'), ['gina', 'gordon', 'hank']);
+  assert.deepEqual(await filtered('status ^= "E"'), ['gina', 'gordon']);
+  assert.deepEqual(await filtered('username ^= "g"'), ['gina', 'gordon']);
+  assert.deepEqual(await names('username = "hank"'), ['hank']);
+  await rejectsWith(
+    client.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email ^= "g"', PaginationToken: Buffer.from('not json').toString('base64url') })),
+    'InvalidParameterException',
+    'Invalid pagination token.',
+  );
+
   await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'gina', UserAttributes: [{ Name: 'email', Value: 'gina@new.example' }] }));
   assert.deepEqual(await names('email = "gina@new.example"'), ['gina']);
   await client.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'gina' }));

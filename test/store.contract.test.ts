@@ -24,7 +24,7 @@ import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
-import type { Store, UserAttribute } from '../src/store/store.js';
+import type { Store, UserAttribute, UserRecord } from '../src/store/store.js';
 
 import { T0, clientRecord, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
@@ -238,6 +238,49 @@ export function storeContract(factory: () => Promise<Store>): void {
       for (let i = 0; i < 10; i++) {
         if (i !== winner) assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', `r${i}@example.com`), []);
       }
+    });
+
+    test('ListUsers listings from the indexes: by username prefix, attribute value or prefix, status, with cursors', async () => {
+      const poolId = await freshPool();
+      const emails: Record<string, string> = { ann: 'b@x.org', bea: 'a@x.org', bo: 'a@x.org', cy: 'ab@x.org', dee: 'c@y.org' };
+      for (const [name, email] of Object.entries(emails)) {
+        await store.createUser(userRecord(poolId, name, [{ Name: 'email', Value: email }], { status: name === 'cy' ? 'UNCONFIRMED' : 'CONFIRMED', enabled: name !== 'dee' }));
+      }
+      const elsewhere = await freshPool();
+      await store.createUser(userRecord(elsewhere, 'bob', [{ Name: 'email', Value: 'a@x.org' }]));
+      const names = (items: UserRecord[]) => items.map((u) => u.username);
+
+      const b1 = await store.listUsersByUsernamePrefix(poolId, 'b', 1);
+      assert.deepEqual(names(b1.items), ['bea']);
+      const b2 = await store.listUsersByUsernamePrefix(poolId, 'b', 1, b1.next);
+      assert.deepEqual(names(b2.items), ['bo']);
+      assert.equal(b2.next, undefined);
+
+      const exact1 = await store.listUsersByAttribute(poolId, 'email', 'a@x.org', false, 1);
+      assert.deepEqual(names(exact1.items), ['bea']);
+      assert.deepEqual(exact1.next, { value: 'a@x.org', username: 'bea' });
+      const exact2 = await store.listUsersByAttribute(poolId, 'email', 'a@x.org', false, 1, exact1.next);
+      assert.deepEqual(names(exact2.items), ['bo']);
+      assert.equal(exact2.next, undefined);
+
+      // A prefix lists by value, then username: a@x.org (bea, bo), ab@x.org (cy); never another pool's.
+      const p1 = await store.listUsersByAttribute(poolId, 'email', 'a', true, 2);
+      assert.deepEqual(names(p1.items), ['bea', 'bo']);
+      const p2 = await store.listUsersByAttribute(poolId, 'email', 'a', true, 2, p1.next);
+      assert.deepEqual(names(p2.items), ['cy']);
+      assert.equal(p2.next, undefined);
+      assert.deepEqual(names((await store.listUsersByAttribute(poolId, 'email', 'a@x.org', true, 10)).items), ['bea', 'bo']);
+      assert.deepEqual((await store.listUsersByAttribute(poolId, 'email', 'z', true, 10)).items, []);
+
+      assert.deepEqual(names((await store.listUsersByStatus(poolId, 'status', 'UNCONFIRMED', 10)).items), ['cy']);
+      const confirmed = await store.listUsersByStatus(poolId, 'status', 'CONFIRMED', 2);
+      assert.deepEqual(names(confirmed.items), ['ann', 'bea']);
+      assert.deepEqual(names((await store.listUsersByStatus(poolId, 'status', 'CONFIRMED', 2, confirmed.next)).items), ['bo', 'dee']);
+      assert.deepEqual(names((await store.listUsersByStatus(poolId, 'enabled', false, 10)).items), ['dee']);
+
+      const cy = (await store.getUser(poolId, 'cy'))!;
+      assert.equal((await store.getUserBySub(poolId, cy.sub))?.username, 'cy');
+      assert.equal(await store.getUserBySub(elsewhere, cy.sub), undefined);
     });
 
     test('findUsersByAttribute follows createUser and updateUser', async () => {

@@ -26,8 +26,11 @@ export async function findUser(
 ): Promise<UserRecord | undefined> {
   const direct = await deps.store.getUser(poolId, name);
   if (direct) return direct;
+  // Every look-up below is one index probe: an unknown name costs the same in any pool.
+  const bySub = await deps.store.getUserBySub(poolId, name);
+  if (bySub) return bySub;
   const settings = (pool ?? (await deps.store.getPool(poolId)))?.settings;
-  const aliases = new Set<string>(['sub', ...((settings?.UsernameAttributes as string[]) ?? []), ...((settings?.AliasAttributes as string[]) ?? [])]);
+  const aliases = new Set<string>([...((settings?.UsernameAttributes as string[]) ?? []), ...((settings?.AliasAttributes as string[]) ?? [])]);
   for (const attribute of aliases) {
     const found = await deps.store.findUsersByAttribute(poolId, attribute, name);
     if (found.length === 1) return found[0];

@@ -4,6 +4,7 @@
  * booleans and BIGINT as strings. `Boolean` and `Number` read either.
  */
 import type {
+  AttributePage,
   ClientRecord,
   FailureState,
   OutboxMessage,
@@ -24,6 +25,22 @@ export function page<T>(items: T[], limit: number, cursor: (item: T) => string):
   if (items.length <= limit) return { items };
   const kept = items.slice(0, limit);
   return { items: kept, next: cursor(kept[kept.length - 1]) };
+}
+
+/**
+ * The upper bound of the strings that start with `prefix`, for an index range: U+10FFFF is the
+ * largest code point, so `prefix + U+10FFFF` sorts after every other string with that prefix, in
+ * SQLite's BINARY collation and PostgreSQL's "C" (both compare UTF-8 bytes).
+ */
+export const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
+
+/** A listing by attribute that fetched `limit + 1` rows (each with `index_value`): the cursor is the last row kept. */
+export function attributePage(rows: Row[], limit: number): AttributePage {
+  const kept = rows.slice(0, limit);
+  const items = kept.map(toUser);
+  if (rows.length <= limit) return { items };
+  const last = kept[kept.length - 1];
+  return { items, next: { value: last.index_value, username: last.username } };
 }
 
 /** From a row with the failure columns selected `AS count, ... AS last_at`; no row counts none. */

@@ -171,6 +171,17 @@ export interface Page<T> {
   next?: string;
 }
 
+/** Where a listing by attribute stopped: the last row's indexed value and username. */
+export interface AttributeCursor {
+  value: string;
+  username: string;
+}
+
+export interface AttributePage {
+  items: UserRecord[];
+  next?: AttributeCursor;
+}
+
 export type TotpCompletion = 'ok' | 'session-used' | 'step-used';
 
 /** A confirmation or password-reset code: one live code per (user, purpose), stored as a hash. */
@@ -214,9 +225,28 @@ export interface Store {
   /** False when the username is taken in the pool. */
   createUser(user: UserRecord): Promise<boolean>;
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
-  /** Users whose attribute `name` has exactly `value` (aliases, sign-in by email, ListUsers filters). */
+  /** The user with this `sub` (users_sub index). */
+  getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  /** Users whose attribute `name` has exactly `value` (aliases, sign-in by email). */
   findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]>;
   listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>>;
+  /*
+   * ListUsers filters, each answered from an index at a cost that does not depend on the pool's size.
+   * A page's `next` is the cursor to pass back as `after`.
+   */
+  /** Users whose username starts with `prefix`, by username. */
+  listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>>;
+  /** Users whose attribute `name` equals `value` (by username), or starts with it (`prefix`, by value then username). */
+  listUsersByAttribute(
+    poolId: string,
+    name: string,
+    value: string,
+    prefix: boolean,
+    limit: number,
+    after?: AttributeCursor,
+  ): Promise<AttributePage>;
+  /** Users whose status (`cognito:user_status`) or enabled flag has this value, by username. */
+  listUsersByStatus(poolId: string, column: 'status' | 'enabled', value: string | boolean, limit: number, after?: string): Promise<Page<UserRecord>>;
   updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean>;
   /** Deletes the user with everything that names them: sessions, sign-ins, codes, outbox messages. */
   deleteUser(poolId: string, username: string): Promise<boolean>;

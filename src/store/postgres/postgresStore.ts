@@ -2,6 +2,8 @@ import pg from 'pg';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   AccessContext,
+  AttributeCursor,
+  AttributePage,
   ClientRecord,
   CodeCheck,
   FailureKind,
@@ -21,7 +23,7 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
-import { page, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, page, prefixEnd, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -309,6 +311,11 @@ export class PostgresStore implements Store {
     return row && toUser(row);
   }
 
+  async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const row = await this.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
+    return row && toUser(row);
+  }
+
   async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
     const { rows } = await this.query(
       `SELECT ${USER_AS_U}
@@ -317,6 +324,60 @@ export class PostgresStore implements Store {
       [poolId, name, value],
     );
     return rows.map(toUser);
+  }
+
+  async listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    // username is COLLATE "C": the range is a byte range, as prefixEnd expects.
+    const { rows } = await this.query(
+      `SELECT ${USER} FROM users WHERE pool_id = $1 AND username >= $2 AND username < $3 AND username > $4
+       ORDER BY username LIMIT $5`,
+      [poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1],
+    );
+    return page(rows.map(toUser), limit, (u) => u.username);
+  }
+
+  async listUsersByAttribute(
+    poolId: string,
+    name: string,
+    value: string,
+    prefix: boolean,
+    limit: number,
+    after?: AttributeCursor,
+  ): Promise<AttributePage> {
+    // A prefix is a byte range of the values: compared COLLATE "C", which the user_attribute_prefix
+    // index (migration 0005) is built with, whatever the database's default collation.
+    const { rows } = prefix
+      ? await this.query(
+          `SELECT i.value AS index_value, ${USER_AS_U}
+           FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+           WHERE i.pool_id = $1 AND i.name = $2 AND i.value COLLATE "C" >= $3 AND i.value COLLATE "C" < $4
+             AND (i.value COLLATE "C", i.username) > ($5, $6)
+           ORDER BY i.value COLLATE "C", i.username LIMIT $7`,
+          [poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1],
+        )
+      : await this.query(
+          `SELECT i.value AS index_value, ${USER_AS_U}
+           FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+           WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 AND i.username > $4
+           ORDER BY i.username LIMIT $5`,
+          [poolId, name, value, after?.username ?? '', limit + 1],
+        );
+    return attributePage(rows, limit);
+  }
+
+  async listUsersByStatus(
+    poolId: string,
+    column: 'status' | 'enabled',
+    value: string | boolean,
+    limit: number,
+    after?: string,
+  ): Promise<Page<UserRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${USER} FROM users WHERE pool_id = $1 AND ${column === 'status' ? 'status' : 'enabled'} = $2 AND username > $3
+       ORDER BY username LIMIT $4`,
+      [poolId, value, after ?? '', limit + 1],
+    );
+    return page(rows.map(toUser), limit, (u) => u.username);
   }
 
   async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {

@@ -5,9 +5,11 @@ import { loadMigrations } from '../migrations.js';
 import { MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
-import { page, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, page, prefixEnd, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 import type {
   AccessContext,
+  AttributeCursor,
+  AttributePage,
   ClientRecord,
   CodeCheck,
   FailureKind,
@@ -85,7 +87,8 @@ export interface SqliteStoreOptions {
 const STORE_CALLS = Object.keys({
   createPool: 1, getPool: 1, listPools: 1, updatePool: 1, deletePool: 1, getSigningKeys: 1, getSigningKey: 1,
   createClient: 1, getClient: 1, listClients: 1, updateClient: 1, deleteClient: 1,
-  createUser: 1, getUser: 1, findUsersByAttribute: 1, listUsers: 1, updateUser: 1, deleteUser: 1,
+  createUser: 1, getUser: 1, getUserBySub: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
+  listUsersByAttribute: 1, listUsersByStatus: 1, updateUser: 1, deleteUser: 1,
   consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
   createSession: 1, getSession: 1, consumeSession: 1, addSessionWrongAttempt: 1, completeTotpChallenge: 1,
   deleteExpiredSessions: 1,
@@ -316,12 +319,68 @@ export class SqliteStore implements Store {
     return this.cache.set('users', key, toUser(row));
   }
 
+  async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
+    const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  // CROSS JOIN makes SQLite read the attribute index first: with a plain JOIN and ORDER BY username
+  // it may walk every user of the pool in username order instead and probe the index for each.
+
   async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
     const rows = this.sql(
-      `SELECT u.* FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
-       WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY u.username`,
+      `SELECT u.* FROM user_attribute_index i CROSS JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+       WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY i.username`,
     ).all(poolId, name, value) as Row[];
     return rows.map(toUser);
+  }
+
+  async listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    const rows = this.sql(
+      'SELECT * FROM users WHERE pool_id = ? AND username >= ? AND username < ? AND username > ? ORDER BY username LIMIT ?',
+    ).all(poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1) as Row[];
+    return page(rows.map(toUser), limit, (u) => u.username);
+  }
+
+  async listUsersByAttribute(
+    poolId: string,
+    name: string,
+    value: string,
+    prefix: boolean,
+    limit: number,
+    after?: AttributeCursor,
+  ): Promise<AttributePage> {
+    const rows = (
+      prefix
+        ? this.sql(
+            `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
+               ON u.pool_id = i.pool_id AND u.username = i.username
+             WHERE i.pool_id = ? AND i.name = ? AND i.value >= ? AND i.value < ? AND (i.value, i.username) > (?, ?)
+             ORDER BY i.value, i.username LIMIT ?`,
+          ).all(poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1)
+        : this.sql(
+            `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
+               ON u.pool_id = i.pool_id AND u.username = i.username
+             WHERE i.pool_id = ? AND i.name = ? AND i.value = ? AND i.username > ?
+             ORDER BY i.username LIMIT ?`,
+          ).all(poolId, name, value, after?.username ?? '', limit + 1)
+    ) as Row[];
+    return attributePage(rows, limit);
+  }
+
+  async listUsersByStatus(
+    poolId: string,
+    column: 'status' | 'enabled',
+    value: string | boolean,
+    limit: number,
+    after?: string,
+  ): Promise<Page<UserRecord>> {
+    const text =
+      column === 'status'
+        ? 'SELECT * FROM users WHERE pool_id = ? AND status = ? AND username > ? ORDER BY username LIMIT ?'
+        : 'SELECT * FROM users WHERE pool_id = ? AND enabled = ? AND username > ? ORDER BY username LIMIT ?';
+    const rows = this.sql(text).all(poolId, typeof value === 'boolean' ? Number(value) : value, after ?? '', limit + 1) as Row[];
+    return page(rows.map(toUser), limit, (u) => u.username);
   }
 
   async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {

@@ -1,0 +1,244 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createStore } from '../src/store/index.js';
+import { parsePostgresUrl } from '../src/store/postgres/connection.js';
+import { PostgresStore } from '../src/store/postgres/postgresStore.js';
+import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import type { Store } from '../src/store/store.js';
+import { T0, clientRecord, keyRecord, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
+
+/**
+ * Every statement a store runs on a request path is served by an index: its plan never scans the
+ * users, their attributes, sessions, sign-ins, codes or the outbox, so its cost does not grow with
+ * the pool (docs/storage.md, "Indexes"). Each store method runs once on a seeded database, and
+ * each statement it ran is explained: `EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL with
+ * sequential scans turned off (a plan that still scans has no index it could use).
+ */
+
+const WATCHED = ['users', 'user_attribute_index', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox'];
+
+/** Calls every store method once, on a pool seeded with `count` users. */
+async function exercise(store: Store, count: number): Promise<void> {
+  const poolId = uid('pool');
+  await store.createPool(poolRecord(poolId), [keyRecord(poolId, 'access'), keyRecord(poolId, 'id')]);
+  const client = clientRecord(poolId);
+  await store.createClient(client);
+  for (let i = 0; i < count; i++) {
+    const name = `user${String(i).padStart(5, '0')}`;
+    await store.createUser(userRecord(poolId, name, [{ Name: 'email', Value: `${name}@example.com` }], { status: i % 3 ? 'CONFIRMED' : 'UNCONFIRMED' }));
+    // Every watched table holds rows of many users, so the planners choose as on a live pool.
+    await store.createSession(sessionRecord(poolId, name, { clientId: client.id }));
+    await store.createSignIn(signInRecord(poolId, name, { clientId: client.id }));
+    await store.addOutboxMessage({ id: uid('msg'), poolId, username: name, channel: 'email', destination: `${name}@example.com`, purpose: 'SIGN_UP', message: 'hi', createdAt: T0 + i });
+    await store.putUserCode({ poolId, username: name, purpose: 'SIGN_UP', codeHash: `h${i}`, expiresAt: T0 + 1000 });
+  }
+  const user = userRecord(poolId, 'zed', [{ Name: 'email', Value: 'zed@example.com' }]);
+  const session = sessionRecord(poolId, 'zed', { clientId: client.id });
+  const signIn = signInRecord(poolId, 'zed', { clientId: client.id });
+  const calls: Record<Exclude<keyof Store, 'ready' | 'close'>, () => Promise<unknown>> = {
+    createPool: async () => {},
+    getPool: () => store.getPool(poolId),
+    listPools: () => store.listPools(10),
+    updatePool: () => store.updatePool({ ...poolRecord(poolId), modifiedAt: T0 + 1 }),
+    getSigningKeys: () => store.getSigningKeys(poolId),
+    getSigningKey: () => store.getSigningKey('kid-none'),
+    createClient: async () => {},
+    getClient: () => store.getClient(client.id),
+    listClients: () => store.listClients(poolId, 10),
+    updateClient: () => store.updateClient({ ...client, modifiedAt: T0 + 1 }),
+    createUser: () => store.createUser(user),
+    getUser: () => store.getUser(poolId, 'zed'),
+    getUserBySub: () => store.getUserBySub(poolId, user.sub),
+    findUsersByAttribute: () => store.findUsersByAttribute(poolId, 'email', 'zed@example.com'),
+    listUsers: () => store.listUsers(poolId, 10, 'user00005'),
+    listUsersByUsernamePrefix: () => store.listUsersByUsernamePrefix(poolId, 'user0001', 10, 'user00012'),
+    listUsersByAttribute: async () => {
+      await store.listUsersByAttribute(poolId, 'email', 'user00010@example.com', false, 10);
+      await store.listUsersByAttribute(poolId, 'email', 'user0001', true, 10, { value: 'user00011@example.com', username: 'user00011' });
+    },
+    listUsersByStatus: async () => {
+      await store.listUsersByStatus(poolId, 'status', 'CONFIRMED', 10, 'user00004');
+      await store.listUsersByStatus(poolId, 'enabled', true, 10);
+    },
+    updateUser: async () => {
+      await store.updateUser(poolId, 'zed', { status: 'CONFIRMED', modifiedAt: T0 + 2 });
+      await store.updateUser(poolId, 'zed', { attributes: [...user.attributes, { Name: 'name', Value: 'Zed' }], modifiedAt: T0 + 3 });
+    },
+    consumeTotpStep: async () => {
+      await store.consumeTotpStep(poolId, 'zed', 100);
+      await store.consumeTotpStep(poolId, 'zed', 101, { totpEnabled: true });
+    },
+    recordFailure: () => store.recordFailure(poolId, 'zed', 'password', T0),
+    getFailures: () => store.getFailures(poolId, 'zed', 'mfa'),
+    clearFailures: () => store.clearFailures(poolId, 'zed', 'password'),
+    createSession: () => store.createSession(session),
+    getSession: () => store.getSession(session.idHash),
+    addSessionWrongAttempt: () => store.addSessionWrongAttempt(session.idHash),
+    consumeSession: () => store.consumeSession(session.idHash, T0),
+    completeTotpChallenge: () => store.completeTotpChallenge(session.idHash, poolId, 'zed', 200, T0),
+    deleteExpiredSessions: () => store.deleteExpiredSessions(T0),
+    createSignIn: () => store.createSignIn(signIn),
+    getSignIn: () => store.getSignIn(signIn.originJti),
+    getAccessContext: () => store.getAccessContext(poolId, 'zed', signIn.originJti),
+    getSignInByRefreshHash: () => store.getSignInByRefreshHash(signIn.refreshHash),
+    revokeSignIn: () => store.revokeSignIn(signIn.originJti, T0),
+    revokeUserSignIns: () => store.revokeUserSignIns(poolId, 'zed', T0),
+    putUserCode: () => store.putUserCode({ poolId, username: 'zed', purpose: 'SIGN_UP', codeHash: 'aa', expiresAt: T0 + 1000 }),
+    consumeUserCode: async () => {
+      await store.consumeUserCode(poolId, 'zed', 'SIGN_UP', 'bb', T0);
+      await store.consumeUserCode(poolId, 'zed', 'SIGN_UP', 'aa', T0);
+    },
+    addOutboxMessage: () =>
+      store.addOutboxMessage({ id: uid('msg'), poolId, username: 'zed', channel: 'email', destination: 'zed@example.com', purpose: 'SIGN_UP', message: 'hi', createdAt: T0 }),
+    listOutbox: async () => {
+      await store.listOutbox(poolId, 'zed', 10);
+      await store.listOutbox(poolId, undefined, 10);
+    },
+    deleteUser: () => store.deleteUser(poolId, 'zed'),
+    deleteClient: () => store.deleteClient(poolId, client.id),
+    // The seeded pool stays for the plans to be made on its statistics; another one is deleted.
+    deletePool: async () => {
+      const other = uid('pool');
+      await store.createPool(poolRecord(other), []);
+      await store.deletePool(other);
+    },
+  };
+  for (const call of Object.values(calls)) await call();
+}
+
+/** The table a plan step reads, with the aliases the stores use resolved. */
+const ALIASES: Record<string, string> = { u: 'users', i: 'user_attribute_index', s: 'sign_ins' };
+
+/** Deleting a pool deletes everything in it: the one statement whose cost is the pool's size by nature. */
+const POOL_WIDE = /^DELETE FROM pools\b/;
+
+/**
+ * A SQLite plan step whose cost grows with the pool: a SCAN of a watched table, a SEARCH that an
+ * index narrows to the pool only (or, in the attribute index, to one attribute of the whole pool),
+ * or a sort of what such a step read.
+ */
+function growsWithPool(detail: string, text: string): boolean {
+  const step = /^(SCAN|SEARCH) (\w+)(?: USING (?:COVERING )?INDEX \w+ \((.*)\))?/.exec(detail);
+  if (!step) return /TEMP B-TREE/.test(detail) && WATCHED.some((t) => new RegExp(`\\b${t}\\b`).test(text));
+  const table = ALIASES[step[2]] ?? step[2];
+  if (!WATCHED.includes(table)) return false;
+  if (step[1] === 'SCAN') return true;
+  const bound = (step[3] ?? '').split(' AND ').map((c) => c.replace(/[=<>?].*$/, ''));
+  if (bound.length === 1 && bound[0] === 'pool_id') return true;
+  return table === 'user_attribute_index' && bound.length === 2 && bound[0] === 'pool_id' && bound[1] === 'name' && !/value/.test(step[3] ?? '');
+}
+
+/** The same for a PostgreSQL plan line: a sequential scan, or an index condition on the pool alone. */
+function pgGrowsWithPool(line: string): boolean {
+  const seq = /Seq Scan on (\w+)/.exec(line);
+  if (seq) return WATCHED.includes(seq[1]);
+  // EXPLAIN shows the parameters as literals ('us-east-1_x'::text) or as $n.
+  const v = String.raw`(?:'[^']*'::text|\$\d+)`;
+  const poolOnly = new RegExp(String.raw`^Index Cond: \(pool_id = ${v}\)$`);
+  const poolAndName = new RegExp(String.raw`^Index Cond: \(\(pool_id = ${v}\) AND \(name = ${v}\)\)$`);
+  return poolOnly.test(line.trim()) || poolAndName.test(line.trim());
+}
+
+describe('SQLite: every statement is served by an index', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cognate-indexes-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('no statement scans a table that grows with the pool', async () => {
+    const store = new SqliteStore(join(dir, 'plans.db'));
+    await exercise(store, 400);
+    const db = (store as any).db;
+    const texts = [...((store as any).stmts as Map<string, unknown>).keys()];
+    assert.ok(texts.length > 30, `only ${texts.length} statements ran`);
+    const scans: string[] = [];
+    for (const text of texts) {
+      const explain = db.prepare(`EXPLAIN QUERY PLAN ${text}`);
+      let plan: { detail: string }[] | undefined;
+      for (let n = 0; n <= 24 && !plan; n++) {
+        try {
+          plan = explain.all(...new Array(n).fill(null));
+        } catch (err) {
+          if (!(err instanceof RangeError)) throw err;
+        }
+      }
+      assert.ok(plan, `could not explain ${text}`);
+      if (POOL_WIDE.test(text)) continue;
+      // A pool-wide range read in index order and cut by LIMIT costs the page, not the pool.
+      const paged = /\bLIMIT\b/.test(text) && !plan.some((p) => /TEMP B-TREE/.test(p.detail));
+      for (const { detail } of plan) {
+        if (growsWithPool(detail, text) && !(paged && /^SEARCH/.test(detail))) scans.push(`${detail}  <-  ${text.replace(/\s+/g, ' ')}`);
+      }
+    }
+    await store.close();
+    assert.deepEqual(scans, []);
+  });
+});
+
+const pgBase = process.env.COGNATE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function pgReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: parsePostgresUrl(pgBase).connectionString, connectionTimeoutMillis: 3000 });
+  c.on('error', () => {});
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+const pgUp = await pgReachable();
+if (!pgUp && process.env.COGNATE_TEST_PG_REQUIRED === '1') {
+  test('PostgreSQL: every statement is served by an index', () => assert.fail('COGNATE_TEST_PG_REQUIRED=1 but PostgreSQL is not reachable'));
+}
+
+describe('PostgreSQL: every statement is served by an index', { skip: pgUp ? false : 'PostgreSQL not reachable at 127.0.0.1:5432' }, () => {
+  const schema = `cognate_plans_${process.pid}_${randomBytes(3).toString('hex')}`;
+  after(async () => {
+    const c = new pg.Client({ connectionString: parsePostgresUrl(pgBase).connectionString });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await c.end();
+  });
+
+  test('no statement needs a sequential scan of a table that grows with the pool', async () => {
+    const store = createStore(`${pgBase}?schema=${schema}`) as PostgresStore;
+    assert.ok(store instanceof PostgresStore);
+    const ran = new Map<string, unknown[]>();
+    const query = (store as any).query.bind(store);
+    (store as any).query = (text: string, values: unknown[], on?: unknown) => {
+      if (!ran.has(text)) ran.set(text, values);
+      return query(text, values, on);
+    };
+    await exercise(store, 400);
+    const client: pg.PoolClient = await (store as any).pool.connect();
+    const scans: string[] = [];
+    try {
+      // The planner's statistics, as autovacuum would keep them on a live database.
+      await client.query('ANALYZE');
+      await client.query('SET enable_seqscan = off');
+      for (const [text, values] of ran) {
+        if (POOL_WIDE.test(text)) continue;
+        const { rows } = await client.query(`EXPLAIN ${text}`, values);
+        const lines = rows.map((row) => String(row['QUERY PLAN']));
+        // A pool-wide range read in index order and cut by LIMIT costs the page, not the pool.
+        const paged = /\bLIMIT\b/.test(text) && !lines.some((l) => /\bSort\b/.test(l));
+        if (!WATCHED.some((t) => new RegExp(`\\b${t}\\b`).test(text))) continue;
+        for (const line of lines) {
+          if (pgGrowsWithPool(line) && !(paged && /Index Cond/.test(line))) scans.push(`${line.trim()}  <-  ${text.replace(/\s+/g, ' ')}`);
+        }
+      }
+    } finally {
+      client.release();
+      await store.close();
+    }
+    assert.ok(ran.size > 30, `only ${ran.size} statements ran`);
+    assert.deepEqual(scans, []);
+  });
+});
