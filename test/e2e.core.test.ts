@@ -182,6 +182,20 @@ test('admin-created users must replace the temporary password (NEW_PASSWORD_REQU
     new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_NO_SRP_AUTH', AuthParameters: { USERNAME: 'dave', PASSWORD: 'Brand-New-Pass-3' } }),
   );
   assert.ok(noSrp.AuthenticationResult?.IdToken);
+
+  // A generated temporary password that is never sent is known to no one: no password signs in
+  // until an administrator sets one.
+  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', MessageAction: 'SUPPRESS' }));
+  await rejectsWith(
+    client.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'erin', PASSWORD: 'Temporary-Pass-1' } })),
+    'NotAuthorizedException',
+    'Incorrect username or password.',
+  );
+  await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin', Password: 'Erin-Pass-77', Permanent: false }));
+  const erin = await client.send(
+    new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'erin', PASSWORD: 'Erin-Pass-77' } }),
+  );
+  assert.equal(erin.ChallengeName, 'NEW_PASSWORD_REQUIRED');
 });
 
 test('a client with a secret requires a correct SECRET_HASH', async () => {

@@ -25,9 +25,13 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     if (existing) throw UsernameExistsException('User account already exists');
     const temporary = input.TemporaryPassword ?? generatePassword();
     checkPasswordPolicy(pool, temporary);
+    // A generated password that is not sent is known to no one: no verifier is worth computing for
+    // it (one 3072-bit exponentiation per user), and the user signs in only after an administrator
+    // sets a password (AdminSetUserPassword), as with Cognito.
+    const unknowable = input.TemporaryPassword === undefined && input.MessageAction === 'SUPPRESS';
     const user = {
       ...newUser(pool.id, input.Username, randomUUID(), attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
-      ...(await passwordFields(deps, pool.id, input.Username, temporary)),
+      ...(unknowable ? {} : await passwordFields(deps, pool.id, input.Username, temporary)),
     };
     if (!(await deps.store.createUser(user))) throw UsernameExistsException('User account already exists');
     if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {
