@@ -5,6 +5,7 @@ import { internalError } from '../errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { signRs256 } from './jwt.js';
 import { randomBytesPooled } from '../crypto/random.js';
+import { isTokenClaimAttribute } from '../users/attributes.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -46,10 +47,15 @@ function newRefreshToken(): string {
   return `${header}.${part(256)}.${part(12)}.${part(384)}.${part(16)}`;
 }
 
+/**
+ * The user's attributes as ID token claims. Only standard and custom attribute names pass, so a
+ * stored name can never shadow a claim Cognito sets (`cognito:groups`, `iss`, `aud`, `token_use`,
+ * `exp` ...), even if one reached the store by another road than src/users/attributes.ts.
+ */
 function idTokenAttributes(user: UserRecord): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const { Name, Value } of user.attributes) {
-    if (Name === 'sub') continue;
+    if (!isTokenClaimAttribute(Name)) continue;
     // Cognito puts the *_verified attributes in ID tokens as JSON booleans.
     claims[Name] = Name.endsWith('_verified') ? Value === 'true' : Value;
   }
