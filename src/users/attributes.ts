@@ -153,6 +153,35 @@ export function mergeAttributes(current: UserAttribute[], updates: UserAttribute
 }
 
 /**
+ * An app client's ReadAttributes and WriteAttributes must name the pool's attributes (never sub
+ * nor developer-only ones): Cognito's "Invalid write attributes specified while updating a client".
+ */
+export function checkClientAttributes(pool: PoolRecord, settings: Record<string, unknown>, action: 'creating' | 'updating'): void {
+  const known = poolAttributes(pool);
+  for (const [setting, word] of [['ReadAttributes', 'read'], ['WriteAttributes', 'write']] as const) {
+    const names = settings[setting];
+    if (!Array.isArray(names)) continue;
+    for (const name of names) {
+      const attribute = known.get(name);
+      if (!attribute || attribute.developerOnly || name === 'sub') {
+        throw InvalidParameterException(`Invalid ${word} attributes specified while ${action} a client`);
+      }
+    }
+  }
+}
+
+/**
+ * What a user reads through an app client (GetUser, the ID token): never developer-only attributes,
+ * and only what the client's ReadAttributes lists when it lists any; sub always.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html
+ */
+export function readableAttributes(client: ClientRecord, attributes: UserAttribute[]): UserAttribute[] {
+  const listed = client.settings.ReadAttributes;
+  const allowed = Array.isArray(listed) && listed.length > 0 ? new Set(listed) : undefined;
+  return attributes.filter((a) => a.Name === 'sub' || (!a.Name.startsWith('dev:') && (!allowed || allowed.has(a.Name))));
+}
+
+/**
  * Whether an attribute may appear as an ID token claim: standard and custom attributes only, never
  * sub (the token sets it) nor developer-only ones. An allow-list, so that no stored name can ever
  * shadow a reserved claim (`cognito:groups`, `iss`, `aud`, `token_use`, `exp` ...).
