@@ -11,6 +11,7 @@ import {
   RespondToAuthChallengeCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  UpdateUserPoolClientCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
   type SchemaAttributeType,
@@ -337,4 +338,63 @@ test('NEW_PASSWORD_REQUIRED lists the required attributes the user lacks, and th
   await rejectsWith(answerNewPassword(clientId, 'rae', challenge.Session!), 'InvalidParameterException', 'Invalid attributes given, given_name is missing');
   const done = await answerNewPassword(clientId, 'rae', challenge.Session!, { given_name: 'Rae' });
   assert.equal(claimsOf(done.AuthenticationResult!.IdToken!).given_name, 'Rae');
+});
+
+test("an app client's ReadAttributes bound GetUser and the ID token; developer-only attributes are for administrators", async () => {
+  const { poolId, clientId } = await pool(client, {
+    schema: [
+      { Name: 'plan', AttributeDataType: 'String', Mutable: true },
+      { Name: 'score', AttributeDataType: 'String', Mutable: true, DeveloperOnlyAttribute: true },
+    ],
+  });
+  await createUser(client, poolId, 'rob', [
+    { Name: 'email', Value: 'rob@example.com' },
+    { Name: 'given_name', Value: 'Rob' },
+    { Name: 'custom:plan', Value: 'gold' },
+    { Name: 'dev:custom:score', Value: '42' },
+  ]);
+  assert.equal((await attributesOf(poolId, 'rob'))['dev:custom:score'], '42');
+  const reader = await client.send(
+    new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'reader', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'], ReadAttributes: ['email', 'custom:plan'] }),
+  );
+  const signIn = await passwordSignIn(client, reader.UserPoolClient!.ClientId!, 'rob');
+  const me = await client.send(new GetUserCommand({ AccessToken: signIn.AuthenticationResult!.AccessToken! }));
+  assert.deepEqual(me.UserAttributes!.map((a) => a.Name).sort(), ['custom:plan', 'email', 'sub']);
+  const id = claimsOf(signIn.AuthenticationResult!.IdToken!);
+  assert.equal(id.email, 'rob@example.com');
+  assert.equal(id['custom:plan'], 'gold');
+  assert.equal(id.given_name, undefined);
+
+  // A client without ReadAttributes reads everything but developer-only attributes, and never writes them.
+  const open = await passwordSignIn(client, clientId, 'rob');
+  const all = await client.send(new GetUserCommand({ AccessToken: open.AuthenticationResult!.AccessToken! }));
+  assert.deepEqual(all.UserAttributes!.map((a) => a.Name).sort(), ['custom:plan', 'email', 'given_name', 'sub']);
+  assert.equal(claimsOf(open.AuthenticationResult!.IdToken!)['dev:custom:score'], undefined);
+  await rejectsWith(
+    client.send(new UpdateUserAttributesCommand({ AccessToken: open.AuthenticationResult!.AccessToken!, UserAttributes: [{ Name: 'dev:custom:score', Value: '99' }] })),
+    'NotAuthorizedException',
+    UNAUTHORIZED,
+  );
+  await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'rob', UserAttributes: [{ Name: 'dev:custom:score', Value: '43' }] }));
+  assert.equal((await attributesOf(poolId, 'rob'))['dev:custom:score'], '43');
+});
+
+test('ReadAttributes and WriteAttributes must name attributes of the pool', async () => {
+  const { poolId, clientId } = await pool(client, { schema: [{ Name: 'plan', AttributeDataType: 'String', Mutable: true }] });
+  await rejectsWith(
+    client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bad', WriteAttributes: ['email', 'cognito:groups'] })),
+    'InvalidParameterException',
+    'Invalid write attributes specified while creating a client',
+  );
+  await rejectsWith(
+    client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bad', ReadAttributes: ['custom:nope'] })),
+    'InvalidParameterException',
+    'Invalid read attributes specified while creating a client',
+  );
+  await rejectsWith(
+    client.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, WriteAttributes: ['sub'] })),
+    'InvalidParameterException',
+    'Invalid write attributes specified while updating a client',
+  );
+  await client.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, WriteAttributes: ['email', 'custom:plan'], ReadAttributes: ['email', 'email_verified', 'custom:plan'] }));
 });
