@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminUpdateUserAttributesCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -102,6 +103,20 @@ test('NEW_PASSWORD_REQUIRED: the user cannot verify their own email or phone num
   const { poolId, clientId } = await pool(client);
   const challenge = await invited(poolId, clientId, 'vic', [{ Name: 'email', Value: 'vic@example.com' }]);
   await rejectsWith(answerNewPassword(clientId, 'vic', challenge.Session!, { email_verified: 'true' }), 'NotAuthorizedException', UNAUTHORIZED);
+  // The administrators' form of the answer relays the user's attributes under the same rules.
+  await rejectsWith(
+    client.send(
+      new AdminRespondToAuthChallengeCommand({
+        UserPoolId: poolId,
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: challenge.Session!,
+        ChallengeResponses: { USERNAME: 'vic', NEW_PASSWORD: PASSWORD, 'userAttributes.email_verified': 'true' },
+      }),
+    ),
+    'NotAuthorizedException',
+    UNAUTHORIZED,
+  );
   await rejectsWith(answerNewPassword(clientId, 'vic', challenge.Session!, { phone_number: '+15555550100', phone_number_verified: 'true' }), 'NotAuthorizedException', UNAUTHORIZED);
   await rejectsWith(answerNewPassword(clientId, 'vic', challenge.Session!, { sub: '00000000-0000-4000-8000-000000000000' }), 'InvalidParameterException', 'Cannot modify the non-mutable attribute sub');
   const done = await answerNewPassword(clientId, 'vic', challenge.Session!);

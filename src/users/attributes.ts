@@ -78,8 +78,7 @@ export function poolAttributes(pool: PoolRecord): Map<string, PoolAttribute> {
  * else (`cognito:groups`, `iss`, a typo) is refused with Cognito's messages, so no reserved claim
  * name can ever become an attribute.
  */
-export function checkAttributeNames(pool: PoolRecord, attributes: UserAttribute[]): void {
-  const known = poolAttributes(pool);
+export function checkAttributeNames(pool: PoolRecord, attributes: UserAttribute[], known = poolAttributes(pool)): void {
   for (const { Name } of attributes) {
     if (known.has(Name)) continue;
     if (Name.startsWith('custom:') || Name.startsWith('dev:custom:')) {
@@ -109,8 +108,8 @@ const unauthorizedAttribute = () => NotAuthorizedException('A client attempted t
  * lists when it lists any), then mutability (an immutable attribute is written at creation only).
  */
 export function checkAttributeWrite(pool: PoolRecord, writer: AttributeWriter, updates: UserAttribute[]): UserAttribute[] {
-  checkAttributeNames(pool, updates);
   const known = poolAttributes(pool);
+  checkAttributeNames(pool, updates, known);
   // Cognito's own message for sub, at creation too.
   if (updates.some((a) => a.Name === 'sub')) throw InvalidParameterException('Cannot modify the non-mutable attribute sub');
   if (writer.by === 'user') {
