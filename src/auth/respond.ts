@@ -11,13 +11,14 @@ import { matchTotp } from '../crypto/totp.js';
 import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
+import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';
 import { checkSecretHash } from './client.js';
 import { answerPasswordVerifier } from './srpFlow.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
 import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
-import { checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
+import { USER_ATTRIBUTE_PREFIX, checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
 import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from './totpSecrets.js';
 
 export interface RespondRequest {
@@ -125,17 +126,22 @@ async function newPasswordRequired(deps: Deps, ctx: RequestContext, step: Challe
   const { pool, user, record } = step;
   const password = requireParameter(step.responses, 'NEW_PASSWORD');
   checkPasswordPolicy(pool, password);
+  // Attributes may be set in the same answer as `userAttributes.<name>`: the user writes them
+  // through this app client, under the same rules as UpdateUserAttributes, and must supply the
+  // pool's required attributes the challenge listed. Checked before the session is spent.
+  const given = Object.entries(step.responses)
+    .filter(([key]) => key.startsWith(USER_ATTRIBUTE_PREFIX))
+    .map(([key, Value]) => ({ Name: key.slice(USER_ATTRIBUTE_PREFIX.length), Value }));
+  const updates = checkAttributeWrite(pool, { by: 'user', at: 'update', client: step.client }, given);
+  const attributes = mergeAttributes(user.attributes, updates);
+  const missing = missingRequiredAttributes(pool, attributes);
+  if (missing.length > 0) throw InvalidParameterException(`Invalid attributes given, ${missing[0]} is missing`);
   await consumeSession(deps, record);
-  // Attributes may be set in the same answer as `userAttributes.<name>`.
-  const attributes = new Map(user.attributes.map((a) => [a.Name, a.Value]));
-  for (const [key, value] of Object.entries(step.responses)) {
-    if (key.startsWith('userAttributes.') && key !== 'userAttributes.sub') attributes.set(key.slice(15), value);
-  }
   const now = deps.clock.now();
   const update = {
     ...(await passwordFields(deps, pool.id, user.username, password)),
     status: 'CONFIRMED' as const,
-    attributes: [...attributes].map(([Name, Value]) => ({ Name, Value })),
+    attributes,
     modifiedAt: now,
   };
   await deps.store.updateUser(pool.id, user.username, update);

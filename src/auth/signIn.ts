@@ -6,6 +6,10 @@ import { issueTokens, sha256Hex, type AuthenticationResult } from '../tokens/iss
 import { attribute, decideMfa, type Factor } from './mfa.js';
 import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
+import { missingRequiredAttributes, readableAttributes } from '../users/attributes.js';
+
+/** NEW_PASSWORD_REQUIRED names attributes `userAttributes.<name>`, in its parameters and its answer. */
+export const USER_ATTRIBUTE_PREFIX = 'userAttributes.';
 
 /** What InitiateAuth and RespondToAuthChallenge answer: a challenge, or tokens. */
 export interface AuthResponse {
@@ -56,9 +60,12 @@ export async function afterPasswordStep(deps: Deps, ctx: RequestContext, state: 
   const { user } = state;
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
     const userAttributes: Record<string, string> = {};
-    for (const a of user.attributes) if (a.Name !== 'sub') userAttributes[a.Name] = a.Value;
+    for (const a of readableAttributes(state.client, user.attributes)) if (a.Name !== 'sub') userAttributes[a.Name] = a.Value;
+    // The pool's required attributes the user lacks, which the answer must supply, named as the
+    // answer carries them (amazon-cognito-identity-js strips the prefix before showing them).
+    const required = missingRequiredAttributes(state.pool, user.attributes).map((name) => USER_ATTRIBUTE_PREFIX + name);
     return challenge(deps, state, 'NEW_PASSWORD_REQUIRED', {
-      requiredAttributes: '[]',
+      requiredAttributes: JSON.stringify(required),
       userAttributes: JSON.stringify(userAttributes),
     });
   }

@@ -3,7 +3,8 @@ import type { Deps, Handler } from '../deps.js';
 import { UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { userView } from '../domain/views.js';
-import { checkAttributeNames, findUser, loadPool, newUser } from './common.js';
+import { checkAttributeWrite } from '../users/attributes.js';
+import { findUser, loadPool, newUser } from './common.js';
 
 /**
  * AdminCreateUser: the user must change the temporary password at first sign-in
@@ -13,8 +14,7 @@ import { checkAttributeNames, findUser, loadPool, newUser } from './common.js';
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
-    const attributes = input.UserAttributes ?? [];
-    checkAttributeNames(pool, attributes);
+    const attributes = checkAttributeWrite(pool, { by: 'admin', at: 'create' }, input.UserAttributes ?? []);
     const now = deps.clock.now();
     const existing = await findUser(deps, pool.id, input.Username, pool);
     if (input.MessageAction === 'RESEND') {
@@ -40,7 +40,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
         poolId: pool.id,
         username: user.username,
         channel: 'email',
-        destination: attributes.find((a: { Name: string }) => a.Name === 'email')?.Value ?? '',
+        destination: attributes.find((a) => a.Name === 'email')?.Value ?? '',
         purpose: 'INVITATION',
         message: `Your username is ${user.username} and temporary password is ${temporary}.`,
         createdAt: now,

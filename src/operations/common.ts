@@ -38,43 +38,8 @@ export async function findUser(
   return undefined;
 }
 
-/** Attributes Cognito manages and no request may set. */
-const IMMUTABLE = new Set(['sub']);
-
-/** Merges attribute updates into a user's list; a changed email or phone number is unverified again. */
-export function mergeAttributes(current: UserAttribute[], updates: UserAttribute[]): UserAttribute[] {
-  const merged = new Map(current.map((a) => [a.Name, a.Value]));
-  const given = new Set(updates.map((a) => a.Name));
-  for (const { Name, Value } of updates) {
-    if (IMMUTABLE.has(Name)) throw InvalidParameterException(`Cannot modify the non-mutable attribute ${Name}`);
-    if ((Name === 'email' || Name === 'phone_number') && merged.get(Name) !== Value && !given.has(`${Name}_verified`)) {
-      if (merged.has(`${Name}_verified`) || Value) merged.set(`${Name}_verified`, 'false');
-    }
-    merged.set(Name, Value ?? '');
-  }
-  return [...merged].map(([Name, Value]) => ({ Name, Value }));
-}
-
-/** Checks names of attributes given in a request against the standard ones and the pool's custom ones. */
-export function checkAttributeNames(pool: PoolRecord, attributes: UserAttribute[]): void {
-  const custom = new Set(((pool.settings.Schema as { Name: string }[]) ?? []).map((s) => s.Name));
-  for (const { Name } of attributes) {
-    if (Name.startsWith('custom:')) {
-      if (!custom.has(Name.slice(7)) && !custom.has(Name)) {
-        throw InvalidParameterException(`Attributes did not conform to the schema: Type for attribute {${Name}} could not be determined`);
-      }
-    } else if (!STANDARD_ATTRIBUTES.has(Name)) {
-      throw InvalidParameterException(`Attributes did not conform to the schema: ${Name}: Attribute does not exist in the schema.`);
-    }
-  }
-}
-
-/** https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#cognito-user-pools-standard-attributes */
-export const STANDARD_ATTRIBUTES = new Set([
-  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name',
-  'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile',
-  'updated_at', 'website', 'zoneinfo', 'sub',
-]);
+// The attribute-write rules live in src/users/attributes.ts, below auth/ and operations/.
+export { STANDARD_ATTRIBUTES, checkAttributeNames, mergeAttributes } from '../users/attributes.js';
 
 /** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */
 export const encodeCursor = (key: string | undefined) => (key === undefined ? undefined : Buffer.from(key).toString('base64url'));

@@ -2,11 +2,14 @@ import type { Deps, Handler } from '../deps.js';
 import { newClientId, newClientSecret } from '../domain/ids.js';
 import { clientView } from '../domain/views.js';
 import { clientSettings } from './clientSettings.js';
+import { checkClientAttributes } from '../users/attributes.js';
 import { loadPool } from './common.js';
 
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
-    await loadPool(deps, input.UserPoolId);
+    const pool = await loadPool(deps, input.UserPoolId);
+    const settings = clientSettings(input);
+    checkClientAttributes(pool, settings, 'creating');
     const now = deps.clock.now();
     const id = newClientId();
     const secret = input.GenerateSecret ? newClientSecret() : undefined;
@@ -15,7 +18,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
       poolId: input.UserPoolId,
       name: input.ClientName,
       secretSealed: secret ? deps.sealer.seal(secret, `client/${id}`) : null,
-      settings: clientSettings(input),
+      settings,
       createdAt: now,
       modifiedAt: now,
     };

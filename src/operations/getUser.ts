@@ -1,6 +1,12 @@
 import type { Deps, Handler } from '../deps.js';
 import { selfUserView } from '../domain/views.js';
 import { authenticateAccessToken } from '../tokens/verify.js';
+import { readableAttributes } from '../users/attributes.js';
 
+/** GetUser: the attributes the access token's app client may read (its ReadAttributes, if it lists any). */
 export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
-  async (input) => selfUserView((await authenticateAccessToken(deps, input.AccessToken)).user);
+  async (input) => {
+    const { claims, user } = await authenticateAccessToken(deps, input.AccessToken);
+    const client = await deps.store.getClient(claims.client_id);
+    return selfUserView(client ? { ...user, attributes: readableAttributes(client, user.attributes) } : user);
+  };

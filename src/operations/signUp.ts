@@ -4,15 +4,15 @@ import { InvalidParameterException, UsernameExistsException } from '../errors.js
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { sendCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
-import { checkAttributeNames, findUser, newUser } from './common.js';
+import { checkAttributeWrite } from '../users/attributes.js';
+import { findUser, newUser } from './common.js';
 
 /** SignUp: a self-registered user starts UNCONFIRMED until ConfirmSignUp or AdminConfirmSignUp. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
-    const attributes = input.UserAttributes ?? [];
-    checkAttributeNames(pool, attributes);
+    const attributes = checkAttributeWrite(pool, { by: 'user', at: 'create', client }, input.UserAttributes ?? []);
     // Password is optional in the model for pools with passwordless sign-in (Essentials plan),
     // which Cognate does not offer: a sign-up without one is refused (docs/behaviour.md).
     if (input.Password === undefined) throw InvalidParameterException('A password is required to sign up in this user pool.');

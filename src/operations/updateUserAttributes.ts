@@ -1,14 +1,22 @@
 import type { Deps, Handler } from '../deps.js';
+import { NotAuthorizedException } from '../errors.js';
 import { authenticateAccessToken } from '../tokens/verify.js';
-import { checkAttributeNames, mergeAttributes } from './common.js';
+import { checkAttributeWrite, mergeAttributes } from '../users/attributes.js';
 
-/** Verification codes for changed email or phone numbers are not sent yet (CodeDeliveryDetailsList is empty). */
+/**
+ * UpdateUserAttributes: the user writes through the app client the access token was issued to, so
+ * that client's WriteAttributes apply. Verification codes for changed email or phone numbers are
+ * not sent yet (CodeDeliveryDetailsList is empty).
+ */
 export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
   async (input) => {
-    const { pool, user } = await authenticateAccessToken(deps, input.AccessToken);
-    checkAttributeNames(pool, input.UserAttributes);
+    const { claims, pool, user } = await authenticateAccessToken(deps, input.AccessToken);
+    const client = await deps.store.getClient(claims.client_id);
+    // A token of a deleted client has nobody left to write through.
+    if (!client || client.poolId !== pool.id) throw NotAuthorizedException('Invalid Access Token');
+    const updates = checkAttributeWrite(pool, { by: 'user', at: 'update', client }, input.UserAttributes);
     await deps.store.updateUser(pool.id, user.username, {
-      attributes: mergeAttributes(user.attributes, input.UserAttributes),
+      attributes: mergeAttributes(user.attributes, updates),
       modifiedAt: deps.clock.now(),
     });
     return { CodeDeliveryDetailsList: [] };

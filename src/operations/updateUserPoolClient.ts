@@ -1,16 +1,19 @@
 import type { Deps, Handler } from '../deps.js';
 import { clientSecret, loadClient } from '../auth/client.js';
 import { clientView } from '../domain/views.js';
+import { checkClientAttributes } from '../users/attributes.js';
 import { clientSettings } from './clientSettings.js';
 
 /** Like Cognito, an update replaces every setting; omitted ones return to their defaults. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
-    const { client: current } = await loadClient(deps, input.ClientId, input.UserPoolId);
+    const { client: current, pool } = await loadClient(deps, input.ClientId, input.UserPoolId);
+    const settings = clientSettings(input);
+    checkClientAttributes(pool, settings, 'updating');
     const client = {
       ...current,
       name: input.ClientName ?? current.name,
-      settings: clientSettings(input),
+      settings,
       modifiedAt: deps.clock.now(),
     };
     await deps.store.updateClient(client);

@@ -6,6 +6,7 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { isTrueValue } from '../domain/attributeValues.js';
 import { signRs256 } from './jwt.js';
 import { randomBytesPooled } from '../crypto/random.js';
+import { isTokenClaimAttribute, readableAttributes } from '../users/attributes.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -47,10 +48,16 @@ function newRefreshToken(): string {
   return `${header}.${part(256)}.${part(12)}.${part(384)}.${part(16)}`;
 }
 
-function idTokenAttributes(user: UserRecord): Record<string, unknown> {
+/**
+ * The user's attributes as ID token claims. Only standard and custom attribute names pass, so a
+ * stored name can never shadow a claim Cognito sets (`cognito:groups`, `iss`, `aud`, `token_use`,
+ * `exp` ...), even if one reached the store by another road than src/users/attributes.ts. Only
+ * what the app client may read (its ReadAttributes), as in Cognito's ID tokens.
+ */
+function idTokenAttributes(client: ClientRecord, user: UserRecord): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
-  for (const { Name, Value } of user.attributes) {
-    if (Name === 'sub') continue;
+  for (const { Name, Value } of readableAttributes(client, user.attributes)) {
+    if (!isTokenClaimAttribute(Name)) continue;
     // Cognito puts the *_verified attributes in ID tokens as JSON booleans.
     claims[Name] = Name.endsWith('_verified') ? isTrueValue(Value) : Value;
   }
@@ -114,7 +121,7 @@ export async function issueTokens(
   };
   const id = {
     sub: user.sub,
-    ...idTokenAttributes(user),
+    ...idTokenAttributes(client, user),
     iss,
     'cognito:username': user.username,
     origin_jti: originJti,
