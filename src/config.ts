@@ -33,6 +33,22 @@ export interface Config {
   credentials?: Credentials;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * Send CORS headers on signed operations and the outbox too, and approve preflights that carry
+   * `authorization`. Off by default: a web page must not drive the admin API from a developer's
+   * browser (docs/security.md).
+   */
+  corsAdmin: boolean;
+  /** Simultaneous connections the server accepts; more are dropped (server.maxConnections). */
+  maxConnections: number;
+  /** Time to receive a request's headers (server.headersTimeout), in ms. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (server.requestTimeout), in ms. */
+  requestTimeoutMs: number;
+  /** Outbox messages older than this are deleted by the periodic sweep. */
+  outboxRetentionHours: number;
+  /** Outbox messages kept per pool, newest first; older ones are deleted by the sweep. */
+  outboxMaxPerPool: number;
   logLevel: string;
 }
 
@@ -57,6 +73,12 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     totpReassociation: 'immediate',
     maxMfaAttemptsPerSession: 5,
     maxBodyBytes: 1024 * 1024,
+    corsAdmin: false,
+    maxConnections: 1024,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
+    outboxRetentionHours: 168,
+    outboxMaxPerPool: 1000,
     logLevel: 'info',
     ...overrides,
   };

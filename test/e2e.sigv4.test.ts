@@ -60,7 +60,7 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; messa
 
 before(async () => {
   // The server's clock starts at the real time: the SDK signs with its own.
-  server = await startServer({ credentials }, new ManualClock(Date.now()));
+  server = await startServer({ credentials, region: 'eu-west-1' }, new ManualClock(Date.now()));
 });
 after(() => server.stop());
 
@@ -150,6 +150,88 @@ describe('SigV4 with configured credentials', () => {
     const refused = await signedGet('not-the-secret');
     assert.equal(refused.status, 403);
     assert.equal(((await refused.json()) as { __type: string }).__type, 'InvalidSignatureException');
+  });
+});
+
+describe('SigV4 binds the operation, the region and the service', () => {
+  const signer = (region = 'eu-west-1', service = 'cognito-idp') =>
+    new SignatureV4({
+      service,
+      region,
+      sha256: Sha256 as unknown as ConstructorParameters<typeof SignatureV4>[0]['sha256'],
+      credentials,
+    });
+
+  /** A POST signed over `signed` headers only; `extra` headers are added after signing. */
+  async function post(operation: string, body: object, options: { signed?: string[]; extra?: Record<string, string>; region?: string; service?: string } = {}) {
+    const url = new URL(server.url);
+    const all: Record<string, string> = {
+      host: url.host,
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
+    };
+    const signed = options.signed ?? Object.keys(all);
+    const text = JSON.stringify(body);
+    const request = await signer(options.region, options.service).sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      headers: Object.fromEntries(Object.entries(all).filter(([name]) => signed.includes(name))),
+      body: text,
+    });
+    const headers = { ...all, ...(request.headers as Record<string, string>), ...options.extra };
+    const res = await fetch(server.url, { method: 'POST', headers, body: text });
+    return { status: res.status, body: (await res.json()) as { __type?: string; message?: string } };
+  }
+
+  test('a hand-signed request over host, content-type and x-amz-target works', async () => {
+    const answer = await post('ListUserPools', { MaxResults: 5 });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  });
+
+  test('a signature that does not cover X-Amz-Target cannot be replayed for another operation', async () => {
+    // Signed as if for ListUserPools, with no X-Amz-Target in the signature; sent as CreateUserPool.
+    const answer = await post('CreateUserPool', { PoolName: 'forged' }, { signed: ['host', 'content-type'] });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, {
+      __type: 'InvalidSignatureException',
+      message: 'There were headers present in the request which were not signed: x-amz-target',
+    });
+    const pools = await clientWith(credentials).send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    assert.ok(!pools.UserPools!.some((p) => p.Name === 'forged'), 'the forged request created nothing');
+  });
+
+  test('content-type and every x-amz-* header present must be signed', async () => {
+    const noType = await post('ListUserPools', { MaxResults: 5 }, { signed: ['host', 'x-amz-target'] });
+    assert.equal(noType.body.__type, 'InvalidSignatureException');
+    assert.match(noType.body.message!, /not signed: content-type$/);
+    const added = await post('ListUserPools', { MaxResults: 5 }, { extra: { 'x-amz-security-token': 'injected' } });
+    assert.equal(added.body.__type, 'InvalidSignatureException');
+    assert.match(added.body.message!, /not signed: x-amz-security-token$/);
+  });
+
+  test('a signature scoped to another region than --region is refused with AWS words', async () => {
+    const other = await failure(
+      new CognitoIdentityProviderClient({ endpoint: server.url, region: 'us-west-2', credentials, maxAttempts: 1 }).send(new ListUserPoolsCommand({ MaxResults: 5 })),
+    );
+    assert.deepEqual(other, {
+      name: 'InvalidSignatureException',
+      message: "Credential should be scoped to a valid region, not 'us-west-2'. ",
+      status: 400,
+    });
+    const raw = await post('ListUserPools', { MaxResults: 5 }, { region: 'ap-south-1' });
+    assert.equal(raw.body.__type, 'InvalidSignatureException');
+  });
+
+  test('a signature scoped to another service is refused', async () => {
+    const answer = await post('ListUserPools', { MaxResults: 5 }, { service: 'dynamodb' });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body, {
+      __type: 'IncompleteSignatureException',
+      message: "Credential should be scoped to correct service: 'cognito-idp'.",
+    });
   });
 });
 

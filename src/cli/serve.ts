@@ -22,6 +22,13 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
                            pool and client management, the outbox) must carry, checked in full (SigV4)
                            (COGNATE_ACCESS_KEY_ID); without them any well-formed signature is accepted
   --secret-access-key KEY  (COGNATE_SECRET_ACCESS_KEY)
+  --cors-admin             CORS for signed operations and the outbox too (COGNATE_CORS_ADMIN=1); by
+                           default only unsigned user operations may be called from a web page
+  --max-connections N      simultaneous connections (COGNATE_MAX_CONNECTIONS, default 1024)
+  --headers-timeout-ms N   time to send a request's headers (COGNATE_HEADERS_TIMEOUT_MS, default 10000)
+  --request-timeout-ms N   time to send a whole request (COGNATE_REQUEST_TIMEOUT_MS, default 30000)
+  --outbox-retention-hours N  outbox messages kept this long (COGNATE_OUTBOX_RETENTION_HOURS, default 168)
+  --outbox-max-per-pool N  outbox messages kept per pool, newest (COGNATE_OUTBOX_MAX_PER_POOL, default 1000)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
 `;
 
@@ -42,6 +49,12 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'access-key-id': { type: 'string' },
       'secret-access-key': { type: 'string' },
       'log-level': { type: 'string' },
+      'cors-admin': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      'outbox-retention-hours': { type: 'string' },
+      'outbox-max-per-pool': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -61,6 +74,13 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
     throw new Error('--access-key-id and --secret-access-key go together');
   }
+  const integer = (flag: string, name: string, fallback: number, min: number) => {
+    const text = pick((values as Record<string, string | boolean | undefined>)[flag] as string | undefined, name);
+    if (text === undefined) return fallback;
+    const n = parseInteger(text, `--${flag}`);
+    if (n < min) throw new Error(`--${flag} must be at least ${min}, not ${n}`);
+    return n;
+  };
   const config: Config = {
     ...base,
     host: pick(values.host, 'HOST') ?? base.host,
@@ -73,8 +93,17 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     totpReassociation: reassociation,
     maxMfaAttemptsPerSession: attempts === undefined ? base.maxMfaAttemptsPerSession : parseInteger(attempts, '--max-mfa-attempts'),
     logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? base.logLevel,
+    corsAdmin: values['cors-admin'] ?? ['1', 'true'].includes(env.COGNATE_CORS_ADMIN ?? ''),
+    maxConnections: integer('max-connections', 'MAX_CONNECTIONS', base.maxConnections, 1),
+    headersTimeoutMs: integer('headers-timeout-ms', 'HEADERS_TIMEOUT_MS', base.headersTimeoutMs, 1),
+    requestTimeoutMs: integer('request-timeout-ms', 'REQUEST_TIMEOUT_MS', base.requestTimeoutMs, 1),
+    outboxRetentionHours: integer('outbox-retention-hours', 'OUTBOX_RETENTION_HOURS', base.outboxRetentionHours, 1),
+    outboxMaxPerPool: integer('outbox-max-per-pool', 'OUTBOX_MAX_PER_POOL', base.outboxMaxPerPool, 1),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new Error('--headers-timeout-ms must not exceed --request-timeout-ms');
+  }
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) throw new Error(`--region ${config.region} is not a region name`);
   return config;
 }

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { TooManyRequestsException } from '../errors.js';
 import type { ClientProofArgs } from './srp.js';
 import { WorkerPool } from './workerPool.js';
 
@@ -24,10 +26,22 @@ const workerUrl = import.meta.url.endsWith('.ts')
   ? new URL('../../dist/crypto/srpWorker.js', import.meta.url)
   : new URL('./srpWorker.js', import.meta.url);
 
+/**
+ * SRP messages that may wait per worker (about 1 ms of CPU each): beyond, a call is refused with
+ * TooManyRequestsException, which SDKs retry with backoff, instead of queueing without bound.
+ */
+export const SRP_QUEUE_PER_WORKER = 128;
+
+/** What a caller gets when the SRP queue is full (HTTP 400, like Cognito's own throttling). */
+export const srpQueueFull = () => TooManyRequestsException('Too many requests; try again later.');
+
 let pool: WorkerPool | undefined;
 
 export function runSrp<K extends keyof Tasks>(task: K, ...args: Parameters<Tasks[K]>): Promise<ReturnType<Tasks[K]>> {
   // Started on first use; a pool whose workers have all died is replaced.
-  if (!pool || pool.size === 0) pool = new WorkerPool(() => new Worker(workerUrl));
+  if (!pool || pool.size === 0) {
+    const size = availableParallelism();
+    pool = new WorkerPool(() => new Worker(workerUrl), size, SRP_QUEUE_PER_WORKER * size, srpQueueFull);
+  }
   return pool.run({ task, args });
 }

@@ -12,13 +12,28 @@ interface Slot {
  * `{ id, error }` (a message without a known id is ignored). A worker is referenced only while it
  * has work, so an idle pool never keeps the process alive; a worker that dies fails what it had
  * and leaves the pool.
+ *
+ * The queue is bounded: with `maxPending` messages already waiting across the pool, `run` fails
+ * at once with `whenFull()` instead of queueing more. Without a bound, a flood of sign-ins queues
+ * without limit, every caller waits longer, and memory grows (docs/security.md).
  */
 export class WorkerPool {
   private slots: Slot[];
   private nextId = 0;
+  private pending = 0;
 
-  constructor(spawn: () => Worker, size = availableParallelism()) {
+  constructor(
+    spawn: () => Worker,
+    size = availableParallelism(),
+    private readonly maxPending = Infinity,
+    private readonly whenFull: () => Error = () => new Error('the worker pool is full'),
+  ) {
     this.slots = Array.from({ length: Math.max(1, size) }, () => this.slot(spawn()));
+  }
+
+  /** Messages sent and not yet answered, across the pool. */
+  get queued(): number {
+    return this.pending;
   }
 
   get size(): number {
@@ -27,10 +42,21 @@ export class WorkerPool {
 
   run<T>(message: Record<string, unknown>): Promise<T> {
     if (this.slots.length === 0) return Promise.reject(new Error('every worker of the pool has died'));
+    if (this.pending >= this.maxPending) return Promise.reject(this.whenFull());
     const slot = this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      slot.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending++;
+      slot.pending.set(id, {
+        resolve: (value) => {
+          this.pending--;
+          resolve(value as T);
+        },
+        reject: (err) => {
+          this.pending--;
+          reject(err);
+        },
+      });
       slot.worker.ref();
       slot.worker.postMessage({ id, ...message });
     });

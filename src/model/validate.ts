@@ -453,7 +453,7 @@ interface StringNode extends BaseNode {
   kind: 'string';
   min: number;
   max: number;
-  regex: RegExp | undefined;
+  regex: PatternTest | undefined;
   enumSet: Set<string> | undefined;
   minText: string;
   maxText: string;
@@ -570,12 +570,46 @@ function bracket(parts: string[]): string {
   return `[${parts.join(', ')}]`;
 }
 
+/** What a shape's pattern is checked with: a RegExp, or a linear equivalent of one. */
+interface PatternTest {
+  test(value: string): boolean;
+}
+
+/** `[C]*` then a literal, then `[C]*` again, optionally a second literal and `[C]*` once more. */
+const GUARDED_FORM = /^(\[[^\]]*\]\*)((?:\\[^\w]|[^[\]\\*+?.()|{}^$])+)\1(?:((?:\\[^\w]|[^[\]\\*+?.()|{}^$])+)\1)?$/;
+
+/**
+ * The message-template patterns (`C*\{####\}C*`, `C*\{##C*##\}C*` with one class C) backtrack
+ * polynomially: EmailVerificationMessageByLinkType took a minute for 20,000 characters of
+ * "{####}". When every literal character is itself in C, such a pattern matches exactly the
+ * strings made of C's characters that contain the first literal, followed (not overlapping) by
+ * the second: two linear scans say the same thing.
+ */
+function linearEquivalent(pattern: string): PatternTest | undefined {
+  const m = GUARDED_FORM.exec(pattern);
+  if (!m) return undefined;
+  const [, starred, first, second] = m as unknown as [string, string, string, string | undefined];
+  const unescape = (literal: string) => literal.replace(/\\(.)/g, '$1');
+  const literals = [unescape(first), ...(second === undefined ? [] : [unescape(second)])];
+  const all = javaPatternToRegExp(starred);
+  if (!literals.every((literal) => all.test(literal))) return undefined;
+  const [a, b] = literals as [string, string | undefined];
+  return {
+    test(value: string): boolean {
+      if (!all.test(value)) return false;
+      const at = value.indexOf(a);
+      if (at < 0) return false;
+      return b === undefined || value.lastIndexOf(b) >= at + a.length;
+    },
+  };
+}
+
 /** Compiled model patterns, shared by every shape that uses the same pattern text. */
-const patternCache = new Map<string, RegExp>();
-function compiledPattern(pattern: string): RegExp {
+const patternCache = new Map<string, PatternTest>();
+function compiledPattern(pattern: string): PatternTest {
   let re = patternCache.get(pattern);
   if (re === undefined) {
-    re = javaPatternToRegExp(pattern);
+    re = linearEquivalent(pattern) ?? javaPatternToRegExp(pattern);
     patternCache.set(pattern, re);
   }
   return re;
@@ -846,6 +880,10 @@ function render(v: unknown): string {
   return String(v);
 }
 
+/** The longest string a pattern is run on when its shape has no maximum length (RFC 5321's limits are far below). */
+const UNBOUNDED_PATTERN_INPUT = 4096;
+const NUL_TEXT = 'Member must not contain the character U+0000';
+
 /** Collected constraint violations of one request. */
 class Violations {
   readonly list: string[] = [];
@@ -875,7 +913,10 @@ function checkScalar(
   switch (node.kind) {
     case 'string': {
       if (typeof v !== 'string') wrongType(v, 'a String', path);
+      const nul = v.indexOf('\u0000') >= 0;
+      if (nul) hidden = true; // not echoed back: a NUL in the message would be the next problem
       const units = v.length;
+      let tooLong = false;
       // A string has between ceil(units/2) and `units` code points: count only when that matters.
       if (units > node.max || (units + 1) >> 1 < node.min) {
         const len = codePointLength(v);
@@ -884,12 +925,31 @@ function checkScalar(
           out?.add(v, hidden, path, node.minText);
         } else if (len > node.max) {
           ok = false;
+          tooLong = true;
           out?.add(v, hidden, path, node.maxText);
         }
       }
-      if (node.regex !== undefined && !node.regex.test(v)) {
+      if (node.regex !== undefined) {
+        // Some model patterns backtrack quadratically (EmailMfaMessageType on "{####}" repeated,
+        // EmailAddressType on "a@" repeated: seconds of event loop for 60 kB). A too-long string is
+        // not matched (a too-short one is: AWS reports both, see above); under a shape with no
+        // maximum, a string longer than UNBOUNDED_PATTERN_INPUT is reported as not matching
+        // without running the pattern (docs/security.md).
+        if (tooLong) {
+          // The length violation is enough; the pattern would only add cost.
+        } else if (node.max === Infinity && units > UNBOUNDED_PATTERN_INPUT) {
+          ok = false;
+          out?.add(v, hidden, path, node.patternText);
+        } else if (!node.regex.test(v)) {
+          ok = false;
+          out?.add(v, hidden, path, node.patternText);
+        }
+      }
+      // PostgreSQL text cannot hold U+0000 (SQLite can): refused on every engine alike, so data
+      // moves between engines and a NUL never reaches the database as a 500.
+      if (nul) {
         ok = false;
-        out?.add(v, hidden, path, node.patternText);
+        out?.add(v, hidden, path, NUL_TEXT);
       }
       if (node.enumSet !== undefined && !node.enumSet.has(v)) {
         ok = false;

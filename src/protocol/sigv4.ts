@@ -94,21 +94,41 @@ export interface SignedRequest {
  */
 export function authenticateRequest(deps: Pick<Deps, 'config' | 'clock'>, request: SignedRequest): void {
   const { credentials } = deps.config;
-  if (credentials) verifySignature(request, credentials, deps.clock.now());
+  if (credentials) verifySignature(request, credentials, deps.clock.now(), deps.config.region);
   else checkSignatureShape(request.authorization);
 }
 
 const INVALID_SIGNATURE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 
-/** Checks a SigV4 signature against the configured credentials; throws AWS's error when it does not hold. */
-export function verifySignature(request: SignedRequest, credentials: Credentials, nowMs: number): void {
+/**
+ * Headers a signature must cover when the request carries them: `host` always, `content-type`, and
+ * every `x-amz-*` (IAM: "You must include the host header and any x-amz-* headers in the
+ * signature", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html).
+ * Otherwise a signature made for one operation could be replayed with another X-Amz-Target.
+ */
+function mustBeSigned(name: string): boolean {
+  return name === 'host' || name === 'content-type' || name.startsWith('x-amz-');
+}
+
+/**
+ * Checks a SigV4 signature against the configured credentials and the server's region; throws
+ * AWS's error when it does not hold.
+ */
+export function verifySignature(request: SignedRequest, credentials: Credentials, nowMs: number, region: string): void {
   const parts = checkSignatureShape(request.authorization);
   // A constant-time comparison is not needed for the key id, which is not secret.
   if (parts.accessKeyId !== credentials.accessKeyId) {
     throw UnrecognizedClientException('The security token included in the request is invalid.');
   }
+  // AWS's words for a signature scoped to another region (SQS, IAM, OpenSearch answer them).
+  if (parts.region !== region) throw InvalidSignatureException(`Credential should be scoped to a valid region, not '${parts.region.slice(0, 64)}'. `);
   const headers = headerValues(request.rawHeaders);
+  const unsigned = [...headers.keys()].filter((name) => mustBeSigned(name) && !parts.signedHeaders.includes(name)).sort();
+  if (unsigned.length > 0) {
+    // S3's wording (other services answer only the generic mismatch); it names headers, not values.
+    throw InvalidSignatureException(`There were headers present in the request which were not signed: ${unsigned.join(', ')}`);
+  }
   const amzDate = headers.get('x-amz-date') ?? isoFromHttpDate(headers.get('date'));
   if (!amzDate) throw IncompleteSignatureException("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
   const signedAt = parseAmzDate(amzDate);
@@ -125,7 +145,7 @@ export function verifySignature(request: SignedRequest, credentials: Credentials
   for (const name of parts.signedHeaders) {
     if (!headers.has(name)) throw InvalidSignatureException(INVALID_SIGNATURE);
   }
-  if (!parts.signedHeaders.includes('host')) throw InvalidSignatureException(INVALID_SIGNATURE);
+  if (!parts.signedHeaders.includes('host')) throw InvalidSignatureException(INVALID_SIGNATURE); // HTTP/1.0 without Host
 
   const [path, query = ''] = splitOnce(request.url, '?');
   const canonicalRequest = [

@@ -294,6 +294,16 @@ export interface Store {
   addOutboxMessage(message: OutboxMessage): Promise<void>;
   /** Newest first; messages of the same millisecond in reverse order of writing. */
   listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]>;
+  /**
+   * Retention: deletes messages created before `before`, and in each pool every message past its
+   * `keepPerPool` newest. Returns how many were deleted.
+   */
+  pruneOutbox(before: number, keepPerPool: number): Promise<number>;
+
+  // Facts about the database itself (the sealing key check)
+  getMeta(name: string): Promise<string | undefined>;
+  /** Stores `value` under `name` unless a value is already there; returns the stored value either way. */
+  putMetaIfAbsent(name: string, value: string): Promise<string>;
 
   close(): Promise<void>;
 }

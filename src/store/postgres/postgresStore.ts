@@ -627,6 +627,28 @@ export class PostgresStore implements Store {
     return rows.map(toOutbox);
   }
 
+  async pruneOutbox(before: number, keepPerPool: number): Promise<number> {
+    const result = await this.query(
+      `DELETE FROM outbox WHERE created_at < $1 OR seq IN (
+         SELECT seq FROM (
+           SELECT seq, ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY created_at DESC, seq DESC) AS n FROM outbox
+         ) ranked WHERE n > $2)`,
+      [before, keepPerPool],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  // ---- meta ----
+
+  async getMeta(name: string): Promise<string | undefined> {
+    return (await this.one('SELECT value FROM meta WHERE name = $1', [name]))?.value as string | undefined;
+  }
+
+  async putMetaIfAbsent(name: string, value: string): Promise<string> {
+    await this.query('INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, value]);
+    return (await this.one('SELECT value FROM meta WHERE name = $1', [name]))!.value as string;
+  }
+
   /** Ends the pool; safe to call more than once. */
   async close(): Promise<void> {
     this.closing ??= (async () => {

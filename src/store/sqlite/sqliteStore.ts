@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
@@ -93,8 +93,27 @@ const STORE_CALLS = Object.keys({
   createSession: 1, getSession: 1, consumeSession: 1, addSessionWrongAttempt: 1, completeTotpChallenge: 1,
   deleteExpiredSessions: 1,
   createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
-  putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1,
+  putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, pruneOutbox: 1, getMeta: 1, putMetaIfAbsent: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
+
+/**
+ * The database holds the outbox's temporary passwords and codes: its folder is created 0700 and
+ * the file 0600 whatever the umask (an older, wider file is narrowed too). SQLite gives the -wal
+ * and -shm files the database file's mode.
+ */
+function privateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600)); // an empty file is a new SQLite database
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // Not ours to change (another owner, a read-only mount): SQLite reports what matters.
+  }
+}
 
 /** The embedded default engine: one SQLite file in WAL mode, statements prepared once. */
 export class SqliteStore implements Store {
@@ -107,14 +126,16 @@ export class SqliteStore implements Store {
   private transactionDepth = 0;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') privateFile(path);
     this.db = new Database(path);
     // Wait for another process's lock before failing (set first: the pragmas below may need it).
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (options.exclusive !== false) this.db.pragma('locking_mode = EXCLUSIVE');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('synchronous = NORMAL');
+    // FULL: a commit is on disk (the WAL fsynced) before its response leaves; NORMAL may lose the
+    // last acknowledged commits on power loss (https://www.sqlite.org/pragma.html#pragma_synchronous).
+    this.db.pragma('synchronous = FULL');
     // 64 MiB of page cache instead of SQLite's 2 MiB: a pool of a few thousand users outgrows 2 MiB,
     // and every page read past the cache is a system call.
     this.db.pragma('cache_size = -65536');
@@ -658,6 +679,26 @@ export class SqliteStore implements Store {
           )
     ) as Row[];
     return rows.map(toOutbox);
+  }
+
+  async pruneOutbox(before: number, keepPerPool: number): Promise<number> {
+    return this.sql(
+      `DELETE FROM outbox WHERE created_at < ? OR rowid IN (
+         SELECT rowid FROM (
+           SELECT rowid, ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY created_at DESC, rowid DESC) AS n FROM outbox
+         ) WHERE n > ?)`,
+    ).run(before, keepPerPool).changes;
+  }
+
+  // ---- meta ----
+
+  async getMeta(name: string): Promise<string | undefined> {
+    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row | undefined)?.value as string | undefined;
+  }
+
+  async putMetaIfAbsent(name: string, value: string): Promise<string> {
+    this.sql('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
+    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row).value as string;
   }
 
   async close(): Promise<void> {
