@@ -95,6 +95,9 @@ async function exercise(store: Store, count: number): Promise<void> {
     },
     addOutboxMessage: () =>
       store.addOutboxMessage({ id: uid('msg'), poolId, username: 'zed', channel: 'email', destination: 'zed@example.com', purpose: 'SIGN_UP', message: 'hi', createdAt: T0 }),
+    pruneOutbox: () => store.pruneOutbox(T0 - 1, 1000),
+    getMeta: () => store.getMeta('sealing-check'),
+    putMetaIfAbsent: () => store.putMetaIfAbsent('index-test', 'x'),
     listOutbox: async () => {
       await store.listOutbox(poolId, 'zed', 10);
       await store.listOutbox(poolId, undefined, 10);
@@ -114,8 +117,12 @@ async function exercise(store: Store, count: number): Promise<void> {
 /** The table a plan step reads, with the aliases the stores use resolved. */
 const ALIASES: Record<string, string> = { u: 'users', i: 'user_attribute_index', s: 'sign_ins' };
 
-/** Deleting a pool deletes everything in it: the one statement whose cost is the pool's size by nature. */
-const POOL_WIDE = /^DELETE FROM pools\b/;
+/**
+ * Deleting a pool deletes everything in it: the one statement whose cost is the pool's size by
+ * nature. The outbox's retention runs in the once-a-minute sweep, off every request path, and reads
+ * the (bounded) outbox whole to keep each pool's newest messages.
+ */
+const POOL_WIDE = /^DELETE FROM pools\b|^DELETE FROM outbox WHERE created_at < /;
 
 /**
  * A SQLite plan step whose cost grows with the pool: a SCAN of a watched table, a SEARCH that an
