@@ -16,7 +16,7 @@ import { answerPasswordVerifier } from './srpFlow.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
-import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
+import { SESSION_INVALID, SESSION_USED, consumeSession, findSession, sessionIsFor } from './session.js';
 import { checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
 import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from './totpSecrets.js';
 
@@ -56,7 +56,7 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   checkSecretHash(deps, req.client, username, req.responses.SECRET_HASH);
   const record = await findSession(deps, req.session, [expected], req.client.id, deps.config.maxMfaAttemptsPerSession);
   const user = await findUser(deps, req.pool.id, username, req.pool);
-  if (!user || user.username !== record.username) throw NotAuthorizedException(SESSION_INVALID);
+  if (!user || !sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);
   const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses };
   switch (req.challengeName) {
