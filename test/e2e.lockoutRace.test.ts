@@ -175,3 +175,40 @@ test('5 rounds of 30 concurrent wrong VerifySoftwareToken codes: 5 evaluated, th
     await rejectsWith(client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: right })), 'TooManyRequestsException');
   }
 });
+
+test('5 rounds of 30 concurrent wrong SMS_MFA codes on one session: 5 evaluated, the rest "Invalid session for the user."', async () => {
+  const { SetUserPoolMfaConfigCommand, AdminSetUserMFAPreferenceCommand, RespondToAuthChallengeCommand } = await import(
+    '@aws-sdk/client-cognito-identity-provider'
+  );
+  const { poolId, clientId } = await createPool(client);
+  await client.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId: poolId,
+      MfaConfiguration: 'OPTIONAL',
+      SmsMfaConfiguration: { SmsAuthenticationMessage: 'Your code is {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns' } },
+    }),
+  );
+  await createUser(client, poolId, 'sam', [{ Name: 'phone_number', Value: '+15555550123' }]);
+  await client.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'sam', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  for (let round = 0; round < 5; round++) {
+    const start = await passwordSignIn(client, clientId, 'sam');
+    assert.equal(start.ChallengeName, 'SMS_MFA');
+    const [message] = await server.running.deps.store.listOutbox(poolId, 'sam', 1);
+    const code = /(\d{6})/.exec(message.message)![1];
+    const answer = (SMS_MFA_CODE: string) =>
+      client.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SMS_MFA', Session: start.Session, ChallengeResponses: { USERNAME: 'sam', SMS_MFA_CODE } }));
+    const counts = await tally(Array.from({ length: 30 }, () => answer(code === '000000' ? '111111' : '000000')));
+    assert.deepEqual(counts, {
+      'CodeMismatchException: Invalid code or auth state for the user.': 5,
+      'NotAuthorizedException: Invalid session for the user.': 25,
+    });
+    await rejectsWith(answer(code), 'NotAuthorizedException', 'Invalid session for the user.');
+    server.clock.advance(1_000); // the user's 1 s MFA lockout; the next round's right code resets the count
+    const again = await passwordSignIn(client, clientId, 'sam');
+    const [fresh] = await server.running.deps.store.listOutbox(poolId, 'sam', 1);
+    const ok = await client.send(
+      new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SMS_MFA', Session: again.Session, ChallengeResponses: { USERNAME: 'sam', SMS_MFA_CODE: /(\d{6})/.exec(fresh.message)![1] } }),
+    );
+    assert.ok(ok.AuthenticationResult?.AccessToken);
+  }
+});
