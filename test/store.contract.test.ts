@@ -733,6 +733,17 @@ export function storeContract(factory: () => Promise<Store>): void {
 
 // ---- SQLite ----
 
+/** Rows as a database before migration 0003 held them: a pool, a user, its sign-in and an orphan sign-in. */
+const beforeSubRows = (trueValue: string) => [
+  `INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ('us-east-1_up', 'up', '{}', 1, 1)`,
+  `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, created_at, modified_at)
+   VALUES ('us-east-1_up', 'old', 'sub-of-old', 'CONFIRMED', ${trueValue}, '[]', 1, 1)`,
+  `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at)
+   VALUES ('jti-old', 'us-east-1_up', 'c', 'old', 'h-old', 1, 1, 9999999999999)`,
+  `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at)
+   VALUES ('jti-gone', 'us-east-1_up', 'c', 'gone', 'h-gone', 1, 1, 9999999999999)`,
+];
+
 describe('SQLite store, as the server opens it (one process holds the file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
   const file = join(dir, 'contract.db');
@@ -746,6 +757,26 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
       return shared;
     }
     return { ...bind(shared), close: async () => {} };
+  });
+
+  test("migration 0003 gives each sign-in made before it its user's sub, and a deleted user's none", async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const upgraded = join(dir, 'upgrade.db');
+    const db = new Database(upgraded);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    for (const m of loadMigrations('sqlite').filter((m) => m.version < 3)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    for (const sql of beforeSubRows('1')) db.exec(sql);
+    db.close();
+    const store = new SqliteStore(upgraded);
+    try {
+      assert.equal((await store.getSignIn('jti-old'))!.sub, 'sub-of-old');
+      assert.equal((await store.getSignIn('jti-gone'))!.sub, '');
+    } finally {
+      await store.close();
+    }
   });
 
   test('a second process cannot open a file the server holds', async () => {
@@ -973,6 +1004,32 @@ describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgReq
         assert.ok(await stores[7].getPool(poolId));
       } finally {
         await Promise.all(stores.map((st) => st.close()));
+      }
+    });
+
+    test("migration 0003 gives each sign-in made before it its user's sub, and a deleted user's none", async () => {
+      const s = `${schema}_upgrade`;
+      extraSchemas.push(s);
+      const client = new pg.Client({ connectionString: parsePostgresUrl(pgBase).connectionString });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA ${s}`);
+        await client.query(`SET search_path TO ${s}`);
+        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+        for (const m of loadMigrations('postgres').filter((m) => m.version < 3)) {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        }
+        for (const sql of beforeSubRows('TRUE')) await client.query(sql);
+      } finally {
+        await client.end();
+      }
+      const store = new PostgresStore(withQuery(pgBase, `schema=${s}`));
+      try {
+        assert.equal((await store.getSignIn('jti-old'))!.sub, 'sub-of-old');
+        assert.equal((await store.getSignIn('jti-gone'))!.sub, '');
+      } finally {
+        await store.close();
       }
     });
 
