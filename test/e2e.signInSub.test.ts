@@ -108,3 +108,42 @@ test('40 rounds of 6 sign-ins racing AdminDeleteUser and a new user of the name:
   assert.ok(oldSignIns > 0, 'some sign-ins of the old user succeeded');
   assert.equal(leaked, 0, `${leaked} refresh tokens of deleted users signed in their successors`);
 });
+
+test("a challenge session of the old user written after the delete does not answer for the next user of the name", async () => {
+  const { RespondToAuthChallengeCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+  const { sha256Hex } = await import('../src/tokens/issue.js');
+  const { poolId, clientId } = await createPool(client);
+  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dot', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Pass-1' }));
+  const oldSub = await subOf(poolId, 'dot');
+  await client.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'dot' }));
+  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dot', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Pass-1' }));
+  // What a sign-in of the old user that was in flight during the delete leaves behind: its
+  // NEW_PASSWORD_REQUIRED session, which would set the new user's password.
+  const session = `stale-session-${Date.now()}`;
+  const now = server.clock.now();
+  await server.running.deps.store.createSession({
+    idHash: sha256Hex(session),
+    poolId,
+    clientId,
+    username: 'dot',
+    challenge: 'NEW_PASSWORD_REQUIRED',
+    context: { sub: oldSub },
+    createdAt: now,
+    expiresAt: now + 180_000,
+    consumedAt: null,
+    wrongAttempts: 0,
+  });
+  await rejectsWith(
+    client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: session,
+        ChallengeResponses: { USERNAME: 'dot', NEW_PASSWORD: 'Taken-Over-99' },
+      }),
+    ),
+    'NotAuthorizedException',
+    'Invalid session for the user.',
+  );
+  await rejectsWith(passwordSignIn(client, clientId, 'dot', 'Taken-Over-99'), 'NotAuthorizedException', 'Incorrect username or password.');
+});
