@@ -110,7 +110,11 @@ async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Pro
   const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
   const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
   if (!bytesEqual(expected, given)) throw wrongCode();
-  await consumeSession(deps, record);
+  // A right code: the session is spent (once, of concurrent right answers) and the count reset.
+  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
+    await refundMfaAttempt(deps, user);
+    throw NotAuthorizedException(SESSION_USED);
+  }
   await deps.store.clearFailures(user.poolId, user.username, 'mfa');
   return tokens(deps, ctx, step);
 }
