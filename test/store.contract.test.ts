@@ -433,6 +433,112 @@ export function storeContract(factory: () => Promise<Store>): void {
     });
   });
 
+  describe('attempts reserved before a secret is checked (issue 11)', () => {
+    const many = <T>(n: number, call: (s: Store, i: number) => Promise<T>) =>
+      Promise.all(Array.from({ length: n }, (_, i) => call(i % 2 ? other : store, i)));
+
+    test('reserveAttempt: five free, then lockouts of 1 s doubling, not counted while locked; clearFailures resets', async () => {
+      const poolId = await freshPool('rae');
+      for (let i = 0; i < 5; i++) assert.equal(await store.reserveAttempt(poolId, 'rae', 'password', T0), true, `attempt ${i + 1}`);
+      assert.equal(await store.reserveAttempt(poolId, 'rae', 'password', T0 + 999), false, 'locked for 1 s');
+      assert.deepEqual(await store.getFailures(poolId, 'rae', 'password'), { count: 5, lastAt: T0 }, 'a refused attempt is not counted');
+      assert.equal(await store.reserveAttempt(poolId, 'rae', 'password', T0 + 1000), true);
+      assert.equal(await store.reserveAttempt(poolId, 'rae', 'password', T0 + 2999), false, 'the sixth failure locks for 2 s');
+      assert.equal(await store.reserveAttempt(poolId, 'rae', 'mfa', T0 + 2999), true, 'kinds are counted apart');
+      assert.equal(await other.reserveAttempt(poolId, 'rae', 'password', T0 + 3000), true);
+      await store.refundAttempt(poolId, 'rae', 'password');
+      assert.equal((await store.getFailures(poolId, 'rae', 'password')).count, 6);
+      await store.clearFailures(poolId, 'rae', 'password');
+      assert.deepEqual(await other.getFailures(poolId, 'rae', 'password'), { count: 0, lastAt: null });
+      assert.equal(await store.reserveAttempt(poolId, 'nobody', 'password', T0), false, 'no user, nothing to reserve');
+    });
+
+    test('the lockout caps at 15 minutes', async () => {
+      const poolId = await freshPool('cap');
+      let now = T0;
+      for (let i = 0; i < 30; i++) {
+        assert.equal(await store.reserveAttempt(poolId, 'cap', 'password', now), true, `failure ${i + 1}`);
+        now += i < 4 ? 0 : Math.min(1000 * 2 ** (i - 4), 900_000);
+      }
+      assert.equal(await store.reserveAttempt(poolId, 'cap', 'password', now - 1), false);
+      assert.equal(await store.reserveAttempt(poolId, 'cap', 'password', now), true, '15 minutes after the 30th failure');
+    });
+
+    for (const round of [1, 2, 3]) {
+      test(`round ${round}: of 60 concurrent reserveAttempt calls on two handles exactly 5 proceed`, async () => {
+        const poolId = await freshPool('race');
+        const results = await many(60, (s) => s.reserveAttempt(poolId, 'race', 'password', T0));
+        assert.equal(results.filter(Boolean).length, 5);
+        assert.equal((await store.getFailures(poolId, 'race', 'password')).count, 5);
+        const mfa = await many(60, (s) => s.reserveAttempt(poolId, 'race', 'mfa', T0));
+        assert.equal(mfa.filter(Boolean).length, 5);
+      });
+    }
+
+    test('reserveNameAttempt locks an unknown name like a user, per name, and 60 concurrent calls let 5 through', async () => {
+      const poolId = await freshPool();
+      for (let i = 0; i < 5; i++) assert.equal(await store.reserveNameAttempt(poolId, 'ghost', T0), true);
+      assert.equal(await other.reserveNameAttempt(poolId, 'ghost', T0 + 999), false);
+      assert.equal(await store.reserveNameAttempt(poolId, 'other-ghost', T0 + 999), true, 'another name is not locked');
+      assert.equal(await store.reserveNameAttempt(poolId, 'ghost', T0 + 1000), true);
+      assert.equal(await store.reserveNameAttempt(poolId, 'ghost', T0 + 2999), false, 'doubling, as for a user');
+      const results = await many(60, (s) => s.reserveNameAttempt(poolId, 'crowd', T0));
+      assert.equal(results.filter(Boolean).length, 5);
+    });
+
+    test('takeQuota: a fixed window per (pool, subject, kind); clearQuota forgets; 60 concurrent uses count one by one', async () => {
+      const poolId = await freshPool();
+      const q = { poolId, subject: 'amy', kind: 'issue:FORGOT_PASSWORD', limit: 3, windowMs: 60_000 };
+      for (let i = 0; i < 3; i++) assert.equal(await store.takeQuota(q, T0 + i), true);
+      assert.equal(await other.takeQuota(q, T0 + 59_999), false);
+      assert.equal(await store.takeQuota({ ...q, kind: 'guess:FORGOT_PASSWORD' }, T0), true, 'kinds are apart');
+      assert.equal(await store.takeQuota({ ...q, subject: 'bob' }, T0), true, 'subjects are apart');
+      assert.equal(await store.takeQuota(q, T0 + 60_000), true, 'a new window');
+      assert.equal(await store.takeQuota(q, T0 + 60_001), true);
+      await store.clearQuota(poolId, 'amy', q.kind);
+      for (let i = 0; i < 3; i++) assert.equal(await store.takeQuota(q, T0 + 60_002), true);
+      assert.equal(await store.takeQuota(q, T0 + 60_002), false);
+      const crowd = { ...q, subject: 'crowd', limit: 7 };
+      const results = await many(60, (s) => s.takeQuota(crowd, T0));
+      assert.equal(results.filter(Boolean).length, 7);
+    });
+
+    test('reserveSessionAttempt: at most `max` answers of a session, none once consumed; refund gives one back', async () => {
+      const poolId = await freshPool('sid');
+      const session = sessionRecord(poolId, 'sid');
+      await store.createSession(session);
+      const results = await many(60, (s) => s.reserveSessionAttempt(session.idHash, 5));
+      assert.equal(results.filter(Boolean).length, 5);
+      assert.equal((await store.getSession(session.idHash))!.wrongAttempts, 5);
+      await store.refundSessionAttempt(session.idHash);
+      assert.equal(await other.reserveSessionAttempt(session.idHash, 5), true);
+      const consumed = sessionRecord(poolId, 'sid');
+      await store.createSession(consumed);
+      await store.consumeSession(consumed.idHash, T0);
+      assert.equal(await store.reserveSessionAttempt(consumed.idHash, 5), false);
+      assert.equal(await store.reserveSessionAttempt('missing', 5), false);
+    });
+
+    test('an accepted TOTP step clears the MFA failure count, in consumeTotpStep and completeTotpChallenge', async () => {
+      const poolId = await freshPool('tess');
+      await store.reserveAttempt(poolId, 'tess', 'mfa', T0);
+      await store.reserveAttempt(poolId, 'tess', 'password', T0);
+      assert.equal(await store.consumeTotpStep(poolId, 'tess', 10), true);
+      assert.equal((await store.getFailures(poolId, 'tess', 'mfa')).count, 0);
+      assert.equal((await store.getFailures(poolId, 'tess', 'password')).count, 1, 'passwords are not MFA');
+      await store.reserveAttempt(poolId, 'tess', 'mfa', T0);
+      assert.equal(await store.consumeTotpStep(poolId, 'tess', 10, { totpFriendlyDeviceName: 'x' }), false);
+      assert.equal((await store.getFailures(poolId, 'tess', 'mfa')).count, 1, 'a refused step clears nothing');
+      assert.equal(await store.consumeTotpStep(poolId, 'tess', 11, { totpFriendlyDeviceName: 'x' }), true);
+      assert.equal((await other.getFailures(poolId, 'tess', 'mfa')).count, 0);
+      await store.reserveAttempt(poolId, 'tess', 'mfa', T0);
+      const session = sessionRecord(poolId, 'tess');
+      await store.createSession(session);
+      assert.equal(await store.completeTotpChallenge(session.idHash, poolId, 'tess', 12, T0), 'ok');
+      assert.equal((await store.getFailures(poolId, 'tess', 'mfa')).count, 0);
+    });
+  });
+
   describe('auth sessions', () => {
     test('create, get, consume once, count wrong attempts', async () => {
       const poolId = await freshPool('leo');
@@ -670,6 +776,17 @@ export function storeContract(factory: () => Promise<Store>): void {
 
 // ---- SQLite ----
 
+/** Rows as a database before migration 0003 held them: a pool, a user, its sign-in and an orphan sign-in. */
+const beforeSubRows = (trueValue: string) => [
+  `INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ('us-east-1_up', 'up', '{}', 1, 1)`,
+  `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, created_at, modified_at)
+   VALUES ('us-east-1_up', 'old', 'sub-of-old', 'CONFIRMED', ${trueValue}, '[]', 1, 1)`,
+  `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at)
+   VALUES ('jti-old', 'us-east-1_up', 'c', 'old', 'h-old', 1, 1, 9999999999999)`,
+  `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at)
+   VALUES ('jti-gone', 'us-east-1_up', 'c', 'gone', 'h-gone', 1, 1, 9999999999999)`,
+];
+
 describe('SQLite store, as the server opens it (one process holds the file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
   const file = join(dir, 'contract.db');
@@ -683,6 +800,26 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
       return shared;
     }
     return { ...bind(shared), close: async () => {} };
+  });
+
+  test("migration 0003 gives each sign-in made before it its user's sub, and a deleted user's none", async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const upgraded = join(dir, 'upgrade.db');
+    const db = new Database(upgraded);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    for (const m of loadMigrations('sqlite').filter((m) => m.version < 3)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    for (const sql of beforeSubRows('1')) db.exec(sql);
+    db.close();
+    const store = new SqliteStore(upgraded);
+    try {
+      assert.equal((await store.getSignIn('jti-old'))!.sub, 'sub-of-old');
+      assert.equal((await store.getSignIn('jti-gone'))!.sub, '');
+    } finally {
+      await store.close();
+    }
   });
 
   test('a second process cannot open a file the server holds', async () => {
@@ -910,6 +1047,32 @@ describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgReq
         assert.ok(await stores[7].getPool(poolId));
       } finally {
         await Promise.all(stores.map((st) => st.close()));
+      }
+    });
+
+    test("migration 0003 gives each sign-in made before it its user's sub, and a deleted user's none", async () => {
+      const s = `${schema}_upgrade`;
+      extraSchemas.push(s);
+      const client = new pg.Client({ connectionString: parsePostgresUrl(pgBase).connectionString });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA ${s}`);
+        await client.query(`SET search_path TO ${s}`);
+        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+        for (const m of loadMigrations('postgres').filter((m) => m.version < 3)) {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        }
+        for (const sql of beforeSubRows('TRUE')) await client.query(sql);
+      } finally {
+        await client.end();
+      }
+      const store = new PostgresStore(withQuery(pgBase, `schema=${s}`));
+      try {
+        assert.equal((await store.getSignIn('jti-old'))!.sub, 'sub-of-old');
+        assert.equal((await store.getSignIn('jti-gone'))!.sub, '');
+      } finally {
+        await store.close();
       }
     });
 

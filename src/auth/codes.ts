@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
-import { CodeMismatchException, ExpiredCodeException, InvalidParameterException, UserNotFoundException } from '../errors.js';
+import { CodeMismatchException, ExpiredCodeException, InvalidParameterException, LimitExceededException, UserNotFoundException } from '../errors.js';
 import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
@@ -89,32 +89,70 @@ export async function sendCode(
 export const CODE_MISMATCH = 'Invalid verification code provided, please try again.';
 export const CODE_EXPIRED = 'Invalid code provided, please request a code again.';
 
-/** Consumes a code, with Cognito's errors for a wrong one and for an expired or used one. */
-export async function consumeCode(
+/**
+ * Limits on codes, per user (or, for a name that is no user, per name) and purpose, so that a
+ * six-digit code cannot be guessed by asking for new ones: codes issued (ForgotPassword,
+ * AdminResetUserPassword, ResendConfirmationCode) and codes guessed (ConfirmForgotPassword,
+ * ConfirmSignUp; counted across reissues, a new code does not reset them), each in a fixed window of
+ * an hour. Cognito throttles both with this error but does not publish its numbers; these are
+ * Cognate's (docs/behaviour.md, "Limits on guessing").
+ */
+export const CODE_ISSUE_LIMIT = { limit: 5, windowMs: 3_600_000 };
+export const CODE_GUESS_LIMIT = { limit: 10, windowMs: 3_600_000 };
+export const ATTEMPT_LIMIT_EXCEEDED = 'Attempt limit exceeded, please try after some time.';
+
+/** Counts one code issued to `subject` (a username, or an unknown name as given); LimitExceededException past the limit. */
+export async function takeCodeIssue(
   deps: Pick<Deps, 'store' | 'clock'>,
-  user: UserRecord,
+  poolId: string,
+  subject: string,
   purpose: CodePurpose,
-  code: string,
 ): Promise<void> {
-  const outcome = await deps.store.consumeUserCode(user.poolId, user.username, purpose, codeHash(user, purpose, code), deps.clock.now());
-  if (outcome === 'mismatch') throw CodeMismatchException(CODE_MISMATCH);
-  if (outcome !== 'ok') throw ExpiredCodeException(CODE_EXPIRED);
+  const quota = { poolId, subject, kind: `issue:${purpose}`, ...CODE_ISSUE_LIMIT };
+  if (!(await deps.store.takeQuota(quota, deps.clock.now()))) throw LimitExceededException(ATTEMPT_LIMIT_EXCEEDED);
 }
 
 /**
- * The user a code is for. An unknown user gets the answer a wrong code gets, so the reply does
- * not tell who exists (PreventUserExistenceErrors), unless the client says LEGACY.
+ * Guesses a code, with Cognito's errors for a wrong one and for an expired or used one. The guess
+ * is counted first, atomically, against the user's budget for the purpose (LimitExceededException
+ * when spent); a name that is no user is counted the same way and always guesses wrong, so the
+ * answers do not tell who exists. A right code consumes it and gives the budget back.
+ */
+export async function guessCode(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  pool: PoolRecord,
+  name: string,
+  user: UserRecord | undefined,
+  purpose: CodePurpose,
+  code: string,
+): Promise<void> {
+  const subject = user?.username ?? name;
+  const kind = `guess:${purpose}`;
+  if (!(await deps.store.takeQuota({ poolId: pool.id, subject, kind, ...CODE_GUESS_LIMIT }, deps.clock.now()))) {
+    throw LimitExceededException(ATTEMPT_LIMIT_EXCEEDED);
+  }
+  if (!user) throw CodeMismatchException(CODE_MISMATCH);
+  const outcome = await deps.store.consumeUserCode(user.poolId, user.username, purpose, codeHash(user, purpose, code), deps.clock.now());
+  if (outcome === 'mismatch') throw CodeMismatchException(CODE_MISMATCH);
+  if (outcome !== 'ok') throw ExpiredCodeException(CODE_EXPIRED);
+  await deps.store.clearQuota(pool.id, subject, kind);
+}
+
+/**
+ * The user a code is for, or undefined for a name that is no user: guessCode then answers as for a
+ * wrong code, so the reply does not tell who exists (PreventUserExistenceErrors), unless the client
+ * says LEGACY.
  */
 export async function userForCode(
   deps: Pick<Deps, 'store'>,
   pool: PoolRecord,
   client: ClientRecord,
   username: string,
-): Promise<UserRecord> {
+): Promise<UserRecord | undefined> {
   const user = await findUser(deps, pool.id, username, pool);
   if (user) return user;
   if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('Username/client id combination not found.');
-  throw CodeMismatchException(CODE_MISMATCH);
+  return undefined;
 }
 
 export function noRecoveryChannel(): never {

@@ -3,7 +3,8 @@ import { InvalidParameterException, NotAuthorizedException, UserNotFoundExceptio
 import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { checkFlowAllowed, checkSecretHash } from './client.js';
-import { INCORRECT_CREDENTIALS, checkPasswordWithLockout } from './password.js';
+import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, checkPasswordWithLockout } from './password.js';
+import { dummyPasswordCheck } from './unknownUsers.js';
 import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
@@ -66,6 +67,10 @@ async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, par
   if (!user) {
     // PreventUserExistenceErrors (ENABLED unless a client says LEGACY) hides whether the user exists.
     if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('User does not exist.');
+    // The same lockouts and the same work as for a user, so neither the answers nor their timing
+    // tell who exists.
+    if (!(await deps.store.reserveNameAttempt(pool.id, username, deps.clock.now()))) throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
+    await dummyPasswordCheck(deps, pool.id, username, password);
     throw NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
   await checkPasswordWithLockout(deps, user, password);

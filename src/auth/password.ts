@@ -2,7 +2,8 @@ import type { Deps } from '../deps.js';
 import { InvalidPasswordException, NotAuthorizedException } from '../errors.js';
 import { runSrp } from '../crypto/srpPool.js';
 import { poolShortName } from '../domain/ids.js';
-import type { FailureKind, PoolRecord, UserRecord } from '../store/store.js';
+import { dummyPasswordCheck } from './unknownUsers.js';
+import { LOCKOUT, type PoolRecord, type UserRecord } from '../store/store.js';
 
 /**
  * Passwords are never stored: a user keeps the SRP salt and verifier (sealed), which USER_SRP_AUTH
@@ -33,7 +34,10 @@ export function openVerifier(deps: Pick<Deps, 'sealer'>, user: UserRecord): stri
 
 export async function passwordMatches(deps: Pick<Deps, 'sealer'>, user: UserRecord, password: string): Promise<boolean> {
   const verifier = openVerifier(deps, user);
-  if (!verifier || !user.passwordSalt) return false;
+  if (!verifier || !user.passwordSalt) {
+    await dummyPasswordCheck(deps, user.poolId, user.username, password); // the same cost as a real check
+    return false;
+  }
   return runSrp('verifyPassword', poolShortName(user.poolId), user.username, password, user.passwordSalt, verifier);
 }
 
@@ -59,24 +63,26 @@ export function checkPasswordPolicy(pool: PoolRecord, password: string): void {
 /**
  * Growing lockouts after repeated failures, as Cognito documents for passwords: five failures are
  * free, then the user is locked for 1 s, doubling with each further failure up to 15 minutes;
- * attempts during a lockout are refused without being counted.
+ * attempts during a lockout are refused without being counted (LOCKOUT in src/store/store.ts).
  * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior
  */
-export const FREE_FAILURES = 5;
-const MAX_LOCKOUT_MS = 15 * 60_000;
+export const FREE_FAILURES = LOCKOUT.free;
+export const ATTEMPTS_EXCEEDED = 'Password attempts exceeded';
 
 export function lockoutEndsAt(count: number, lastAt: number | null): number {
   if (count < FREE_FAILURES || lastAt === null) return 0;
-  return lastAt + Math.min(1000 * 2 ** (count - FREE_FAILURES), MAX_LOCKOUT_MS);
+  return lastAt + Math.min(LOCKOUT.firstMs * 2 ** (count - FREE_FAILURES), LOCKOUT.maxMs);
 }
 
-export async function isLockedOut(
-  deps: Pick<Deps, 'store' | 'clock'>,
-  user: UserRecord,
-  kind: FailureKind,
-): Promise<boolean> {
-  const { count, lastAt } = await deps.store.getFailures(user.poolId, user.username, kind);
-  return deps.clock.now() < lockoutEndsAt(count, lastAt);
+/**
+ * Reserves a password attempt before the password is checked: the store counts it as a failure in
+ * the same statement that checks the lockout, so concurrent guesses cannot all be evaluated before
+ * any is counted. Throws "Password attempts exceeded" during a lockout (nothing counted then).
+ */
+export async function reservePasswordAttempt(deps: Pick<Deps, 'store' | 'clock'>, user: UserRecord): Promise<void> {
+  if (!(await deps.store.reserveAttempt(user.poolId, user.username, 'password', deps.clock.now()))) {
+    throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
+  }
 }
 
 /** Checks a password with the lockout rules; throws NotAuthorizedException as Cognito does. */
@@ -85,10 +91,8 @@ export async function checkPasswordWithLockout(
   user: UserRecord,
   password: string,
 ): Promise<void> {
-  if (await isLockedOut(deps, user, 'password')) throw NotAuthorizedException('Password attempts exceeded');
-  if (!(await passwordMatches(deps, user, password))) {
-    await deps.store.recordFailure(user.poolId, user.username, 'password', deps.clock.now());
-    throw NotAuthorizedException(INCORRECT_CREDENTIALS);
-  }
+  await reservePasswordAttempt(deps, user);
+  // A wrong password stays counted; a right one clears the count.
+  if (!(await passwordMatches(deps, user, password))) throw NotAuthorizedException(INCORRECT_CREDENTIALS);
   await deps.store.clearFailures(user.poolId, user.username, 'password');
 }

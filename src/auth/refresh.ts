@@ -26,8 +26,10 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
   if (!signIn || signIn.clientId !== req.client.id || signIn.poolId !== req.pool.id) {
     throw NotAuthorizedException('Invalid Refresh Token');
   }
+  // The sign-in names its user by sub too: a user deleted and created again under the same name is
+  // another user, and the old user's refresh token must not sign them in.
   const user = await deps.store.getUser(signIn.poolId, signIn.username);
-  if (!user) throw NotAuthorizedException('Invalid Refresh Token');
+  if (!user || user.sub !== signIn.sub) throw NotAuthorizedException('Invalid Refresh Token');
   if (req.secretHash) {
     // Clients compute SECRET_HASH for refresh with the username or, in email-username pools, the sub.
     const name = req.secretHash.username === user.sub ? user.sub : user.username;

@@ -17,9 +17,9 @@ import { answerPasswordVerifier } from './srpFlow.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
-import { SESSION_INVALID, SESSION_USED, consumeSession, findSession } from './session.js';
+import { SESSION_INVALID, SESSION_USED, consumeSession, findSession, sessionIsFor } from './session.js';
 import { USER_ATTRIBUTE_PREFIX, checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
-import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from './totpSecrets.js';
+import { openTotpSecret, refundMfaAttempt, reserveMfaAttempt } from './totpSecrets.js';
 
 export interface RespondRequest {
   pool: PoolRecord;
@@ -57,7 +57,7 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   checkSecretHash(deps, req.client, username, req.responses.SECRET_HASH);
   const record = await findSession(deps, req.session, [expected], req.client.id, deps.config.maxMfaAttemptsPerSession);
   const user = await findUser(deps, req.pool.id, username, req.pool);
-  if (!user || user.username !== record.username) throw NotAuthorizedException(SESSION_INVALID);
+  if (!user || !sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);
   const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses };
   switch (req.challengeName) {
@@ -76,39 +76,47 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   }
 }
 
-/** A wrong code counts against the session (dead after the cap) and against the user's throttle. */
-async function wrongCode(deps: Deps, user: UserRecord, record: SessionRecord): Promise<never> {
-  const attempts = await deps.store.addSessionWrongAttempt(record.idHash);
-  await deps.store.recordFailure(user.poolId, user.username, 'mfa', deps.clock.now());
-  if (attempts >= deps.config.maxMfaAttemptsPerSession) await deps.store.consumeSession(record.idHash, deps.clock.now());
-  throw CodeMismatchException('Invalid code or auth state for the user.');
-}
+/**
+ * A wrong code: already counted against the session (dead after the cap) and the user's throttle
+ * by reserveMfaAttempt, before the code was checked.
+ */
+const wrongCode = () => CodeMismatchException('Invalid code or auth state for the user.');
 
 async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SOFTWARE_TOKEN_MFA_CODE');
   if (!user.totpSecretSealed) throw SoftwareTokenMFANotFoundException('Software Token MFA does not exist for the user.');
-  const failures = await checkMfaThrottle(deps, user);
+  await reserveMfaAttempt(deps, user, record);
   const now = deps.clock.now();
   const matched = matchTotp(openTotpSecret(deps, user, user.totpSecretSealed), code, now);
-  if (matched === null) return wrongCode(deps, user, record);
-  // The session and the time step are consumed together: of concurrent right answers exactly one wins.
+  if (matched === null) throw wrongCode();
+  // The session and the time step are consumed together: of concurrent right answers exactly one
+  // wins, and its accepted step resets the user's MFA failures.
   const outcome = await deps.store.completeTotpChallenge(record.idHash, user.poolId, user.username, matched, now);
-  if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
-  if (outcome === 'step-used') throw ExpiredCodeException('Your software token has already been used once.');
-  await mfaSucceeded(deps, user, failures);
+  if (outcome === 'session-used') {
+    await refundMfaAttempt(deps, user);
+    throw NotAuthorizedException(SESSION_USED);
+  }
+  if (outcome === 'step-used') {
+    await refundMfaAttempt(deps, user, record);
+    throw ExpiredCodeException('Your software token has already been used once.');
+  }
   return tokens(deps, ctx, step);
 }
 
 async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SMS_MFA_CODE');
-  const failures = await checkMfaThrottle(deps, user);
+  await reserveMfaAttempt(deps, user, record);
   const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
   const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
-  if (!bytesEqual(expected, given)) return wrongCode(deps, user, record);
-  await consumeSession(deps, record);
-  await mfaSucceeded(deps, user, failures);
+  if (!bytesEqual(expected, given)) throw wrongCode();
+  // A right code: the session is spent (once, of concurrent right answers) and the count reset.
+  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
+    await refundMfaAttempt(deps, user);
+    throw NotAuthorizedException(SESSION_USED);
+  }
+  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
   return tokens(deps, ctx, step);
 }
 

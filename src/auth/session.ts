@@ -23,6 +23,8 @@ export interface NewSession {
   poolId: string;
   client: ClientRecord;
   username: string;
+  /** The user's sub: the session is for this user, not for whoever holds the name next. */
+  sub: string;
   challenge: string;
   context?: { [key: string]: Json | undefined };
 }
@@ -36,7 +38,7 @@ export async function createSession(deps: Pick<Deps, 'store' | 'clock'>, s: NewS
     clientId: s.client.id,
     username: s.username,
     challenge: s.challenge,
-    context: s.context ?? {},
+    context: { ...s.context, sub: s.sub },
     createdAt: now,
     expiresAt: now + sessionValidityMs(s.client),
     consumedAt: null,
@@ -66,6 +68,14 @@ export async function findSession(
   if (record.consumedAt !== null) throw NotAuthorizedException(SESSION_USED);
   if (record.expiresAt <= deps.clock.now()) throw NotAuthorizedException(SESSION_EXPIRED);
   return record;
+}
+
+/**
+ * Whether a session is for this user: the same username and, for sessions that carry it, the same
+ * sub (a user deleted and created again under the name is another user).
+ */
+export function sessionIsFor(record: SessionRecord, user: { username: string; sub: string }): boolean {
+  return record.username === user.username && (record.context.sub === undefined || record.context.sub === user.sub);
 }
 
 /** Consumes a session found by findSession; losing a race to another request is "used once". */

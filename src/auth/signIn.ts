@@ -39,7 +39,7 @@ export async function challenge(
   parameters: Record<string, string>,
   context: Record<string, string | number | boolean> = {},
 ): Promise<AuthResponse> {
-  const Session = await createSession(deps, { poolId: pool.id, client, username: user.username, challenge: name, context });
+  const Session = await createSession(deps, { poolId: pool.id, client, username: user.username, sub: user.sub, challenge: name, context });
   return { ChallengeName: name, Session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.username } };
 }
 

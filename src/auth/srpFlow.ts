@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Deps, RequestContext } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { N, parseHexInt, parseSrpTimestamp } from '../crypto/srp.js';
@@ -9,8 +8,9 @@ import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { checkSecretHash } from './client.js';
 import { checkTemporaryPasswordAge, requireParameter } from './initiate.js';
-import { INCORRECT_CREDENTIALS, isLockedOut, openVerifier } from './password.js';
-import { SESSION_USED, findSession } from './session.js';
+import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, openVerifier, reservePasswordAttempt } from './password.js';
+import { SESSION_USED, findSession, sessionIsFor } from './session.js';
+import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
 
@@ -42,10 +42,11 @@ export async function startSrp(
   const user = await findUser(deps, pool.id, username, pool);
   const verifier = user ? openVerifier(deps, user) : undefined;
   // An unknown user gets a challenge that looks real and fails at the answer, so the answer to
-  // InitiateAuth does not tell who exists (PreventUserExistenceErrors).
+  // InitiateAuth does not tell who exists (PreventUserExistenceErrors): the same salt on every call,
+  // in the real salts' format, and B computed from a verifier at the same cost.
   const userId = user?.username ?? username;
-  const salt = user?.passwordSalt ?? randomBytesPooled(16).toString('hex');
-  const { bHex, BHex } = await runSrp('startServerSession', verifier ?? randomBytes(384).toString('hex'));
+  const salt = (verifier && user?.passwordSalt) || fakeSalt(deps, pool.id, userId);
+  const { bHex, BHex } = await runSrp('startServerSession', verifier ?? (await dummyVerifier()));
 
   const secretBlock = randomBytesPooled(64).toString('base64');
   const secretBlockHash = sha256Hex(secretBlock);
@@ -55,7 +56,13 @@ export async function startSrp(
     clientId: client.id,
     username: userId,
     challenge: 'PASSWORD_VERIFIER',
-    context: { A: AHex, B: BHex, bSealed: deps.sealer.seal(bHex, sealAad(secretBlockHash)), known: Boolean(verifier) },
+    context: {
+      A: AHex,
+      B: BHex,
+      bSealed: deps.sealer.seal(bHex, sealAad(secretBlockHash)),
+      known: Boolean(verifier),
+      ...(user ? { sub: user.sub } : {}),
+    },
     createdAt: deps.clock.now(),
     expiresAt: deps.clock.now() + 5 * 60_000,
     consumedAt: null,
@@ -81,24 +88,29 @@ export async function answerPasswordVerifier(
   checkSecretHash(deps, client, username, responses.SECRET_HASH);
 
   const record = await findSession(deps, secretBlock, ['PASSWORD_VERIFIER'], client.id);
-  const user = await findUser(deps, pool.id, username, pool);
+  const found = await findUser(deps, pool.id, username, pool);
+  const user = record.context.known && found && sessionIsFor(record, found) ? found : undefined;
   const incorrect = () => NotAuthorizedException(INCORRECT_CREDENTIALS);
-  if (!record.context.known || !user || user.username !== record.username) {
-    await deps.store.consumeSession(record.idHash, deps.clock.now());
-    throw incorrect();
-  }
   const sentAt = parseSrpTimestamp(timestamp);
   if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
     throw NotAuthorizedException('The TIMESTAMP of the password claim is not within five minutes of the server time.');
   }
-  if (await isLockedOut(deps, user, 'password')) throw NotAuthorizedException('Password attempts exceeded');
+  // The attempt is counted before the proof is checked (src/auth/password.ts); a name that is no
+  // user is counted and locked out the same way, so the answers do not tell who exists.
+  if (user) await reservePasswordAttempt(deps, user);
+  else if (!(await deps.store.reserveNameAttempt(pool.id, record.username, deps.clock.now()))) {
+    throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
+  }
   // One answer per SECRET_BLOCK, right or wrong: a claim cannot be retried or replayed.
-  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) throw NotAuthorizedException(SESSION_USED);
+  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
+    if (user) await deps.store.refundAttempt(user.poolId, user.username, 'password');
+    throw NotAuthorizedException(SESSION_USED);
+  }
 
   const valid = await runSrp('verifyClientProof', {
     poolName: poolShortName(pool.id),
-    userIdForSrp: user.username,
-    verifierHex: openVerifier(deps, user) ?? '',
+    userIdForSrp: record.username,
+    verifierHex: (user && openVerifier(deps, user)) || (await dummyVerifier()),
     AHex: String(record.context.A),
     bHex: deps.sealer.open(String(record.context.bSealed), sealAad(record.idHash)).toString('utf8'),
     BHex: String(record.context.B),
@@ -106,10 +118,8 @@ export async function answerPasswordVerifier(
     timestamp,
     signatureB64: signature,
   });
-  if (!valid) {
-    await deps.store.recordFailure(user.poolId, user.username, 'password', deps.clock.now());
-    throw incorrect();
-  }
+  // A wrong proof stays counted; an unknown name never proves anything.
+  if (!valid || !user) throw incorrect();
   await deps.store.clearFailures(user.poolId, user.username, 'password');
   return finishPasswordProof(deps, ctx, pool, client, user);
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
 import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
 import { authenticateAccessToken } from '../tokens/verify.js';
-import { SESSION_INVALID, findSession } from './session.js';
+import { SESSION_INVALID, findSession, sessionIsFor } from './session.js';
 
 export type Caller =
   | { via: 'token'; pool: PoolRecord; user: UserRecord }
@@ -33,5 +33,6 @@ export async function resolveCaller(
   ]);
   if (!pool || !client) throw NotAuthorizedException(SESSION_INVALID);
   if (!user) throw UserNotFoundException('User does not exist.');
+  if (!sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   return { via: 'session', pool, user, record, client };
 }

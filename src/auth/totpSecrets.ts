@@ -1,9 +1,9 @@
 import { BoundedMap } from '../boundedMap.js';
 import type { Sealer } from '../crypto/sealing.js';
 import type { Deps } from '../deps.js';
-import { TooManyRequestsException } from '../errors.js';
-import type { UserRecord } from '../store/store.js';
-import { lockoutEndsAt } from './password.js';
+import { NotAuthorizedException, TooManyRequestsException } from '../errors.js';
+import type { SessionRecord, UserRecord } from '../store/store.js';
+import { SESSION_INVALID } from './session.js';
 
 /** TOTP secrets are sealed with AES-256-GCM, bound to their user by the additional data. */
 const aad = (user: Pick<UserRecord, 'poolId' | 'username'>) => `totp/${user.poolId}/${user.username}`;
@@ -51,14 +51,30 @@ export function openTotpSecret(deps: Pick<Deps, 'sealer'>, user: UserRecord, sea
  */
 export const MFA_THROTTLED = 'Too many failed attempts to verify the MFA code; try again later.';
 
-/** Throws while the user is locked out; returns how many failures count against them. */
-export async function checkMfaThrottle(deps: Pick<Deps, 'store' | 'clock'>, user: UserRecord): Promise<number> {
-  const { count, lastAt } = await deps.store.getFailures(user.poolId, user.username, 'mfa');
-  if (deps.clock.now() < lockoutEndsAt(count, lastAt)) throw TooManyRequestsException(MFA_THROTTLED);
-  return count;
+/**
+ * Reserves one MFA code attempt before the code is checked, each limit in one conditional statement
+ * in the store: the session's cap on wrong answers (`--max-mfa-attempts`, when the code answers a
+ * session: "Invalid session for the user." once it is spent) and the user's throttle
+ * (TooManyRequestsException). Concurrent codes therefore cannot all be evaluated before any is
+ * counted. A wrong code stays counted; a right one resets the user's count (the store does it with
+ * the accepted time step, or clearFailures for SMS codes) and spends the session.
+ */
+export async function reserveMfaAttempt(
+  deps: Pick<Deps, 'store' | 'clock' | 'config'>,
+  user: UserRecord,
+  session?: SessionRecord,
+): Promise<void> {
+  if (session && !(await deps.store.reserveSessionAttempt(session.idHash, deps.config.maxMfaAttemptsPerSession))) {
+    throw NotAuthorizedException(SESSION_INVALID);
+  }
+  if (!(await deps.store.reserveAttempt(user.poolId, user.username, 'mfa', deps.clock.now()))) {
+    if (session) await deps.store.refundSessionAttempt(session.idHash); // not evaluated: not the session's fault
+    throw TooManyRequestsException(MFA_THROTTLED);
+  }
 }
 
-/** A right code resets the count (a write only when there is something to reset). */
-export async function mfaSucceeded(deps: Pick<Deps, 'store'>, user: UserRecord, failures: number): Promise<void> {
-  if (failures > 0) await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+/** Gives a reservation back for a code that was not wrong (a replayed one, or one that lost a race). */
+export async function refundMfaAttempt(deps: Pick<Deps, 'store'>, user: UserRecord, session?: SessionRecord): Promise<void> {
+  await deps.store.refundAttempt(user.poolId, user.username, 'mfa');
+  if (session) await deps.store.refundSessionAttempt(session.idHash);
 }

@@ -6,7 +6,7 @@
  * but not stored, so a sealed value copied to another row fails to open there. No `aad` and an
  * empty `aad` are the same thing. The version prefix is itself authenticated.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { decodeBase64UrlStrict } from './constantTime.js';
@@ -31,10 +31,21 @@ function aadBytes(aad: string | undefined): Buffer {
 
 export class Sealer {
   readonly #key: Buffer;
+  /** A key for mac(), derived from the sealing key so that one key is never used for both. */
+  readonly #macKey: Buffer;
 
   constructor(key: Buffer) {
     if (!Buffer.isBuffer(key) || key.length !== KEY_BYTES) throw new TypeError('Sealer: key must be 32 bytes');
     this.#key = Buffer.from(key);
+    this.#macKey = createHmac('sha256', this.#key).update('cognate-mac-key:v1').digest();
+  }
+
+  /**
+   * HMAC-SHA256 of `label` under a key derived from the sealing key: values every process with the
+   * same key derives alike and nobody without it can predict (the fake SRP salts of unknown users).
+   */
+  mac(label: string): Buffer {
+    return createHmac('sha256', this.#macKey).update(label, 'utf8').digest();
   }
 
   seal(plain: Buffer | string, aad?: string): string {

@@ -36,6 +36,7 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
       poolId: pool.id,
       client: caller.client,
       username: user.username,
+      sub: user.sub,
       challenge: 'MFA_SETUP_ASSOCIATED',
     });
     return { SecretCode, Session };

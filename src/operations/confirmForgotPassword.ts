@@ -1,16 +1,18 @@
 import type { Deps, Handler } from '../deps.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
-import { consumeCode, userForCode } from '../auth/codes.js';
+import { guessCode, userForCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
-    const user = await userForCode(deps, pool, client, input.Username);
+    const found = await userForCode(deps, pool, client, input.Username);
     // The policy is checked before the code is spent, so a weak password does not cost the code.
     checkPasswordPolicy(pool, input.Password);
-    await consumeCode(deps, user, 'FORGOT_PASSWORD', input.ConfirmationCode);
+    // Counted per user across reissued codes (LimitExceededException); an unknown name always mismatches.
+    await guessCode(deps, pool, input.Username, found, 'FORGOT_PASSWORD', input.ConfirmationCode);
+    const user = found!;
     await deps.store.updateUser(pool.id, user.username, {
       ...(await passwordFields(deps, pool.id, user.username, input.Password)),
       status: user.status === 'UNCONFIRMED' ? 'UNCONFIRMED' : 'CONFIRMED',

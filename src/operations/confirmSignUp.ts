@@ -1,7 +1,7 @@
 import type { Deps, Handler } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
-import { consumeCode, deliveryFor, userForCode } from '../auth/codes.js';
+import { deliveryFor, guessCode, userForCode } from '../auth/codes.js';
 import { mergeAttributes } from './common.js';
 
 /** ConfirmSignUp: the code from the outbox confirms the user and verifies the attribute it went to. */
@@ -9,9 +9,11 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
-    const user = await userForCode(deps, pool, client, input.Username);
-    if (user.status !== 'UNCONFIRMED') throw NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
-    await consumeCode(deps, user, 'SIGN_UP', input.ConfirmationCode);
+    const found = await userForCode(deps, pool, client, input.Username);
+    if (found && found.status !== 'UNCONFIRMED') throw NotAuthorizedException(`User cannot be confirmed. Current status is ${found.status}`);
+    // Counted per user across reissued codes (LimitExceededException); an unknown name always mismatches.
+    await guessCode(deps, pool, input.Username, found, 'SIGN_UP', input.ConfirmationCode);
+    const user = found!;
     const delivered = deliveryFor(pool, user, 'SIGN_UP');
     await deps.store.updateUser(pool.id, user.username, {
       status: 'CONFIRMED',

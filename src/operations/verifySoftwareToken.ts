@@ -8,7 +8,7 @@ import { matchTotp } from '../crypto/totp.js';
 import { poolTotpEnabled } from '../auth/mfa.js';
 import { SESSION_USED, createSession } from '../auth/session.js';
 import { resolveCaller } from '../auth/tokenOrSession.js';
-import { checkMfaThrottle, mfaSucceeded, openTotpSecret } from '../auth/totpSecrets.js';
+import { openTotpSecret, refundMfaAttempt, reserveMfaAttempt } from '../auth/totpSecrets.js';
 import type { UserUpdate } from '../store/store.js';
 
 const MISMATCH = 'Code mismatch and fail enable Software Token MFA';
@@ -30,18 +30,14 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
     if (!user.totpPendingSecretSealed) {
       throw SoftwareTokenMFANotFoundException('Software Token MFA has not been associated with the user.');
     }
-    const failures = await checkMfaThrottle(deps, user);
+    // Counted before the code is checked (the session's cap and the user's throttle); a wrong code
+    // stays counted, an accepted step resets the user's count in the same statement.
+    const session = caller.via === 'session' ? caller.record : undefined;
+    await reserveMfaAttempt(deps, user, session);
 
     const now = deps.clock.now();
     const step = matchTotp(openTotpSecret(deps, user, user.totpPendingSecretSealed), input.UserCode, now);
-    if (step === null) {
-      await deps.store.recordFailure(pool.id, user.username, 'mfa', now);
-      if (caller.via === 'session') {
-        const attempts = await deps.store.addSessionWrongAttempt(caller.record.idHash);
-        if (attempts >= deps.config.maxMfaAttemptsPerSession) await deps.store.consumeSession(caller.record.idHash, now);
-      }
-      throw EnableSoftwareTokenMFAException(MISMATCH);
-    }
+    if (step === null) throw EnableSoftwareTokenMFAException(MISMATCH);
     const update: UserUpdate = {
       totpSecretSealed: user.totpPendingSecretSealed,
       totpPendingSecretSealed: null,
@@ -50,22 +46,31 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
     };
     if (caller.via === 'token') {
       // The step and the new secret in one statement: a replayed step changes nothing.
-      if (!(await deps.store.consumeTotpStep(pool.id, user.username, step, update))) throw EnableSoftwareTokenMFAException(MISMATCH);
+      if (!(await deps.store.consumeTotpStep(pool.id, user.username, step, update))) {
+        await refundMfaAttempt(deps, user);
+        throw EnableSoftwareTokenMFAException(MISMATCH);
+      }
     } else {
       const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
-      if (outcome === 'session-used') throw NotAuthorizedException(SESSION_USED);
-      if (outcome === 'step-used') throw EnableSoftwareTokenMFAException(MISMATCH);
+      if (outcome === 'session-used') {
+        await refundMfaAttempt(deps, user);
+        throw NotAuthorizedException(SESSION_USED);
+      }
+      if (outcome === 'step-used') {
+        await refundMfaAttempt(deps, user, session);
+        throw EnableSoftwareTokenMFAException(MISMATCH);
+      }
       update.totpEnabled = true;
       if (!user.preferredMfa) update.preferredMfa = 'SOFTWARE_TOKEN_MFA';
       await deps.store.updateUser(pool.id, user.username, update);
     }
-    await mfaSucceeded(deps, user, failures);
     if (caller.via === 'token') return { Status: 'SUCCESS' };
 
     const Session = await createSession(deps, {
       poolId: pool.id,
       client: caller.client,
       username: user.username,
+      sub: user.sub,
       challenge: 'MFA_SETUP_VERIFIED',
     });
     return { Status: 'SUCCESS', Session };

@@ -113,6 +113,7 @@ export const toSignIn = (r: Row): SignInRecord => ({
   poolId: r.pool_id,
   clientId: r.client_id,
   username: r.username,
+  sub: r.sub,
   refreshHash: r.refresh_hash,
   authTime: Number(r.auth_time),
   createdAt: Number(r.created_at),

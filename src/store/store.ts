@@ -136,6 +136,11 @@ export interface SignInRecord {
   poolId: string;
   clientId: string;
   username: string;
+  /**
+   * The user's `sub`: a username is free again once its user is deleted, and a sign-in of the old
+   * user must not work for the next user of that name.
+   */
+  sub: string;
   /** SHA-256 of the refresh token. */
   refreshHash: string;
   /** Epoch seconds of the original authentication, kept across refreshes. */
@@ -199,6 +204,25 @@ export type CodeCheck = 'ok' | 'mismatch' | 'expired' | 'missing';
 /** Wrong guesses a code survives before it is deleted. */
 export const MAX_CODE_ATTEMPTS = 5;
 
+/**
+ * Growing lockouts after repeated failures, as Cognito documents for passwords: `free` failures
+ * are free, then the user is locked for `firstMs`, doubling with each further failure up to
+ * `maxMs`. The engines evaluate it in SQL (reserveAttempt), src/auth/password.ts in JavaScript.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/authentication.html#authentication-flow-lockout-behavior
+ */
+export const LOCKOUT = { free: 5, firstMs: 1000, maxMs: 15 * 60_000 } as const;
+
+/** A fixed-window quota on a counter of `attempt_counters` (codes issued, codes guessed). */
+export interface Quota {
+  poolId: string;
+  /** A username, or the name given for a user that does not exist. */
+  subject: string;
+  /** What is counted: `issue:FORGOT_PASSWORD`, `guess:SIGN_UP` ... */
+  kind: string;
+  limit: number;
+  windowMs: number;
+}
+
 export interface Store {
   /** Resolves when the schema is current and the engine reachable. */
   ready(): Promise<void>;
@@ -254,10 +278,32 @@ export interface Store {
   /**
    * Records an accepted TOTP time step: true only if `step` is later than every step accepted
    * before for this user (RFC 6238 section 5.2: a verifier must not accept the same OTP twice).
-   * `update` is applied in the same statement, only when the step is accepted.
+   * `update` is applied in the same statement, only when the step is accepted, and so is the reset
+   * of the user's MFA failure count (a right code resets it). completeTotpChallenge likewise.
    */
   consumeTotpStep(poolId: string, username: string, step: number, update?: Omit<UserUpdate, 'attributes'>): Promise<boolean>;
   recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState>;
+  /**
+   * Reserves one attempt at a secret before it is checked, in one conditional statement: unless
+   * the user is locked out (LOCKOUT), counts a failure now and returns true; during a lockout
+   * counts nothing and returns false (also for a missing user). A right secret then clears the
+   * count (clearFailures), so concurrent guesses cannot all be evaluated before any is counted.
+   */
+  reserveAttempt(poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean>;
+  /** Gives back a reserved attempt that was neither right nor wrong (a replayed TOTP code). */
+  refundAttempt(poolId: string, username: string, kind: FailureKind): Promise<void>;
+  /**
+   * reserveAttempt for a name that is no user (`attempt_counters`, kind 'password'), so unknown
+   * names are locked out like real users; the row lives a day after its last failure.
+   */
+  reserveNameAttempt(poolId: string, name: string, now: number): Promise<boolean>;
+  /**
+   * Counts one use against a fixed-window quota, in one conditional statement: true if fewer than
+   * `limit` were counted in the window (which starts at the first use and lasts `windowMs`).
+   */
+  takeQuota(quota: Quota, now: number): Promise<boolean>;
+  /** Forgets a quota's count. */
+  clearQuota(poolId: string, subject: string, kind: string): Promise<void>;
   getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState>;
   clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void>;
 
@@ -268,8 +314,17 @@ export interface Store {
   consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined>;
   /** Counts a wrong answer; returns the new count. */
   addSessionWrongAttempt(idHash: string): Promise<number>;
+  /**
+   * Reserves one answer of a session before it is checked: counts it and returns true only if
+   * fewer than `max` were counted and the session is not consumed. A session then dies after `max`
+   * wrong answers even when they all arrive at once.
+   */
+  reserveSessionAttempt(idHash: string, max: number): Promise<boolean>;
+  /** Gives back a reserved answer that was not wrong (a replayed code, a throttled user). */
+  refundSessionAttempt(idHash: string): Promise<void>;
   /** Consumes the session and the TOTP step together, or neither. */
   completeTotpChallenge(idHash: string, poolId: string, username: string, step: number, now: number): Promise<TotpCompletion>;
+  /** Deletes sessions that expired before now (and attempt counters past their expiry); returns the sessions' count. */
   deleteExpiredSessions(now: number): Promise<number>;
 
   // Sign-ins (refresh-token families) and revocation

@@ -96,6 +96,7 @@ export async function issueTokens(
       poolId: pool.id,
       clientId: client.id,
       username: user.username,
+      sub: user.sub,
       refreshHash: sha256Hex(refreshToken),
       authTime,
       createdAt: now,

@@ -78,7 +78,7 @@ export async function authenticateAccessToken(
   // A deleted user's sign-ins are gone with it: say the user is gone, not that the token was revoked.
   if (!user || user.sub !== claims.sub) throw UserNotFoundException('User does not exist.');
   if (!user.enabled) throw NotAuthorizedException('User is disabled.');
-  if (!signIn || signIn.revokedAt !== null || signIn.username !== claims.username) {
+  if (!signIn || signIn.revokedAt !== null || signIn.username !== claims.username || signIn.sub !== user.sub) {
     throw NotAuthorizedException('Access Token has been revoked');
   }
   if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(ACCESS_SCOPE)) {

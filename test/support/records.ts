@@ -87,6 +87,7 @@ export const signInRecord = (poolId: string, username: string, over: Partial<Sig
   poolId,
   clientId: 'client',
   username,
+  sub: `sub-of-${username}`,
   refreshHash: uid('refresh'),
   authTime: Math.floor(T0 / 1000),
   createdAt: T0,

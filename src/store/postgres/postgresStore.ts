@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { MAX_CODE_ATTEMPTS } from '../store.js';
+import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   AccessContext,
   AttributeCursor,
@@ -11,6 +11,7 @@ import type {
   OutboxMessage,
   Page,
   PoolRecord,
+  Quota,
   SessionRecord,
   SignInRecord,
   SigningKeyRecord,
@@ -55,6 +56,13 @@ const failureColumns: Record<FailureKind, [string, string]> = {
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
 
+/** Whether a failure count locks now (LOCKOUT), as SqliteStore's; 1000 << 10 is past the cap. */
+const lockedSql = (count: string, last: string, now: string) =>
+  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + LEAST(${LOCKOUT.firstMs}::bigint << LEAST(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
+
+/** How long an unknown name's failure count is kept after its last failure. */
+const NAME_ATTEMPTS_TTL_MS = 86_400_000;
+
 // Columns are named rather than `*`: a prepared statement keeps its result shape even if a later
 // migration adds a column while this process runs.
 const POOL = 'id, name, settings, created_at, modified_at';
@@ -68,7 +76,7 @@ const userFields = [
 const USER = userFields.join(', ');
 const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
 const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
-const SIGN_IN = 'origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at, revoked_at';
+const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at';
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
@@ -421,7 +429,8 @@ export class PostgresStore implements Store {
     const update: UserUpdate = stepUpdate;
     const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
     if (keys.length === 0) return this.consumeStepOn(undefined, poolId, username, step);
-    const text = `UPDATE users SET totp_last_step = $1, ${keys.map((k, i) => `${userColumns[k]} = $${i + 2}`).join(', ')}
+    const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL,
+        ${keys.map((k, i) => `${userColumns[k]} = $${i + 2}`).join(', ')}
       WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
         AND (totp_last_step IS NULL OR totp_last_step < $1)`;
     const result = await this.query(text, [step, ...keys.map((k) => update[k]), poolId, username]);
@@ -430,7 +439,7 @@ export class PostgresStore implements Store {
 
   private async consumeStepOn(on: pg.PoolClient | undefined, poolId: string, username: string, step: number): Promise<boolean> {
     const result = await this.query(
-      `UPDATE users SET totp_last_step = $1
+      `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL
        WHERE pool_id = $2 AND username = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)`,
       [step, poolId, username],
       on,
@@ -461,6 +470,53 @@ export class PostgresStore implements Store {
     await this.query(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = $1 AND username = $2 AND ${count} <> 0`, [
       poolId, username,
     ]);
+  }
+
+  /**
+   * One conditional UPDATE: a concurrent reservation waits for the row lock, then re-evaluates the
+   * lockout against the committed count, so no more attempts proceed than the rule allows.
+   */
+  async reserveAttempt(poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
+    const [count, last] = failureColumns[kind];
+    const result = await this.query(
+      `UPDATE users SET ${count} = ${count} + 1, ${last} = $1
+       WHERE pool_id = $2 AND username = $3 AND NOT ${lockedSql(count, last, '$1::bigint')}`,
+      [now, poolId, username],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async refundAttempt(poolId: string, username: string, kind: FailureKind): Promise<void> {
+    const [count] = failureColumns[kind];
+    await this.query(`UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = $1 AND username = $2 AND ${count} > 0`, [poolId, username]);
+  }
+
+  async reserveNameAttempt(poolId: string, name: string, now: number): Promise<boolean> {
+    const result = await this.query(
+      `INSERT INTO attempt_counters AS a (pool_id, subject, kind, count, since, expires_at) VALUES ($1, $2, 'password', 1, $3, $4)
+       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET count = a.count + 1, since = excluded.since, expires_at = excluded.expires_at
+       WHERE NOT ${lockedSql('a.count', 'a.since', 'excluded.since')}`,
+      [poolId, name, now, now + NAME_ATTEMPTS_TTL_MS],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  /** INSERT ... ON CONFLICT DO UPDATE ... WHERE: the row lock makes concurrent uses count one by one. */
+  async takeQuota(q: Quota, now: number): Promise<boolean> {
+    const result = await this.query(
+      `INSERT INTO attempt_counters AS a (pool_id, subject, kind, count, since, expires_at) VALUES ($1, $2, $3, 1, $4, $5)
+       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET
+         count = CASE WHEN a.expires_at <= excluded.since THEN 1 ELSE a.count + 1 END,
+         since = CASE WHEN a.expires_at <= excluded.since THEN excluded.since ELSE a.since END,
+         expires_at = CASE WHEN a.expires_at <= excluded.since THEN excluded.expires_at ELSE a.expires_at END
+       WHERE a.expires_at <= excluded.since OR a.count < $6`,
+      [q.poolId, q.subject, q.kind, now, now + q.windowMs, q.limit],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async clearQuota(poolId: string, subject: string, kind: string): Promise<void> {
+    await this.query('DELETE FROM attempt_counters WHERE pool_id = $1 AND subject = $2 AND kind = $3', [poolId, subject, kind]);
   }
 
   // ---- sessions ----
@@ -501,6 +557,18 @@ export class PostgresStore implements Store {
     return row ? Number(row.wrong_attempts) : 0;
   }
 
+  async reserveSessionAttempt(idHash: string, max: number): Promise<boolean> {
+    const result = await this.query(
+      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = $1 AND wrong_attempts < $2 AND consumed_at IS NULL',
+      [idHash, max],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async refundSessionAttempt(idHash: string): Promise<void> {
+    await this.query('UPDATE auth_sessions SET wrong_attempts = wrong_attempts - 1 WHERE id_hash = $1 AND wrong_attempts > 0', [idHash]);
+  }
+
   /**
    * One transaction: consume the session, then the step. If the step was already used, roll back
    * so the session stays usable (a replayed code is the user's mistake, not the session's end).
@@ -521,6 +589,7 @@ export class PostgresStore implements Store {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
+    await this.query('DELETE FROM attempt_counters WHERE expires_at < $1', [now]);
     return (await this.query('DELETE FROM auth_sessions WHERE expires_at < $1', [now])).rowCount ?? 0;
   }
 
@@ -528,9 +597,9 @@ export class PostgresStore implements Store {
 
   async createSignIn(s: SignInRecord): Promise<void> {
     await this.query(
-      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [s.originJti, s.poolId, s.clientId, s.username, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt],
+      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
+         revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt],
     );
   }
 

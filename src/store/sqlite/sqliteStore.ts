@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
-import { MAX_CODE_ATTEMPTS } from '../store.js';
+import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
 import { attributePage, page, prefixEnd, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
@@ -17,6 +17,7 @@ import type {
   OutboxMessage,
   Page,
   PoolRecord,
+  Quota,
   SessionRecord,
   SignInRecord,
   SigningKeyRecord,
@@ -61,6 +62,16 @@ const failureColumns: Record<FailureKind, [string, string]> = {
 };
 const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
 
+/**
+ * Whether a failure count locks now (LOCKOUT): `count` failures, the last at `last`, and `now` a
+ * SQL expression. 1000 << 10 is past the 15-minute cap, so the shift never needs to go further.
+ */
+const lockedSql = (count: string, last: string, now: string) =>
+  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + MIN(${LOCKOUT.firstMs} << MIN(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
+
+/** How long an unknown name's failure count is kept after its last failure. */
+const NAME_ATTEMPTS_TTL_MS = 86_400_000;
+
 /** What the record cache holds of one user's row: its record and its failure counters. */
 interface CachedUserRow {
   key: string;
@@ -90,7 +101,9 @@ const STORE_CALLS = Object.keys({
   createUser: 1, getUser: 1, getUserBySub: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
   listUsersByAttribute: 1, listUsersByStatus: 1, updateUser: 1, deleteUser: 1,
   consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
+  reserveAttempt: 1, refundAttempt: 1, reserveNameAttempt: 1, takeQuota: 1, clearQuota: 1,
   createSession: 1, getSession: 1, consumeSession: 1, addSessionWrongAttempt: 1, completeTotpChallenge: 1,
+  reserveSessionAttempt: 1, refundSessionAttempt: 1,
   deleteExpiredSessions: 1,
   createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
   putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, pruneOutbox: 1, getMeta: 1, putMetaIfAbsent: 1,
@@ -469,17 +482,21 @@ export class SqliteStore implements Store {
     const before = this.cachedUserRow(poolId, username);
     const changed =
       this.sql(
-        `UPDATE users SET totp_last_step = ?, ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')}
+        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL,
+           ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')}
          WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
       ).run(step, ...values, poolId, username, step).changes > 0;
-    if (changed) this.rememberUpdated(before, keys, update);
+    if (changed) {
+      this.rememberUpdated(before, keys, update);
+      this.cache.set('users', before.key, toFailures(undefined), failuresPart('mfa'));
+    }
     return changed;
   }
 
   private consumeStepSync(poolId: string, username: string, step: number): boolean {
     return (
       this.sql(
-        `UPDATE users SET totp_last_step = ?
+        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL
          WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
       ).run(step, poolId, username, step).changes > 0
     );
@@ -506,9 +523,74 @@ export class SqliteStore implements Store {
 
   async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
     const [count, last] = failureColumns[kind];
+    const before = this.cachedUserRow(poolId, username);
     this.sql(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = ? AND username = ? AND ${count} <> 0`).run(
       poolId, username,
     );
+    this.rememberFailures(before, kind, toFailures(undefined));
+  }
+
+  async reserveAttempt(poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
+    const [count, last] = failureColumns[kind];
+    const before = this.cachedUserRow(poolId, username);
+    const row = this.sql(
+      `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ? AND NOT ${lockedSql(count, last, '?')}
+       RETURNING ${count} AS count, ${last} AS last_at`,
+    ).get(now, poolId, username, now) as Row | undefined;
+    this.rememberFailures(before, kind, row ? toFailures(row) : undefined);
+    return row !== undefined;
+  }
+
+  async refundAttempt(poolId: string, username: string, kind: FailureKind): Promise<void> {
+    const [count] = failureColumns[kind];
+    const before = this.cachedUserRow(poolId, username);
+    const row = this.sql(
+      `UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = ? AND username = ? AND ${count} > 0
+       RETURNING ${count} AS count, ${failureColumns[kind][1]} AS last_at`,
+    ).get(poolId, username) as Row | undefined;
+    this.rememberFailures(before, kind, row ? toFailures(row) : undefined);
+  }
+
+  /**
+   * A write of a failure counter made the cache forget the user's row; the record did not change,
+   * so what was cached of it is put back, with the counter's new state when it is known.
+   */
+  private rememberFailures(before: CachedUserRow, kind: FailureKind, state: FailureState | undefined): void {
+    if (!before.record) return;
+    this.cache.set('users', before.key, before.record);
+    for (const [k, failures] of before.failures) {
+      const value = k === kind ? (state ?? failures) : failures;
+      if (value) this.cache.set('users', before.key, value, failuresPart(k));
+    }
+  }
+
+  async reserveNameAttempt(poolId: string, name: string, now: number): Promise<boolean> {
+    const row = this.sql(
+      `INSERT INTO attempt_counters (pool_id, subject, kind, count, since, expires_at) VALUES (?, ?, 'password', 1, ?, ?)
+       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET count = attempt_counters.count + 1, since = excluded.since,
+         expires_at = excluded.expires_at
+       WHERE NOT ${lockedSql('attempt_counters.count', 'attempt_counters.since', 'excluded.since')}
+       RETURNING count`,
+    ).get(poolId, name, now, now + NAME_ATTEMPTS_TTL_MS) as Row | undefined;
+    return row !== undefined;
+  }
+
+  async takeQuota(q: Quota, now: number): Promise<boolean> {
+    // A window that has ended starts again at this use.
+    const row = this.sql(
+      `INSERT INTO attempt_counters (pool_id, subject, kind, count, since, expires_at) VALUES (?, ?, ?, 1, ?, ?)
+       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET
+         count = CASE WHEN attempt_counters.expires_at <= excluded.since THEN 1 ELSE attempt_counters.count + 1 END,
+         since = CASE WHEN attempt_counters.expires_at <= excluded.since THEN excluded.since ELSE attempt_counters.since END,
+         expires_at = CASE WHEN attempt_counters.expires_at <= excluded.since THEN excluded.expires_at ELSE attempt_counters.expires_at END
+       WHERE attempt_counters.expires_at <= excluded.since OR attempt_counters.count < ?
+       RETURNING count`,
+    ).get(q.poolId, q.subject, q.kind, now, now + q.windowMs, q.limit) as Row | undefined;
+    return row !== undefined;
+  }
+
+  async clearQuota(poolId: string, subject: string, kind: string): Promise<void> {
+    this.sql('DELETE FROM attempt_counters WHERE pool_id = ? AND subject = ? AND kind = ?').run(poolId, subject, kind);
   }
 
   // ---- sessions ----
@@ -546,6 +628,18 @@ export class SqliteStore implements Store {
     return row?.wrong_attempts ?? 0;
   }
 
+  async reserveSessionAttempt(idHash: string, max: number): Promise<boolean> {
+    return (
+      this.sql(
+        'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = ? AND wrong_attempts < ? AND consumed_at IS NULL',
+      ).run(idHash, max).changes > 0
+    );
+  }
+
+  async refundSessionAttempt(idHash: string): Promise<void> {
+    this.sql('UPDATE auth_sessions SET wrong_attempts = wrong_attempts - 1 WHERE id_hash = ? AND wrong_attempts > 0').run(idHash);
+  }
+
   async completeTotpChallenge(
     idHash: string,
     poolId: string,
@@ -570,6 +664,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteExpiredSessions(now: number): Promise<number> {
+    this.sql('DELETE FROM attempt_counters WHERE expires_at < ?').run(now);
     return this.sql('DELETE FROM auth_sessions WHERE expires_at < ?').run(now).changes;
   }
 
@@ -577,9 +672,9 @@ export class SqliteStore implements Store {
 
   async createSignIn(s: SignInRecord): Promise<void> {
     this.sql(
-      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.originJti, s.poolId, s.clientId, s.username, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt);
+      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
+         revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt);
   }
 
   async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
