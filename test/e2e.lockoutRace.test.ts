@@ -58,15 +58,18 @@ for (const [round, burst] of [[1, 150], [2, 60], [3, 60], [4, 60], [5, 60], [6, 
   });
 }
 
-test('a burst of wrong passwords with the right one among them: at most 5 evaluated, whatever the order', async () => {
+test('a burst of wrong passwords with the right one among them: at most 5 wrong ones evaluated in a row, whatever the order', async () => {
   for (let round = 0; round < 10; round++) {
     const { poolId, clientId } = await createPool(client);
     await createUser(client, poolId, 'ray');
     const calls = Array.from({ length: 40 }, (_, i) => passwordAttempt(poolId, clientId, 'ray', i === round * 4 ? PASSWORD : WRONG, i % 3 === 0));
     const counts = await tally(calls);
-    const evaluated = (counts[INCORRECT] ?? 0) + (counts.ok ?? 0);
-    assert.ok(evaluated <= 6, `round ${round}: ${JSON.stringify(counts)}`); // five failures, and the right one if it came before the fifth
-    assert.equal(evaluated + (counts[EXCEEDED] ?? 0), 40);
+    const wrong = counts[INCORRECT] ?? 0;
+    const right = counts.ok ?? 0;
+    // The right password, when it comes before the lockout, is a successful sign-in and resets the
+    // count, as Cognito's does: five wrong guesses before it and five after at most.
+    assert.ok(right <= 1 && wrong <= (right ? 10 : 5), `round ${round}: ${JSON.stringify(counts)}`);
+    assert.equal(wrong + right + (counts[EXCEEDED] ?? 0), 40);
   }
 });
 
@@ -106,6 +109,21 @@ test('3 rounds of 20 concurrent wrong SRP proofs (PASSWORD_VERIFIER): 5 evaluate
     const right = await srpAnswer(poolId, clientId, 'sri', PASSWORD);
     assert.deepEqual(await tally(answers.map((answer) => answer())), { [INCORRECT]: 5, [EXCEEDED]: 15 });
     await rejectsWith(right(), 'NotAuthorizedException', 'Password attempts exceeded');
+  }
+});
+
+test('concurrent right passwords of one user all sign in: successes never lock the user out (plain and SRP, 5 rounds)', async () => {
+  for (let round = 0; round < 5; round++) {
+    const { poolId, clientId } = await createPool(client);
+    await createUser(client, poolId, 'busy');
+    const plain = await tally(Array.from({ length: 30 }, (_, i) => passwordAttempt(poolId, clientId, 'busy', PASSWORD, i % 2 === 0)));
+    assert.deepEqual(plain, { ok: 30 });
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await srpAnswer(poolId, clientId, 'busy', PASSWORD));
+    assert.deepEqual(await tally(answers.map((answer) => answer())), { ok: 20 });
+    // Wrong and right mixed after that: the four wrong ones are counted, the right ones clear them.
+    const mixed = await tally(Array.from({ length: 24 }, (_, i) => passwordAttempt(poolId, clientId, 'busy', i % 6 === 0 ? WRONG : PASSWORD, false)));
+    assert.deepEqual(mixed, { ok: 20, [INCORRECT]: 4 });
   }
 });
 

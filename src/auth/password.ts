@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { InvalidPasswordException, NotAuthorizedException } from '../errors.js';
 import { runSrp } from '../crypto/srpPool.js';
 import { poolShortName } from '../domain/ids.js';
+import { oneAttemptAtATime } from './attemptGate.js';
 import { dummyPasswordCheck } from './unknownUsers.js';
 import { LOCKOUT, type PoolRecord, type UserRecord } from '../store/store.js';
 
@@ -91,8 +92,10 @@ export async function checkPasswordWithLockout(
   user: UserRecord,
   password: string,
 ): Promise<void> {
-  await reservePasswordAttempt(deps, user);
-  // A wrong password stays counted; a right one clears the count.
-  if (!(await passwordMatches(deps, user, password))) throw NotAuthorizedException(INCORRECT_CREDENTIALS);
-  await deps.store.clearFailures(user.poolId, user.username, 'password');
+  await oneAttemptAtATime(user.poolId, user.username, async () => {
+    await reservePasswordAttempt(deps, user);
+    // A wrong password stays counted; a right one clears the count.
+    if (!(await passwordMatches(deps, user, password))) throw NotAuthorizedException(INCORRECT_CREDENTIALS);
+    await deps.store.clearFailures(user.poolId, user.username, 'password');
+  });
 }

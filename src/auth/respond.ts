@@ -19,6 +19,7 @@ import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
 import { SESSION_INVALID, SESSION_USED, consumeSession, findSession, sessionIsFor } from './session.js';
 import { USER_ATTRIBUTE_PREFIX, checkUserCanSignIn, factorChallenge, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
+import { oneAttemptAtATime } from './attemptGate.js';
 import { openTotpSecret, refundMfaAttempt, reserveMfaAttempt } from './totpSecrets.js';
 
 export interface RespondRequest {
@@ -86,37 +87,43 @@ async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: Challenge
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SOFTWARE_TOKEN_MFA_CODE');
   if (!user.totpSecretSealed) throw SoftwareTokenMFANotFoundException('Software Token MFA does not exist for the user.');
-  await reserveMfaAttempt(deps, user, record);
-  const now = deps.clock.now();
-  const matched = matchTotp(openTotpSecret(deps, user, user.totpSecretSealed), code, now);
-  if (matched === null) throw wrongCode();
-  // The session and the time step are consumed together: of concurrent right answers exactly one
-  // wins, and its accepted step resets the user's MFA failures.
-  const outcome = await deps.store.completeTotpChallenge(record.idHash, user.poolId, user.username, matched, now);
-  if (outcome === 'session-used') {
-    await refundMfaAttempt(deps, user);
-    throw NotAuthorizedException(SESSION_USED);
-  }
-  if (outcome === 'step-used') {
-    await refundMfaAttempt(deps, user, record);
-    throw ExpiredCodeException('Your software token has already been used once.');
-  }
+  const secret = user.totpSecretSealed;
+  // One answer of the user at a time (attemptGate.ts): counted, checked, then kept or given back.
+  await oneAttemptAtATime(user.poolId, user.username, async () => {
+    await reserveMfaAttempt(deps, user, record);
+    const now = deps.clock.now();
+    const matched = matchTotp(openTotpSecret(deps, user, secret), code, now);
+    if (matched === null) throw wrongCode();
+    // The session and the time step are consumed together: of concurrent right answers exactly one
+    // wins, and its accepted step resets the user's MFA failures.
+    const outcome = await deps.store.completeTotpChallenge(record.idHash, user.poolId, user.username, matched, now);
+    if (outcome === 'session-used') {
+      await refundMfaAttempt(deps, user);
+      throw NotAuthorizedException(SESSION_USED);
+    }
+    if (outcome === 'step-used') {
+      await refundMfaAttempt(deps, user, record);
+      throw ExpiredCodeException('Your software token has already been used once.');
+    }
+  });
   return tokens(deps, ctx, step);
 }
 
 async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
   const { user, record } = step;
   const code = requireParameter(step.responses, 'SMS_MFA_CODE');
-  await reserveMfaAttempt(deps, user, record);
-  const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
-  const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
-  if (!bytesEqual(expected, given)) throw wrongCode();
-  // A right code: the session is spent (once, of concurrent right answers) and the count reset.
-  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
-    await refundMfaAttempt(deps, user);
-    throw NotAuthorizedException(SESSION_USED);
-  }
-  await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  await oneAttemptAtATime(user.poolId, user.username, async () => {
+    await reserveMfaAttempt(deps, user, record);
+    const expected = Buffer.from(String(record.context.codeHash ?? ''), 'hex');
+    const given = Buffer.from(sha256Hex(`${user.sub}:${code}`), 'hex');
+    if (!bytesEqual(expected, given)) throw wrongCode();
+    // A right code: the session is spent (once, of concurrent right answers) and the count reset.
+    if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
+      await refundMfaAttempt(deps, user);
+      throw NotAuthorizedException(SESSION_USED);
+    }
+    await deps.store.clearFailures(user.poolId, user.username, 'mfa');
+  });
   return tokens(deps, ctx, step);
 }
 

@@ -10,6 +10,7 @@ import { checkSecretHash } from './client.js';
 import { checkTemporaryPasswordAge, requireParameter } from './initiate.js';
 import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, openVerifier, reservePasswordAttempt } from './password.js';
 import { SESSION_USED, findSession, sessionIsFor } from './session.js';
+import { oneAttemptAtATime } from './attemptGate.js';
 import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
@@ -95,33 +96,37 @@ export async function answerPasswordVerifier(
   if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
     throw NotAuthorizedException('The TIMESTAMP of the password claim is not within five minutes of the server time.');
   }
-  // The attempt is counted before the proof is checked (src/auth/password.ts); a name that is no
-  // user is counted and locked out the same way, so the answers do not tell who exists.
-  if (user) await reservePasswordAttempt(deps, user);
-  else if (!(await deps.store.reserveNameAttempt(pool.id, record.username, deps.clock.now()))) {
-    throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
-  }
-  // One answer per SECRET_BLOCK, right or wrong: a claim cannot be retried or replayed.
-  if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
-    if (user) await deps.store.refundAttempt(user.poolId, user.username, 'password');
-    throw NotAuthorizedException(SESSION_USED);
-  }
+  // The attempt is counted before the proof is checked (src/auth/password.ts), one attempt of the
+  // user at a time (attemptGate.ts); a name that is no user is counted and locked out the same way,
+  // so the answers do not tell who exists.
+  const proven = await oneAttemptAtATime(pool.id, record.username, async () => {
+    if (user) await reservePasswordAttempt(deps, user);
+    else if (!(await deps.store.reserveNameAttempt(pool.id, record.username, deps.clock.now()))) {
+      throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
+    }
+    // One answer per SECRET_BLOCK, right or wrong: a claim cannot be retried or replayed.
+    if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) {
+      if (user) await deps.store.refundAttempt(user.poolId, user.username, 'password');
+      throw NotAuthorizedException(SESSION_USED);
+    }
 
-  const valid = await runSrp('verifyClientProof', {
-    poolName: poolShortName(pool.id),
-    userIdForSrp: record.username,
-    verifierHex: (user && openVerifier(deps, user)) || (await dummyVerifier()),
-    AHex: String(record.context.A),
-    bHex: deps.sealer.open(String(record.context.bSealed), sealAad(record.idHash)).toString('utf8'),
-    BHex: String(record.context.B),
-    secretBlockB64: secretBlock,
-    timestamp,
-    signatureB64: signature,
+    const valid = await runSrp('verifyClientProof', {
+      poolName: poolShortName(pool.id),
+      userIdForSrp: record.username,
+      verifierHex: (user && openVerifier(deps, user)) || (await dummyVerifier()),
+      AHex: String(record.context.A),
+      bHex: deps.sealer.open(String(record.context.bSealed), sealAad(record.idHash)).toString('utf8'),
+      BHex: String(record.context.B),
+      secretBlockB64: secretBlock,
+      timestamp,
+      signatureB64: signature,
+    });
+    // A wrong proof stays counted; an unknown name never proves anything.
+    if (!valid || !user) throw incorrect();
+    await deps.store.clearFailures(user.poolId, user.username, 'password');
+    return user;
   });
-  // A wrong proof stays counted; an unknown name never proves anything.
-  if (!valid || !user) throw incorrect();
-  await deps.store.clearFailures(user.poolId, user.username, 'password');
-  return finishPasswordProof(deps, ctx, pool, client, user);
+  return finishPasswordProof(deps, ctx, pool, client, proven);
 }
 
 async function finishPasswordProof(

@@ -8,6 +8,7 @@ import { matchTotp } from '../crypto/totp.js';
 import { poolTotpEnabled } from '../auth/mfa.js';
 import { SESSION_USED, createSession } from '../auth/session.js';
 import { resolveCaller } from '../auth/tokenOrSession.js';
+import { oneAttemptAtATime } from '../auth/attemptGate.js';
 import { openTotpSecret, refundMfaAttempt, reserveMfaAttempt } from '../auth/totpSecrets.js';
 import type { UserUpdate } from '../store/store.js';
 
@@ -33,37 +34,41 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'sealer' | 'config
     // Counted before the code is checked (the session's cap and the user's throttle); a wrong code
     // stays counted, an accepted step resets the user's count in the same statement.
     const session = caller.via === 'session' ? caller.record : undefined;
-    await reserveMfaAttempt(deps, user, session);
+    const pending = user.totpPendingSecretSealed;
+    // One answer of the user at a time (src/auth/attemptGate.ts): counted, checked, kept or given back.
+    await oneAttemptAtATime(pool.id, user.username, async () => {
+      await reserveMfaAttempt(deps, user, session);
 
-    const now = deps.clock.now();
-    const step = matchTotp(openTotpSecret(deps, user, user.totpPendingSecretSealed), input.UserCode, now);
-    if (step === null) throw EnableSoftwareTokenMFAException(MISMATCH);
-    const update: UserUpdate = {
-      totpSecretSealed: user.totpPendingSecretSealed,
-      totpPendingSecretSealed: null,
-      totpFriendlyDeviceName: input.FriendlyDeviceName ?? null,
-      modifiedAt: now,
-    };
-    if (caller.via === 'token') {
-      // The step and the new secret in one statement: a replayed step changes nothing.
-      if (!(await deps.store.consumeTotpStep(pool.id, user.username, step, update))) {
-        await refundMfaAttempt(deps, user);
-        throw EnableSoftwareTokenMFAException(MISMATCH);
+      const now = deps.clock.now();
+      const step = matchTotp(openTotpSecret(deps, user, pending), input.UserCode, now);
+      if (step === null) throw EnableSoftwareTokenMFAException(MISMATCH);
+      const update: UserUpdate = {
+        totpSecretSealed: pending,
+        totpPendingSecretSealed: null,
+        totpFriendlyDeviceName: input.FriendlyDeviceName ?? null,
+        modifiedAt: now,
+      };
+      if (caller.via === 'token') {
+        // The step and the new secret in one statement: a replayed step changes nothing.
+        if (!(await deps.store.consumeTotpStep(pool.id, user.username, step, update))) {
+          await refundMfaAttempt(deps, user);
+          throw EnableSoftwareTokenMFAException(MISMATCH);
+        }
+      } else {
+        const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
+        if (outcome === 'session-used') {
+          await refundMfaAttempt(deps, user);
+          throw NotAuthorizedException(SESSION_USED);
+        }
+        if (outcome === 'step-used') {
+          await refundMfaAttempt(deps, user, session);
+          throw EnableSoftwareTokenMFAException(MISMATCH);
+        }
+        update.totpEnabled = true;
+        if (!user.preferredMfa) update.preferredMfa = 'SOFTWARE_TOKEN_MFA';
+        await deps.store.updateUser(pool.id, user.username, update);
       }
-    } else {
-      const outcome = await deps.store.completeTotpChallenge(caller.record.idHash, pool.id, user.username, step, now);
-      if (outcome === 'session-used') {
-        await refundMfaAttempt(deps, user);
-        throw NotAuthorizedException(SESSION_USED);
-      }
-      if (outcome === 'step-used') {
-        await refundMfaAttempt(deps, user, session);
-        throw EnableSoftwareTokenMFAException(MISMATCH);
-      }
-      update.totpEnabled = true;
-      if (!user.preferredMfa) update.preferredMfa = 'SOFTWARE_TOKEN_MFA';
-      await deps.store.updateUser(pool.id, user.username, update);
-    }
+    });
     if (caller.via === 'token') return { Status: 'SUCCESS' };
 
     const Session = await createSession(deps, {
