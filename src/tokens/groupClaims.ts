@@ -19,7 +19,8 @@ export interface GroupClaims {
 
 /**
  * The group claims of a user's tokens, absent when the user is in no group (as Cognito's tokens):
- * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-id-token.html
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-access-token.html
+ * ("a list of the user's groups") and .../amazon-cognito-user-pools-using-the-id-token.html (its example).
  * - `cognito:groups`: the names, by precedence then name (Cognito does not document an order).
  * - `cognito:roles`: the distinct role ARNs of those groups that have one, in the same order.
  * - `cognito:preferred_role`: the role of the group with the lowest Precedence among those with a
