@@ -732,8 +732,10 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.removeUserFromGroup(poolId, 'g2', 'ann'), true);
       assert.equal(await store.removeUserFromGroup(poolId, 'g2', 'ann'), false, 'no longer a member');
       assert.deepEqual((await other.getUserGroups(poolId, 'ann')).map((g) => g.name), ['g1', 'g3']);
-      await assert.rejects(store.addUserToGroup(poolId, 'missing', 'ann'), 'the group must exist');
-      await assert.rejects(store.addUserToGroup(poolId, 'g1', 'missing'), 'the user must exist');
+      assert.equal(await store.addUserToGroup(poolId, 'missing', 'ann'), false, 'the group must exist');
+      assert.equal(await store.addUserToGroup(poolId, 'g1', 'missing'), false, 'the user must exist');
+      assert.equal(await store.addUserToGroup(poolId, 'g1', 'ann'), true, 'already a member: still true');
+      assert.deepEqual((await store.getUserGroups(poolId, 'ann')).map((g) => g.name), ['g1', 'g3']);
     });
 
     test('deleting a user, a group or a pool deletes their memberships', async () => {

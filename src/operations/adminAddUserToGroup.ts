@@ -9,6 +9,10 @@ export default (deps: Pick<Deps, 'store'>): Handler =>
     // The group is checked before the user (docs/behaviour.md, "Groups").
     const group = await loadGroup(deps, input.UserPoolId, input.GroupName);
     const user = await loadUser(deps, input.UserPoolId, input.Username);
-    await deps.store.addUserToGroup(group.poolId, group.name, user.username);
+    // False only if the group or the user was deleted since: answered as if it had been gone before.
+    if (!(await deps.store.addUserToGroup(group.poolId, group.name, user.username))) {
+      await loadGroup(deps, input.UserPoolId, input.GroupName);
+      await loadUser(deps, input.UserPoolId, input.Username);
+    }
     return {};
   };

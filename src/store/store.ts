@@ -315,8 +315,8 @@ export interface Store {
   /** Sets the given members in one statement; the updated group, or undefined when there is none. */
   updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined>;
   deleteGroup(poolId: string, name: string): Promise<boolean>;
-  /** Idempotent: adding a member twice keeps one membership. The group and the user must exist. */
-  addUserToGroup(poolId: string, groupName: string, username: string): Promise<void>;
+  /** Idempotent: adding a member twice keeps one membership. False when the group or the user does not exist. */
+  addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean>;
   /** False when the user was not in the group. */
   removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean>;
   /** A user's groups by name, a page at a time (AdminListGroupsForUser). */

@@ -648,10 +648,17 @@ export class PostgresStore implements Store {
     return ((await this.query('DELETE FROM groups WHERE pool_id = $1 AND name = $2', [poolId, name])).rowCount ?? 0) > 0;
   }
 
-  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<void> {
-    await this.query('INSERT INTO group_members (pool_id, group_name, username) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      poolId, groupName, username,
-    ]);
+  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    try {
+      await this.query('INSERT INTO group_members (pool_id, group_name, username) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        poolId, groupName, username,
+      ]);
+      return true;
+    } catch (err) {
+      // foreign_key_violation: the group or the user is gone (deleted since the caller looked).
+      if ((err as { code?: string }).code === '23503') return false;
+      throw err;
+    }
   }
 
   async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {

@@ -679,8 +679,15 @@ export class SqliteStore implements Store {
     return this.sql('DELETE FROM groups WHERE pool_id = ? AND name = ?').run(poolId, name).changes > 0;
   }
 
-  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<void> {
-    this.sql('INSERT INTO group_members (pool_id, group_name, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(poolId, groupName, username);
+  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    try {
+      this.sql('INSERT INTO group_members (pool_id, group_name, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(poolId, groupName, username);
+      return true;
+    } catch (err) {
+      // The foreign keys: the group or the user is gone (deleted since the caller looked).
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
+      throw err;
+    }
   }
 
   async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
