@@ -26,6 +26,7 @@ export const NotAuthorizedException = make('NotAuthorizedException');
 export const ResourceNotFoundException = make('ResourceNotFoundException');
 export const UserNotFoundException = make('UserNotFoundException');
 export const UsernameExistsException = make('UsernameExistsException');
+export const GroupExistsException = make('GroupExistsException');
 export const UserNotConfirmedException = make('UserNotConfirmedException');
 export const InvalidPasswordException = make('InvalidPasswordException');
 export const CodeMismatchException = make('CodeMismatchException');

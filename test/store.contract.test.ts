@@ -24,7 +24,7 @@ import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
-import type { Store, UserAttribute, UserRecord } from '../src/store/store.js';
+import type { GroupRecord, Store, UserAttribute, UserRecord } from '../src/store/store.js';
 
 import { T0, clientRecord, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
@@ -761,6 +761,110 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.getSignIn(a.originJti), undefined);
       assert.equal(await store.getSession(sa.idHash), undefined);
       assert.deepEqual(await store.getSignIn(b.originJti), b);
+    });
+  });
+
+  describe('groups', () => {
+    const group = (poolId: string, name: string, over: Partial<GroupRecord> = {}): GroupRecord => ({
+      poolId,
+      name,
+      description: null,
+      roleArn: null,
+      precedence: null,
+      createdAt: T0,
+      modifiedAt: T0,
+      ...over,
+    });
+
+    test('create (a name once per pool), get, update only the given members, delete', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      const admins = group(poolId, 'admins', { description: 'Admins', roleArn: 'arn:aws:iam::123456789012:role/admin', precedence: 0 });
+      assert.equal(await store.createGroup(admins), true);
+      assert.equal(await store.createGroup(group(poolId, 'plain')), true);
+      assert.equal(await store.createGroup({ ...admins, description: 'again' }), false, 'the name is taken');
+      assert.equal(await store.createGroup(group(elsewhere, 'admins')), true, 'names are per pool');
+      assert.deepEqual(await other.getGroup(poolId, 'admins'), admins);
+      assert.deepEqual(await store.getGroup(poolId, 'plain'), group(poolId, 'plain'), 'absent members are null');
+      assert.equal(await store.getGroup(poolId, 'Admins'), undefined, 'names are case-sensitive');
+      await assert.rejects(store.createGroup(group(uid('us-east-1_missing'), 'x')), 'a group needs an existing pool');
+
+      const updated = await store.updateGroup(poolId, 'admins', { precedence: 5, modifiedAt: T0 + 1 });
+      assert.deepEqual(updated, { ...admins, precedence: 5, modifiedAt: T0 + 1 });
+      const cleared = await store.updateGroup(poolId, 'admins', { description: '', roleArn: null, modifiedAt: T0 + 2 });
+      assert.deepEqual(cleared, { ...admins, description: '', roleArn: null, precedence: 5, modifiedAt: T0 + 2 });
+      assert.deepEqual(await store.getGroup(poolId, 'admins'), cleared);
+      assert.equal(await store.updateGroup(poolId, 'nobody', { precedence: 1, modifiedAt: T0 }), undefined);
+      assert.equal((await store.getGroup(elsewhere, 'admins'))!.precedence, null, 'the other pool is untouched');
+
+      assert.equal(await store.deleteGroup(poolId, 'admins'), true);
+      assert.equal(await store.deleteGroup(poolId, 'admins'), false);
+      assert.equal(await store.getGroup(poolId, 'admins'), undefined);
+      assert.ok(await store.getGroup(elsewhere, 'admins'));
+    });
+
+    test('listGroups pages a pool by name in byte order', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      await store.createGroup(group(elsewhere, 'a'));
+      const names = ['b', 'B', '_x', 'é', 'a', 'A1', 'zz'];
+      for (const name of names) await store.createGroup(group(poolId, name));
+      const pages = await allPages((after) => store.listGroups(poolId, 3, after), 3);
+      assert.deepEqual(pages.map((p) => p.length), [3, 3, 1]);
+      assert.deepEqual(pages.flat().map((g) => g.name), [...names].sort(byteOrder));
+      assert.ok(pages.flat().every((g) => g.poolId === poolId));
+      assert.deepEqual((await store.listGroups(uid('us-east-1_none'), 10)).items, []);
+    });
+
+    test('memberships: idempotent add, remove, both directions paged, every group of a user', async () => {
+      const poolId = await freshPool('ann', 'bob', 'cat', 'dan');
+      for (const name of ['g1', 'g2', 'g3']) await store.createGroup(group(poolId, name));
+      await store.addUserToGroup(poolId, 'g1', 'ann');
+      await store.addUserToGroup(poolId, 'g1', 'ann');
+      await other.addUserToGroup(poolId, 'g2', 'ann');
+      await store.addUserToGroup(poolId, 'g3', 'ann');
+      for (const u of ['dan', 'bob', 'cat']) await store.addUserToGroup(poolId, 'g1', u);
+
+      assert.deepEqual((await store.getUserGroups(poolId, 'ann')).map((g) => g.name), ['g1', 'g2', 'g3']);
+      assert.deepEqual(await store.getUserGroups(poolId, 'ann').then((gs) => gs[0]), await store.getGroup(poolId, 'g1'), 'whole records');
+      const groupPages = await allPages((after) => store.listGroupsForUser(poolId, 'ann', 2, after), 2);
+      assert.deepEqual(groupPages.map((p) => p.map((g) => g.name)), [['g1', 'g2'], ['g3']]);
+      const userPages = await allPages((after) => store.listUsersInGroup(poolId, 'g1', 3, after), 3);
+      assert.deepEqual(userPages.map((p) => p.map((u) => u.username)), [['ann', 'bob', 'cat'], ['dan']]);
+      assert.deepEqual(userPages[0][0], await store.getUser(poolId, 'ann'), 'whole user records');
+      assert.deepEqual(await store.getUserGroups(poolId, 'nobody'), []);
+      assert.deepEqual((await store.listUsersInGroup(poolId, 'nothing', 10)).items, []);
+
+      assert.equal(await store.removeUserFromGroup(poolId, 'g2', 'ann'), true);
+      assert.equal(await store.removeUserFromGroup(poolId, 'g2', 'ann'), false, 'no longer a member');
+      assert.deepEqual((await other.getUserGroups(poolId, 'ann')).map((g) => g.name), ['g1', 'g3']);
+      assert.equal(await store.addUserToGroup(poolId, 'missing', 'ann'), false, 'the group must exist');
+      assert.equal(await store.addUserToGroup(poolId, 'g1', 'missing'), false, 'the user must exist');
+      assert.equal(await store.addUserToGroup(poolId, 'g1', 'ann'), true, 'already a member: still true');
+      assert.deepEqual((await store.getUserGroups(poolId, 'ann')).map((g) => g.name), ['g1', 'g3']);
+    });
+
+    test('deleting a user, a group or a pool deletes their memberships', async () => {
+      const poolId = await freshPool('eve', 'fay');
+      for (const name of ['g1', 'g2']) await store.createGroup(group(poolId, name));
+      for (const u of ['eve', 'fay']) for (const g of ['g1', 'g2']) await store.addUserToGroup(poolId, g, u);
+
+      assert.equal(await store.deleteUser(poolId, 'eve'), true);
+      assert.deepEqual((await store.listUsersInGroup(poolId, 'g1', 10)).items.map((u) => u.username), ['fay']);
+      await store.createUser(userRecord(poolId, 'eve'));
+      assert.deepEqual(await store.getUserGroups(poolId, 'eve'), [], 'a new user of the same name starts in no group');
+
+      assert.equal(await store.deleteGroup(poolId, 'g1'), true);
+      assert.deepEqual((await store.getUserGroups(poolId, 'fay')).map((g) => g.name), ['g2']);
+      await store.createGroup(group(poolId, 'g1'));
+      assert.deepEqual((await store.listUsersInGroup(poolId, 'g1', 10)).items, [], 'a new group of the same name starts empty');
+
+      assert.equal(await store.deletePool(poolId), true);
+      assert.equal(await store.getGroup(poolId, 'g2'), undefined);
+      assert.deepEqual((await store.listGroups(poolId, 10)).items, []);
+      assert.deepEqual(await store.getUserGroups(poolId, 'fay'), []);
+      await store.createPool(poolRecord(poolId), []);
+      assert.equal(await store.createGroup(group(poolId, 'g2')), true, 'nothing is left of the deleted pool');
     });
   });
 

@@ -1,4 +1,4 @@
-import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
+import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { userMfaSettings } from '../auth/mfa.js';
 
 /** Epoch seconds with milliseconds as a fraction, as Cognito's timestamps arrive on the wire. */
@@ -83,4 +83,17 @@ export function adminUserView(user: UserRecord): Record<string, unknown> {
 /** GetUserResponse. */
 export function selfUserView(user: UserRecord): Record<string, unknown> {
   return { Username: user.username, UserAttributes: user.attributes, ...userMfaSettings(user) };
+}
+
+/** GroupType: members the group does not have are absent, as Cognito leaves them out. */
+export function groupView(group: GroupRecord): Record<string, unknown> {
+  return {
+    GroupName: group.name,
+    UserPoolId: group.poolId,
+    ...(group.description !== null ? { Description: group.description } : {}),
+    ...(group.roleArn !== null ? { RoleArn: group.roleArn } : {}),
+    ...(group.precedence !== null ? { Precedence: group.precedence } : {}),
+    LastModifiedDate: wireTime(group.modifiedAt),
+    CreationDate: wireTime(group.createdAt),
+  };
 }

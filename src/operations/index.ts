@@ -1,4 +1,5 @@
 import type { OperationFactory } from '../deps.js';
+import adminAddUserToGroup from './adminAddUserToGroup.js';
 import adminConfirmSignUp from './adminConfirmSignUp.js';
 import adminCreateUser from './adminCreateUser.js';
 import adminDeleteUser from './adminDeleteUser.js';
@@ -6,6 +7,8 @@ import adminDisableUser from './adminDisableUser.js';
 import adminEnableUser from './adminEnableUser.js';
 import adminGetUser from './adminGetUser.js';
 import adminInitiateAuth from './adminInitiateAuth.js';
+import adminListGroupsForUser from './adminListGroupsForUser.js';
+import adminRemoveUserFromGroup from './adminRemoveUserFromGroup.js';
 import adminResetUserPassword from './adminResetUserPassword.js';
 import adminRespondToAuthChallenge from './adminRespondToAuthChallenge.js';
 import adminSetUserMFAPreference from './adminSetUserMFAPreference.js';
@@ -16,28 +19,34 @@ import associateSoftwareToken from './associateSoftwareToken.js';
 import changePassword from './changePassword.js';
 import confirmForgotPassword from './confirmForgotPassword.js';
 import confirmSignUp from './confirmSignUp.js';
+import createGroup from './createGroup.js';
 import createUserPool from './createUserPool.js';
 import createUserPoolClient from './createUserPoolClient.js';
+import deleteGroup from './deleteGroup.js';
 import deleteUser from './deleteUser.js';
 import deleteUserPool from './deleteUserPool.js';
 import deleteUserPoolClient from './deleteUserPoolClient.js';
 import describeUserPool from './describeUserPool.js';
 import describeUserPoolClient from './describeUserPoolClient.js';
 import forgotPassword from './forgotPassword.js';
+import getGroup from './getGroup.js';
 import getTokensFromRefreshToken from './getTokensFromRefreshToken.js';
 import getUser from './getUser.js';
 import getUserPoolMfaConfig from './getUserPoolMfaConfig.js';
 import globalSignOut from './globalSignOut.js';
 import initiateAuth from './initiateAuth.js';
+import listGroups from './listGroups.js';
 import listUserPoolClients from './listUserPoolClients.js';
 import listUserPools from './listUserPools.js';
 import listUsers from './listUsers.js';
+import listUsersInGroup from './listUsersInGroup.js';
 import resendConfirmationCode from './resendConfirmationCode.js';
 import respondToAuthChallenge from './respondToAuthChallenge.js';
 import revokeToken from './revokeToken.js';
 import setUserMFAPreference from './setUserMFAPreference.js';
 import setUserPoolMfaConfig from './setUserPoolMfaConfig.js';
 import signUp from './signUp.js';
+import updateGroup from './updateGroup.js';
 import updateUserAttributes from './updateUserAttributes.js';
 import updateUserPool from './updateUserPool.js';
 import updateUserPoolClient from './updateUserPoolClient.js';
@@ -45,6 +54,7 @@ import verifySoftwareToken from './verifySoftwareToken.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
+  AdminAddUserToGroup: adminAddUserToGroup,
   AdminConfirmSignUp: adminConfirmSignUp,
   AdminCreateUser: adminCreateUser,
   AdminDeleteUser: adminDeleteUser,
@@ -52,6 +62,8 @@ export const operations: Record<string, OperationFactory> = {
   AdminEnableUser: adminEnableUser,
   AdminGetUser: adminGetUser,
   AdminInitiateAuth: adminInitiateAuth,
+  AdminListGroupsForUser: adminListGroupsForUser,
+  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
   AdminResetUserPassword: adminResetUserPassword,
   AdminRespondToAuthChallenge: adminRespondToAuthChallenge,
   AdminSetUserMFAPreference: adminSetUserMFAPreference,
@@ -62,28 +74,34 @@ export const operations: Record<string, OperationFactory> = {
   ChangePassword: changePassword,
   ConfirmForgotPassword: confirmForgotPassword,
   ConfirmSignUp: confirmSignUp,
+  CreateGroup: createGroup,
   CreateUserPool: createUserPool,
   CreateUserPoolClient: createUserPoolClient,
+  DeleteGroup: deleteGroup,
   DeleteUser: deleteUser,
   DeleteUserPool: deleteUserPool,
   DeleteUserPoolClient: deleteUserPoolClient,
   DescribeUserPool: describeUserPool,
   DescribeUserPoolClient: describeUserPoolClient,
   ForgotPassword: forgotPassword,
+  GetGroup: getGroup,
   GetTokensFromRefreshToken: getTokensFromRefreshToken,
   GetUser: getUser,
   GetUserPoolMfaConfig: getUserPoolMfaConfig,
   GlobalSignOut: globalSignOut,
   InitiateAuth: initiateAuth,
+  ListGroups: listGroups,
   ListUserPoolClients: listUserPoolClients,
   ListUserPools: listUserPools,
   ListUsers: listUsers,
+  ListUsersInGroup: listUsersInGroup,
   ResendConfirmationCode: resendConfirmationCode,
   RespondToAuthChallenge: respondToAuthChallenge,
   RevokeToken: revokeToken,
   SetUserMFAPreference: setUserMFAPreference,
   SetUserPoolMfaConfig: setUserPoolMfaConfig,
   SignUp: signUp,
+  UpdateGroup: updateGroup,
   UpdateUserAttributes: updateUserAttributes,
   UpdateUserPool: updateUserPool,
   UpdateUserPoolClient: updateUserPoolClient,

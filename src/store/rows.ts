@@ -7,6 +7,7 @@ import type {
   AttributePage,
   ClientRecord,
   FailureState,
+  GroupRecord,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -130,4 +131,14 @@ export const toOutbox = (r: Row): OutboxMessage => ({
   purpose: r.purpose,
   message: r.message,
   createdAt: Number(r.created_at),
+});
+
+export const toGroup = (r: Row): GroupRecord => ({
+  poolId: r.pool_id,
+  name: r.name,
+  description: r.description ?? null,
+  roleArn: r.role_arn ?? null,
+  precedence: numOrNull(r.precedence),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
 });

@@ -150,6 +150,22 @@ export interface SignInRecord {
   revokedAt: number | null;
 }
 
+/** A user pool group (CreateGroup). Absent optional members are null. */
+export interface GroupRecord {
+  poolId: string;
+  name: string;
+  description: string | null;
+  /** The IAM role ARN for the `cognito:roles` and `cognito:preferred_role` ID token claims. */
+  roleArn: string | null;
+  /** Lower ranks first; null ranks after every number (Cognito's default). */
+  precedence: number | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** The members UpdateGroup may change; absent ones keep their value. */
+export type GroupUpdate = Partial<Pick<GroupRecord, 'description' | 'roleArn' | 'precedence'>> & { modifiedAt: number };
+
 /** A message Cognate would have delivered by SMS or email. */
 export interface OutboxMessage {
   id: string;
@@ -344,6 +360,26 @@ export interface Store {
    * guess ('mismatch'); after MAX_CODE_ATTEMPTS the code is deleted.
    */
   consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck>;
+
+  // Groups and their members. Deleting a group, a user or a pool deletes their memberships.
+  /** False when the pool has a group of that name. */
+  createGroup(group: GroupRecord): Promise<boolean>;
+  getGroup(poolId: string, name: string): Promise<GroupRecord | undefined>;
+  /** A pool's groups by name. */
+  listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>>;
+  /** Sets the given members in one statement; the updated group, or undefined when there is none. */
+  updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined>;
+  deleteGroup(poolId: string, name: string): Promise<boolean>;
+  /** Idempotent: adding a member twice keeps one membership. False when the group or the user does not exist. */
+  addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean>;
+  /** False when the user was not in the group. */
+  removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean>;
+  /** A user's groups by name, a page at a time (AdminListGroupsForUser). */
+  listGroupsForUser(poolId: string, username: string, limit: number, after?: string): Promise<Page<GroupRecord>>;
+  /** Every group of a user, by name, in one indexed read (the token claims). */
+  getUserGroups(poolId: string, username: string): Promise<GroupRecord[]>;
+  /** A group's members by username. */
+  listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string): Promise<Page<UserRecord>>;
 
   // Outbox
   addOutboxMessage(message: OutboxMessage): Promise<void>;

@@ -5,6 +5,7 @@ import { internalError } from '../errors.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { isTrueValue } from '../domain/attributeValues.js';
 import { signRs256 } from './jwt.js';
+import { groupClaims } from './groupClaims.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { isTokenClaimAttribute, readableAttributes } from '../users/attributes.js';
 
@@ -78,8 +79,10 @@ export async function issueTokens(
   deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
   { pool, client, user, ctx, refreshOf }: IssueRequest,
 ): Promise<AuthenticationResult> {
-  const keys = await deps.keys.signingKeys(pool.id);
+  // The user's groups as they are now (a refresh too): one indexed read per token pair.
+  const [keys, groups] = await Promise.all([deps.keys.signingKeys(pool.id), deps.store.getUserGroups(pool.id, user.username)]);
   if (!keys) throw internalError();
+  const claimsOfGroups = groupClaims(groups);
   const now = deps.clock.now();
   const iat = Math.floor(now / 1000);
   const lifetimes = tokenLifetimes(client);
@@ -108,6 +111,7 @@ export async function issueTokens(
   // Claim order and names follow Cognito's tokens (developer guide, "Using the access token").
   const access = {
     sub: user.sub,
+    ...claimsOfGroups.access,
     iss,
     client_id: client.id,
     origin_jti: originJti,
@@ -122,6 +126,7 @@ export async function issueTokens(
   };
   const id = {
     sub: user.sub,
+    ...claimsOfGroups.id,
     ...idTokenAttributes(client, user),
     iss,
     'cognito:username': user.username,

@@ -8,6 +8,8 @@ import type {
   CodeCheck,
   FailureKind,
   FailureState,
+  GroupRecord,
+  GroupUpdate,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -24,7 +26,8 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
-import { attributePage, page, prefixEnd, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { groupUpdateColumns } from '../groupColumns.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -77,6 +80,8 @@ const USER = userFields.join(', ');
 const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
 const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
 const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at';
+const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
+const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
@@ -673,6 +678,99 @@ export class PostgresStore implements Store {
       }
       return { commit: true, result: 'mismatch' };
     });
+  }
+
+  // ---- groups ----
+
+  async createGroup(g: GroupRecord): Promise<boolean> {
+    // A concurrent create of the same name waits on the primary key and then does nothing.
+    const result = await this.query(
+      `INSERT INTO groups (${GROUP}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pool_id, name) DO NOTHING`,
+      [g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.modifiedAt],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getGroup(poolId: string, name: string): Promise<GroupRecord | undefined> {
+    const row = await this.one(`SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = $2`, [poolId, name]);
+    return row && toGroup(row);
+  }
+
+  async listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
+    const { rows } = await this.query(`SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name > $2 ORDER BY name LIMIT $3`, [
+      poolId, after ?? '', limit + 1,
+    ]);
+    return page(rows.map(toGroup), limit, (g) => g.name);
+  }
+
+  async updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined> {
+    const { assignments, values } = groupUpdateColumns(update, (i) => `$${i + 1}`);
+    const row = await this.one(
+      `UPDATE groups SET ${assignments} WHERE pool_id = $${values.length + 1} AND name = $${values.length + 2} RETURNING ${GROUP}`,
+      [...values, poolId, name],
+    );
+    return row && toGroup(row);
+  }
+
+  async deleteGroup(poolId: string, name: string): Promise<boolean> {
+    // Its memberships go by cascade, found by group_members' primary key.
+    return ((await this.query('DELETE FROM groups WHERE pool_id = $1 AND name = $2', [poolId, name])).rowCount ?? 0) > 0;
+  }
+
+  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    try {
+      await this.query('INSERT INTO group_members (pool_id, group_name, username) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        poolId, groupName, username,
+      ]);
+      return true;
+    } catch (err) {
+      // foreign_key_violation: the group or the user is gone (deleted since the caller looked).
+      if ((err as { code?: string }).code === '23503') return false;
+      throw err;
+    }
+  }
+
+  async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    const result = await this.query('DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username = $3', [
+      poolId, groupName, username,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  // The memberships are read first and each row probes the other table's primary key: LATERAL with
+  // LIMIT 1 (one row by the key anyway) keeps the planner from flattening it into a join, which it may
+  // run as a merge or hash join reading the whole pool's users or groups.
+
+  async listGroupsForUser(poolId: string, username: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${GROUP_AS_G} FROM (
+         SELECT group_name FROM group_members WHERE pool_id = $1 AND username = $2 AND group_name > $3 ORDER BY group_name LIMIT $4
+       ) m CROSS JOIN LATERAL (SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = m.group_name LIMIT 1) g
+       ORDER BY m.group_name`,
+      [poolId, username, after ?? '', limit + 1],
+    );
+    return page(rows.map(toGroup), limit, (g) => g.name);
+  }
+
+  async getUserGroups(poolId: string, username: string): Promise<GroupRecord[]> {
+    const { rows } = await this.query(
+      `SELECT ${GROUP_AS_G} FROM group_members m
+       CROSS JOIN LATERAL (SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = m.group_name LIMIT 1) g
+       WHERE m.pool_id = $1 AND m.username = $2 ORDER BY m.group_name`,
+      [poolId, username],
+    );
+    return rows.map(toGroup);
+  }
+
+  async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${USER_AS_U} FROM (
+         SELECT username FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username > $3 ORDER BY username LIMIT $4
+       ) m CROSS JOIN LATERAL (SELECT ${USER} FROM users WHERE pool_id = $1 AND username = m.username LIMIT 1) u
+       ORDER BY m.username`,
+      [poolId, groupName, after ?? '', limit + 1],
+    );
+    return page(rows.map(toUser), limit, (u) => u.username);
   }
 
   async addOutboxMessage(m: OutboxMessage): Promise<void> {

@@ -5,7 +5,8 @@ import { loadMigrations } from '../migrations.js';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
-import { attributePage, page, prefixEnd, toClient, toFailures, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { groupUpdateColumns } from '../groupColumns.js';
 import type {
   AccessContext,
   AttributeCursor,
@@ -14,6 +15,8 @@ import type {
   CodeCheck,
   FailureKind,
   FailureState,
+  GroupRecord,
+  GroupUpdate,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -107,6 +110,8 @@ const STORE_CALLS = Object.keys({
   deleteExpiredSessions: 1,
   createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
   putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, pruneOutbox: 1, getMeta: 1, putMetaIfAbsent: 1,
+  createGroup: 1, getGroup: 1, listGroups: 1, updateGroup: 1, deleteGroup: 1, addUserToGroup: 1, removeUserFromGroup: 1,
+  listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /**
@@ -754,6 +759,81 @@ export class SqliteStore implements Store {
       return 'mismatch';
     });
     return run();
+  }
+
+  // ---- groups ----
+
+  async createGroup(g: GroupRecord): Promise<boolean> {
+    return (
+      this.sql(
+        `INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id, name) DO NOTHING`,
+      ).run(g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.modifiedAt).changes > 0
+    );
+  }
+
+  async getGroup(poolId: string, name: string): Promise<GroupRecord | undefined> {
+    const row = this.sql('SELECT * FROM groups WHERE pool_id = ? AND name = ?').get(poolId, name) as Row | undefined;
+    return row && toGroup(row);
+  }
+
+  async listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
+    const rows = this.sql('SELECT * FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?').all(poolId, after ?? '', limit + 1) as Row[];
+    return page(rows.map(toGroup), limit, (g) => g.name);
+  }
+
+  async updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined> {
+    const { assignments, values } = groupUpdateColumns(update, () => '?');
+    const row = this.sql(`UPDATE groups SET ${assignments} WHERE pool_id = ? AND name = ? RETURNING *`).get(...values, poolId, name) as
+      | Row
+      | undefined;
+    return row && toGroup(row);
+  }
+
+  async deleteGroup(poolId: string, name: string): Promise<boolean> {
+    // Its memberships go by cascade (group_members' primary key finds them); the record cache holds neither table.
+    return this.sql('DELETE FROM groups WHERE pool_id = ? AND name = ?').run(poolId, name).changes > 0;
+  }
+
+  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    try {
+      this.sql('INSERT INTO group_members (pool_id, group_name, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(poolId, groupName, username);
+      return true;
+    } catch (err) {
+      // The foreign keys: the group or the user is gone (deleted since the caller looked).
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
+      throw err;
+    }
+  }
+
+  async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
+    return this.sql('DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username = ?').run(poolId, groupName, username).changes > 0;
+  }
+
+  // CROSS JOIN makes SQLite read the membership index first, then probe the other table's primary key.
+
+  async listGroupsForUser(poolId: string, username: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
+    const rows = this.sql(
+      `SELECT g.* FROM group_members m CROSS JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+       WHERE m.pool_id = ? AND m.username = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?`,
+    ).all(poolId, username, after ?? '', limit + 1) as Row[];
+    return page(rows.map(toGroup), limit, (g) => g.name);
+  }
+
+  async getUserGroups(poolId: string, username: string): Promise<GroupRecord[]> {
+    const rows = this.sql(
+      `SELECT g.* FROM group_members m CROSS JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
+       WHERE m.pool_id = ? AND m.username = ? ORDER BY m.group_name`,
+    ).all(poolId, username) as Row[];
+    return rows.map(toGroup);
+  }
+
+  async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+    const rows = this.sql(
+      `SELECT u.* FROM group_members m CROSS JOIN users u ON u.pool_id = m.pool_id AND u.username = m.username
+       WHERE m.pool_id = ? AND m.group_name = ? AND m.username > ? ORDER BY m.username LIMIT ?`,
+    ).all(poolId, groupName, after ?? '', limit + 1) as Row[];
+    return page(rows.map(toUser), limit, (u) => u.username);
   }
 
   // ---- outbox ----

@@ -1,0 +1,26 @@
+-- User pool groups and their members (CreateGroup, AdminAddUserToGroup ...). The PostgreSQL migration
+-- mirrors it column for column. Every statement on them is served by an index (docs/storage.md).
+
+CREATE TABLE groups (
+  pool_id     TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+  name        TEXT NOT NULL,
+  description TEXT,
+  role_arn    TEXT,
+  -- NULL when the group has none (Cognito's default): it then ranks after every group that has one.
+  precedence  INTEGER,
+  created_at  BIGINT NOT NULL,
+  modified_at BIGINT NOT NULL,
+  PRIMARY KEY (pool_id, name)
+);
+
+-- Deleting a group or a user deletes their memberships by cascade; the primary key serves a group's
+-- members (and the cascade from groups), group_members_user a user's groups (and the cascade from users).
+CREATE TABLE group_members (
+  pool_id    TEXT NOT NULL,
+  group_name TEXT NOT NULL,
+  username   TEXT NOT NULL,
+  PRIMARY KEY (pool_id, group_name, username),
+  FOREIGN KEY (pool_id, group_name) REFERENCES groups(pool_id, name) ON DELETE CASCADE,
+  FOREIGN KEY (pool_id, username) REFERENCES users(pool_id, username) ON DELETE CASCADE
+);
+CREATE INDEX group_members_user ON group_members(pool_id, username, group_name);
