@@ -10,6 +10,7 @@ import { createDispatcher } from '../protocol/dispatch.js';
 import { authenticateRequest, type SignedRequest } from '../protocol/sigv4.js';
 import { CORS } from './cors.js';
 import { wellKnown } from './wellKnown.js';
+import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
 
 export interface RunningServer {
   url: string;
@@ -108,6 +109,10 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
       }
       if (req.method === 'GET' && path === '/health') {
         sendJson(res, 200, { status: 'ok' });
+        return;
+      }
+      if (req.method === 'PUT' && path.startsWith(IMPORT_UPLOAD_PREFIX)) {
+        await importUpload(deps, req, res);
         return;
       }
       if (req.method === 'GET' && path === '/_cognate/outbox') {
