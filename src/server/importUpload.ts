@@ -44,7 +44,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function importUpload(deps: Pick<Deps, 'store' | 'clock'>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const [poolId, jobId, ...rest] = url.pathname.slice(IMPORT_UPLOAD_PREFIX.length).split('/').map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = url.pathname.slice(IMPORT_UPLOAD_PREFIX.length).split('/').map(decodeURIComponent);
+  } catch {
+    parts = []; // a malformed escape names no job
+  }
+  const [poolId, jobId, ...rest] = parts;
   const token = url.searchParams.get('token') ?? '';
   const job = poolId && jobId && rest.length === 0 ? await deps.store.getImportJob(poolId, jobId) : undefined;
   // An unknown job and a wrong token answer alike: the URL tells nothing without its token.
