@@ -43,6 +43,7 @@ export const UnsupportedOperationException = make('UnsupportedOperationException
 export const UnsupportedUserStateException = make('UnsupportedUserStateException');
 export const UnauthorizedException = make('UnauthorizedException');
 export const TooManyFailedAttemptsException = make('TooManyFailedAttemptsException');
+export const PreconditionNotMetException = make('PreconditionNotMetException');
 /** Protocol-level faults that AWS JSON services answer before reaching the operation. */
 export const SerializationException = make('SerializationException');
 export const UnknownOperationException = make('UnknownOperationException');

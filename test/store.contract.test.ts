@@ -26,7 +26,7 @@ import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
 import type { GroupRecord, Store, UserAttribute, UserRecord } from '../src/store/store.js';
 
-import { T0, clientRecord, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
+import { T0, clientRecord, importJob, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
 /** Byte order of UTF-8, which is what SQLite's BINARY collation and PostgreSQL's "C" sort by. */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -742,6 +742,78 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.createUser(userRecord(poolId, 'abel')), true);
       assert.equal(await store.consumeUserCode(poolId, 'abel', 'SIGN_UP', 'h', T0), 'missing');
       assert.deepEqual(await store.listOutbox(poolId, 'abel', 10), []);
+    });
+  });
+
+  describe('user import jobs', () => {
+    test('createUsers creates a batch in one call, skips taken and repeated usernames, and indexes the attributes', async () => {
+      const poolId = await freshPool('taken');
+      const batch = [
+        userRecord(poolId, 'imp-a', [{ Name: 'email', Value: 'a@example.com' }], { status: 'RESET_REQUIRED', passwordSalt: null, passwordVerifierSealed: null }),
+        userRecord(poolId, 'imp-b', [{ Name: 'email', Value: 'b@example.com' }], { status: 'RESET_REQUIRED' }),
+        userRecord(poolId, 'taken', [{ Name: 'email', Value: 'taken@example.com' }]),
+        userRecord(poolId, 'imp-a', [{ Name: 'email', Value: 'second@example.com' }]),
+      ];
+      assert.equal(await store.createUsers(batch), 2);
+      assert.deepEqual(await other.getUser(poolId, 'imp-a'), batch[0], 'the first of a repeated username wins');
+      assert.deepEqual(await store.getUser(poolId, 'imp-b'), batch[1]);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'a@example.com')).map((u) => u.username), ['imp-a']);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', 'second@example.com'), []);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email', 'taken@example.com'), [], 'a skipped user leaves no index rows');
+      assert.deepEqual((await store.getUserBySub(poolId, batch[1].sub))?.username, 'imp-b');
+      assert.equal(await store.createUsers([]), 0);
+      assert.equal(await store.createUsers(batch.slice(0, 2)), 0, 'all taken now');
+    });
+
+    test('createUsers takes a thousand users', async () => {
+      const poolId = await freshPool();
+      const users = Array.from({ length: 1000 }, (_, i) => userRecord(poolId, `bulk${String(i).padStart(4, '0')}`, [{ Name: 'email', Value: `bulk${i}@example.com` }]));
+      assert.equal(await store.createUsers(users), 1000);
+      const page = await other.listUsers(poolId, 60);
+      assert.equal(page.items.length, 60);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'bulk999@example.com')).map((u) => u.username), ['bulk0999']);
+    });
+
+    test('a job: create, get, upload its CSV while Created, conditional updates, the CSV dropped at the end', async () => {
+      const poolId = await freshPool();
+      const job = importJob(poolId, uid('import-c').replace(/[^0-9a-zA-Z-]/g, ''));
+      await store.createImportJob(job);
+      assert.deepEqual(await other.getImportJob(poolId, job.jobId), job);
+      assert.equal(await store.getImportJob('us-east-1_other', job.jobId), undefined, 'a job belongs to its pool');
+      assert.equal(await store.getImportCsv(poolId, job.jobId), undefined);
+      assert.equal(await store.putImportCsv(poolId, job.jobId, 'first'), true);
+      assert.equal(await store.putImportCsv(poolId, job.jobId, 'a,b\n"x, y",z\n'), true, 'a later upload replaces it');
+      assert.equal(await other.getImportCsv(poolId, job.jobId), 'a,b\n"x, y",z\n');
+      assert.equal((await store.getImportJob(poolId, job.jobId))!.hasCsv, true);
+      assert.equal(await store.putImportCsv(poolId, 'import-none', 'x'), false);
+
+      assert.equal(await store.updateImportJob(poolId, job.jobId, 'Pending', { status: 'InProgress' }), undefined, 'not Pending: nothing changes');
+      const pending = await store.updateImportJob(poolId, job.jobId, 'Created', { status: 'Pending', startedAt: T0 + 5 });
+      assert.deepEqual(pending, { ...job, status: 'Pending', startedAt: T0 + 5, hasCsv: true });
+      assert.equal(await store.putImportCsv(poolId, job.jobId, 'late'), false, 'no upload once started');
+      // Of racing starts exactly one wins, whichever handle it comes through.
+      const again = await Promise.all([store, other, store].map((s) => s.updateImportJob(poolId, job.jobId, 'Pending', { status: 'InProgress' })));
+      assert.equal(again.filter(Boolean).length, 1);
+      const ended = await store.updateImportJob(poolId, job.jobId, 'InProgress', {
+        status: 'Succeeded', completedAt: T0 + 9, importedUsers: 7, skippedUsers: 2, failedUsers: 1, completionMessage: 'Import Job Completed Successfully.', dropCsv: true,
+      });
+      assert.deepEqual(ended, {
+        ...job, status: 'Succeeded', startedAt: T0 + 5, completedAt: T0 + 9, importedUsers: 7, skippedUsers: 2, failedUsers: 1,
+        completionMessage: 'Import Job Completed Successfully.', hasCsv: false,
+      });
+      assert.equal(await store.getImportCsv(poolId, job.jobId), undefined);
+    });
+
+    test("listImportJobs: a pool's jobs newest first, in pages; deleting the pool deletes them", async () => {
+      const poolId = await freshPool();
+      const jobs = [3, 1, 2, 2].map((t, i) => importJob(poolId, `import-list${i}`, T0 + t));
+      for (const j of jobs) await store.createImportJob(j);
+      await store.createImportJob(importJob(await freshPool(), 'import-elsewhere', T0 + 9));
+      const pages = await allPages((after) => other.listImportJobs(poolId, 2, after), 2);
+      assert.deepEqual(pages.flat().map((j) => j.jobId), ['import-list0', 'import-list3', 'import-list2', 'import-list1']);
+      assert.equal(pages.length, 2);
+      await store.deletePool(poolId);
+      assert.deepEqual((await store.listImportJobs(poolId, 10)).items, []);
     });
   });
 

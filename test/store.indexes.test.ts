@@ -10,7 +10,7 @@ import { parsePostgresUrl } from '../src/store/postgres/connection.js';
 import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import type { Store } from '../src/store/store.js';
-import { T0, clientRecord, keyRecord, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
+import { T0, clientRecord, importJob, keyRecord, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
 /**
  * Every statement a store runs on a request path is served by an index: its plan never scans the
@@ -20,7 +20,7 @@ import { T0, clientRecord, keyRecord, poolRecord, sessionRecord, signInRecord, u
  * sequential scans turned off (a plan that still scans has no index it could use).
  */
 
-const WATCHED = ['users', 'user_attribute_index', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members'];
+const WATCHED = ['users', 'user_attribute_index', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs'];
 
 /** Calls every store method once, on a pool seeded with `count` users. */
 async function exercise(store: Store, count: number): Promise<void> {
@@ -41,7 +41,10 @@ async function exercise(store: Store, count: number): Promise<void> {
     // Every user in two of the pool's 40 groups: each group has members, each user groups.
     await store.addUserToGroup(poolId, groupOf(i).name, name);
     await store.addUserToGroup(poolId, groupOf(i + 1).name, name);
+    // user import jobs
+    await store.createImportJob(importJob(poolId, `import-seed${String(i).padStart(5, '0')}`, T0 + i));
   }
+  const job = importJob(poolId, 'import-zed', T0 + count);
   const user = userRecord(poolId, 'zed', [{ Name: 'email', Value: 'zed@example.com' }]);
   const session = sessionRecord(poolId, 'zed', { clientId: client.id });
   const signIn = signInRecord(poolId, 'zed', { clientId: client.id });
@@ -130,6 +133,20 @@ async function exercise(store: Store, count: number): Promise<void> {
     listUsersInGroup: () => store.listUsersInGroup(poolId, 'group03', 5, 'user00010'),
     removeUserFromGroup: () => store.removeUserFromGroup(poolId, 'group01', 'zed'),
     // The user's and the group's memberships go by cascade, through group_members_user and the primary key.
+    // user import jobs
+    createUsers: () => store.createUsers([userRecord(poolId, 'yan', [{ Name: 'email', Value: 'yan@example.com' }]), userRecord(poolId, 'user00001')]),
+    createImportJob: () => store.createImportJob(job),
+    getImportJob: () => store.getImportJob(poolId, job.jobId),
+    listImportJobs: async () => {
+      await store.listImportJobs(poolId, 10);
+      await store.listImportJobs(poolId, 10, `${T0 + 100}:import-seed00100`);
+    },
+    putImportCsv: () => store.putImportCsv(poolId, job.jobId, 'csv'),
+    getImportCsv: () => store.getImportCsv(poolId, job.jobId),
+    updateImportJob: async () => {
+      await store.updateImportJob(poolId, job.jobId, 'Created', { status: 'Pending', startedAt: T0 });
+      await store.updateImportJob(poolId, job.jobId, 'Pending', { status: 'Succeeded', importedUsers: 1, completionMessage: 'done', dropCsv: true });
+    },
     deleteUser: () => store.deleteUser(poolId, 'zed'),
     deleteGroup: () => store.deleteGroup(poolId, 'zgroup'),
     deleteClient: () => store.deleteClient(poolId, client.id),

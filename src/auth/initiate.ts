@@ -73,6 +73,12 @@ async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, par
     await dummyPasswordCheck(deps, pool.id, username, password);
     throw NotAuthorizedException(INCORRECT_CREDENTIALS);
   }
+  // An imported user has no password yet: "Amazon Cognito returns NotAuthorizedException when
+  // PreventUserExistenceErrors is enabled. Otherwise, it returns PasswordResetRequiredException."
+  // (developer guide, "Requiring imported users to reset their passwords").
+  if (user.status === 'RESET_REQUIRED' && !user.passwordVerifierSealed && client.settings.PreventUserExistenceErrors === 'LEGACY') {
+    checkUserCanSignIn(user);
+  }
   await checkPasswordWithLockout(deps, user, password);
   checkUserCanSignIn(user);
   checkTemporaryPasswordAge(pool, user.status, user.modifiedAt, deps.clock.now());

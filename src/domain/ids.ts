@@ -17,3 +17,5 @@ export const newClientId = () => randomString(LOWER_ALNUM, 26);
 export const newClientSecret = () => randomString(LOWER_ALNUM, 51);
 /** The pool name part of a pool id, which SRP uses (`AbC123xyZ`). */
 export const poolShortName = (poolId: string) => poolId.slice(poolId.indexOf('_') + 1);
+/** User import job ids: `import-` and ten letters or digits, as Cognito's (`import-9sHxosU7BP`). */
+export const newImportJobId = () => `import-${randomString(ALNUM, 10)}`;

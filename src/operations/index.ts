@@ -51,6 +51,13 @@ import updateUserAttributes from './updateUserAttributes.js';
 import updateUserPool from './updateUserPool.js';
 import updateUserPoolClient from './updateUserPoolClient.js';
 import verifySoftwareToken from './verifySoftwareToken.js';
+// user import jobs
+import createUserImportJob from './createUserImportJob.js';
+import describeUserImportJob from './describeUserImportJob.js';
+import getCSVHeader from './getCSVHeader.js';
+import listUserImportJobs from './listUserImportJobs.js';
+import startUserImportJob from './startUserImportJob.js';
+import stopUserImportJob from './stopUserImportJob.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
@@ -106,4 +113,11 @@ export const operations: Record<string, OperationFactory> = {
   UpdateUserPool: updateUserPool,
   UpdateUserPoolClient: updateUserPoolClient,
   VerifySoftwareToken: verifySoftwareToken,
+  // user import jobs
+  CreateUserImportJob: createUserImportJob,
+  DescribeUserImportJob: describeUserImportJob,
+  GetCSVHeader: getCSVHeader,
+  ListUserImportJobs: listUserImportJobs,
+  StartUserImportJob: startUserImportJob,
+  StopUserImportJob: stopUserImportJob,
 };

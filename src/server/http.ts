@@ -12,6 +12,7 @@ import { createDispatcher } from '../protocol/dispatch.js';
 import { authenticateRequest, type SignedRequest } from '../protocol/sigv4.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
+import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
 
 export interface RunningServer {
   url: string;
@@ -180,6 +181,10 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
       }
       if (req.method === 'GET' && path === '/health') {
         sendJson(res, 200, { status: 'ok' });
+        return;
+      }
+      if (req.method === 'PUT' && path.startsWith(IMPORT_UPLOAD_PREFIX)) {
+        await importUpload(deps, req, res);
         return;
       }
       if (req.method === 'GET' && path === '/_cognate/outbox') {

@@ -8,6 +8,7 @@ import type {
   ClientRecord,
   FailureState,
   GroupRecord,
+  ImportJobRecord,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -15,6 +16,7 @@ import type {
   SignInRecord,
   SigningKeyRecord,
   UserRecord,
+  ImportJobUpdate,
 } from './store.js';
 
 export type Row = Record<string, any>;
@@ -142,3 +144,70 @@ export const toGroup = (r: Row): GroupRecord => ({
   createdAt: Number(r.created_at),
   modifiedAt: Number(r.modified_at),
 });
+// ---- user import jobs ----
+
+/** The job columns both engines select (never the CSV itself), with `has_csv`. */
+export const IMPORT_JOB =
+  'pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at, started_at, completed_at, ' +
+  'imported_users, skipped_users, failed_users, completion_message, csv IS NOT NULL AS has_csv';
+
+export const toImportJob = (r: Row): ImportJobRecord => ({
+  poolId: r.pool_id,
+  jobId: r.job_id,
+  jobName: r.job_name,
+  cloudWatchLogsRoleArn: r.role_arn,
+  uploadToken: r.upload_token,
+  preSignedUrl: r.pre_signed_url,
+  status: r.status,
+  createdAt: Number(r.created_at),
+  startedAt: numOrNull(r.started_at),
+  completedAt: numOrNull(r.completed_at),
+  importedUsers: Number(r.imported_users),
+  skippedUsers: Number(r.skipped_users),
+  failedUsers: Number(r.failed_users),
+  completionMessage: r.completion_message ?? null,
+  hasCsv: Boolean(r.has_csv),
+});
+
+/** Import jobs are listed newest first: the cursor is the last job's creation time and id. */
+export const importJobCursor = (job: ImportJobRecord) => `${job.createdAt}:${job.jobId}`;
+export function parseImportJobCursor(after: string | undefined): [number, string] {
+  if (after === undefined) return [Number.MAX_SAFE_INTEGER, ''];
+  const colon = after.indexOf(':');
+  return [Number(after.slice(0, colon)), after.slice(colon + 1)];
+}
+
+/** The columns updateImportJob may set, in a fixed order (one statement text per set of columns). */
+export const importJobColumns = {
+  status: 'status',
+  startedAt: 'started_at',
+  completedAt: 'completed_at',
+  importedUsers: 'imported_users',
+  skippedUsers: 'skipped_users',
+  failedUsers: 'failed_users',
+  completionMessage: 'completion_message',
+} as const;
+
+/** The assignments and values of an import job update, `csv = NULL` last when it drops the CSV. */
+export function importJobAssignments(update: ImportJobUpdate, placeholder: (n: number) => string): { sets: string[]; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  for (const [key, column] of Object.entries(importJobColumns) as [keyof typeof importJobColumns, string][]) {
+    if (update[key] === undefined) continue;
+    values.push(update[key]);
+    sets.push(`${column} = ${placeholder(values.length)}`);
+  }
+  if (update.dropCsv) sets.push('csv = NULL');
+  return { sets, values };
+}
+
+/** Keeps the first user of each (pool, username) in a batch: the later ones are skipped, as taken names are. */
+export function firstOfEachUsername(users: UserRecord[]): UserRecord[] {
+  const seen = new Set<string>();
+  return users.filter((u) => {
+    const key = `${u.poolId}\n${u.username}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -239,6 +239,35 @@ export interface Quota {
   windowMs: number;
 }
 
+/** A user import job's status, as Cognito names them (UserImportJobStatusType). */
+export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';
+
+/** A user import job (CreateUserImportJob); its uploaded CSV is kept apart (putImportCsv). */
+export interface ImportJobRecord {
+  poolId: string;
+  jobId: string;
+  jobName: string;
+  cloudWatchLogsRoleArn: string;
+  /** The random token of the upload URL: Describe returns the URL again, as Cognito returns its pre-signed URL. */
+  uploadToken: string;
+  preSignedUrl: string;
+  status: ImportJobStatus;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  importedUsers: number;
+  skippedUsers: number;
+  failedUsers: number;
+  completionMessage: string | null;
+  /** Whether a CSV has been uploaded (and not yet dropped). Ignored by createImportJob. */
+  hasCsv: boolean;
+}
+
+/** What updateImportJob may change; `dropCsv` deletes the uploaded CSV. */
+export type ImportJobUpdate = Partial<
+  Pick<ImportJobRecord, 'status' | 'startedAt' | 'completedAt' | 'importedUsers' | 'skippedUsers' | 'failedUsers' | 'completionMessage'>
+> & { dropCsv?: boolean };
+
 export interface Store {
   /** Resolves when the schema is current and the engine reachable. */
   ready(): Promise<void>;
@@ -395,6 +424,23 @@ export interface Store {
   getMeta(name: string): Promise<string | undefined>;
   /** Stores `value` under `name` unless a value is already there; returns the stored value either way. */
   putMetaIfAbsent(name: string, value: string): Promise<string>;
+
+  // User import jobs
+  /**
+   * Creates many users in one transaction (an import batch): users whose username is taken in
+   * their pool, or repeated in `users`, are left out (the first one wins). Returns how many were
+   * created; their attribute index rows are written in the same transaction.
+   */
+  createUsers(users: UserRecord[]): Promise<number>;
+  createImportJob(job: ImportJobRecord): Promise<void>;
+  getImportJob(poolId: string, jobId: string): Promise<ImportJobRecord | undefined>;
+  /** A pool's jobs, newest first; `next` is the cursor to pass back as `after`. */
+  listImportJobs(poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>>;
+  /** Stores the job's CSV, replacing an earlier upload; false unless the job exists and is still `Created`. */
+  putImportCsv(poolId: string, jobId: string, csv: string): Promise<boolean>;
+  getImportCsv(poolId: string, jobId: string): Promise<string | undefined>;
+  /** Applies `update` only if the job's status is `from` (one conditional statement); the job as updated, or undefined. */
+  updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined>;
 
   close(): Promise<void>;
 }

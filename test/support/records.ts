@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   ClientRecord,
+  ImportJobRecord,
   OutboxMessage,
   PoolRecord,
   SessionRecord,
@@ -105,5 +106,25 @@ export const outboxMessage = (poolId: string, username: string, createdAt: numbe
   purpose: 'MFA',
   message: `Your code is ${createdAt % 1_000_000}`,
   createdAt,
+  ...over,
+});
+
+/** A user import job in status Created. */
+export const importJob = (poolId: string, jobId = uid('import-job').replace(/[^0-9a-zA-Z-]/g, ''), createdAt = T0, over: Partial<ImportJobRecord> = {}): ImportJobRecord => ({
+  poolId,
+  jobId,
+  jobName: 'job',
+  cloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/Import',
+  uploadToken: randomBytes(8).toString('hex'),
+  preSignedUrl: `http://127.0.0.1/_cognate/import/${poolId}/${jobId}?token=t`,
+  status: 'Created',
+  createdAt,
+  startedAt: null,
+  completedAt: null,
+  importedUsers: 0,
+  skippedUsers: 0,
+  failedUsers: 0,
+  completionMessage: null,
+  hasCsv: false,
   ...over,
 });

@@ -7,6 +7,7 @@ import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
 import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
+import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type {
   AccessContext,
   AttributeCursor,
@@ -17,6 +18,9 @@ import type {
   FailureState,
   GroupRecord,
   GroupUpdate,
+  ImportJobRecord,
+  ImportJobStatus,
+  ImportJobUpdate,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -112,6 +116,8 @@ const STORE_CALLS = Object.keys({
   putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, pruneOutbox: 1, getMeta: 1, putMetaIfAbsent: 1,
   createGroup: 1, getGroup: 1, listGroups: 1, updateGroup: 1, deleteGroup: 1, addUserToGroup: 1, removeUserFromGroup: 1,
   listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
+  // user import jobs
+  createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /**
@@ -874,6 +880,82 @@ export class SqliteStore implements Store {
   async putMetaIfAbsent(name: string, value: string): Promise<string> {
     this.sql('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
     return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row).value as string;
+  }
+
+  // ---- user import jobs ----
+
+  async createUsers(users: UserRecord[]): Promise<number> {
+    // One transaction for the batch (a savepoint in the turn's, with group commit): the inserts are
+    // prepared once and run in a loop, which is what SQLite does fastest.
+    const insert = this.transaction((batch: UserRecord[]) => {
+      const user = this.sql(
+        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
+           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
+           preferred_mfa, created_at, modified_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id, username) DO NOTHING`,
+      );
+      const attribute = this.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
+      let created = 0;
+      for (const u of batch) {
+        const done = user.run(
+          u.poolId, u.username, u.sub, u.status, u.enabled ? 1 : 0, JSON.stringify(u.attributes), u.passwordSalt,
+          u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled ? 1 : 0,
+          u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
+        ).changes;
+        if (done === 0) continue;
+        created++;
+        // A new user has no index rows yet: nothing to delete first.
+        for (const a of u.attributes) attribute.run(u.poolId, u.username, a.Name, a.Value);
+      }
+      return created;
+    });
+    return users.length === 0 ? 0 : insert(firstOfEachUsername(users));
+  }
+
+  async createImportJob(j: ImportJobRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at,
+         started_at, completed_at, imported_users, skipped_users, failed_users, completion_message)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      j.poolId, j.jobId, j.jobName, j.cloudWatchLogsRoleArn, j.uploadToken, j.preSignedUrl, j.status, j.createdAt,
+      j.startedAt, j.completedAt, j.importedUsers, j.skippedUsers, j.failedUsers, j.completionMessage,
+    );
+  }
+
+  async getImportJob(poolId: string, jobId: string): Promise<ImportJobRecord | undefined> {
+    const row = this.sql(`SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = ? AND job_id = ?`).get(poolId, jobId) as Row | undefined;
+    return row && toImportJob(row);
+  }
+
+  async listImportJobs(poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>> {
+    const [createdAt, jobId] = parseImportJobCursor(after);
+    const rows = this.sql(
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = ? AND (created_at, job_id) < (?, ?)
+       ORDER BY created_at DESC, job_id DESC LIMIT ?`,
+    ).all(poolId, createdAt, jobId, limit + 1) as Row[];
+    return page(rows.map(toImportJob), limit, importJobCursor);
+  }
+
+  async putImportCsv(poolId: string, jobId: string, csv: string): Promise<boolean> {
+    return (
+      this.sql("UPDATE user_import_jobs SET csv = ? WHERE pool_id = ? AND job_id = ? AND status = 'Created'").run(csv, poolId, jobId).changes > 0
+    );
+  }
+
+  async getImportCsv(poolId: string, jobId: string): Promise<string | undefined> {
+    const row = this.sql('SELECT csv FROM user_import_jobs WHERE pool_id = ? AND job_id = ?').get(poolId, jobId) as Row | undefined;
+    return row?.csv ?? undefined;
+  }
+
+  async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
+    const { sets, values } = importJobAssignments(update, () => '?');
+    const row = this.sql(
+      `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
+       WHERE pool_id = ? AND job_id = ? AND status = ? RETURNING ${IMPORT_JOB}`,
+    ).get(...values, poolId, jobId, from) as Row | undefined;
+    return row && toImportJob(row);
   }
 
   async close(): Promise<void> {
