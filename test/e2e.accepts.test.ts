@@ -13,6 +13,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createPool, createUser, passwordSignIn, PASSWORD, rejectsWith } from './support/fixtures.js';
 import { sdk, useServer, type TestServer } from './support/server.js';
+import { ManualClock } from '../src/clock.js';
+import { createSession } from '../src/auth/session.js';
+import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 
 /**
  * Inputs real clients send that Cognito accepts (issue 10): null members (AWS JSON 1.1 has no
@@ -217,4 +220,15 @@ test('ListUsers with Limit 0 lists a page; SignUp without a Password is a 400, n
   const signUp = await raw('SignUp', { ClientId: clientId, Username: 'nopass' });
   assert.equal(signUp.status, 400);
   assert.equal(signUp.json.__type, 'InvalidParameterException');
+});
+
+test('challenge sessions never start with "-", which the aws CLI would read as an option (--session -abc...)', async () => {
+  const store = new SqliteStore(':memory:');
+  await store.createPool({ id: 'p', name: 'p', settings: {}, createdAt: 0, modifiedAt: 0 }, []);
+  const deps = { store, clock: new ManualClock(Date.UTC(2026, 0, 1)) };
+  const client = { id: 'c', poolId: 'p', name: 'app', secretSealed: null, settings: {}, createdAt: 0, modifiedAt: 0 };
+  const sessions = await Promise.all(Array.from({ length: 2000 }, () => createSession(deps, { poolId: 'p', client, username: 'u', sub: 's', challenge: 'SOFTWARE_TOKEN_MFA' })));
+  await store.close();
+  assert.equal(sessions.filter((s) => s.startsWith('-')).length, 0);
+  assert.ok(sessions.every((s) => s.length >= 20 && s.length <= 2048), 'the model bounds SessionType to 20..2048');
 });

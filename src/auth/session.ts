@@ -30,7 +30,8 @@ export interface NewSession {
 }
 
 export async function createSession(deps: Pick<Deps, 'store' | 'clock'>, s: NewSession): Promise<string> {
-  const session = randomBytesPooled(64).toString('base64url');
+  // Never a leading '-': the aws CLI (argparse) would take `--session -abc...` for an option, 1 time in 64.
+  const session = `S${randomBytesPooled(64).toString('base64url')}`;
   const now = deps.clock.now();
   await deps.store.createSession({
     idHash: sha256Hex(session),
