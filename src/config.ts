@@ -34,6 +34,11 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: string;
+  /**
+   * `--test-clock`: the clock is the system clock plus an offset that POST /_cognate/clock moves
+   * forward, for tests of expiry. Off by default: the endpoint then does not exist.
+   */
+  testClock: boolean;
 }
 
 export const defaultDbPath = join('.cognate', 'cognate.db');
@@ -58,6 +63,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     maxMfaAttemptsPerSession: 5,
     maxBodyBytes: 1024 * 1024,
     logLevel: 'info',
+    testClock: false,
     ...overrides,
   };
 }

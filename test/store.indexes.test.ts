@@ -99,6 +99,13 @@ async function exercise(store: Store, count: number): Promise<void> {
       await store.listOutbox(poolId, 'zed', 10);
       await store.listOutbox(poolId, undefined, 10);
     },
+    // Another pool's outbox: the seeded one keeps its messages for the plans above.
+    clearOutbox: async () => {
+      const other = uid('pool');
+      await store.createPool(poolRecord(other), []);
+      await store.clearOutbox(other);
+      await store.deletePool(other);
+    },
     deleteUser: () => store.deleteUser(poolId, 'zed'),
     deleteClient: () => store.deleteClient(poolId, client.id),
     // The seeded pool stays for the plans to be made on its statistics; another one is deleted.
@@ -114,8 +121,11 @@ async function exercise(store: Store, count: number): Promise<void> {
 /** The table a plan step reads, with the aliases the stores use resolved. */
 const ALIASES: Record<string, string> = { u: 'users', i: 'user_attribute_index', s: 'sign_ins' };
 
-/** Deleting a pool deletes everything in it: the one statement whose cost is the pool's size by nature. */
-const POOL_WIDE = /^DELETE FROM pools\b/;
+/**
+ * Deleting a pool deletes everything in it, and clearing a pool's outbox (a test endpoint) deletes
+ * all its messages: the statements whose cost is the pool's size by nature.
+ */
+const POOL_WIDE = /^DELETE FROM pools\b|^DELETE FROM outbox WHERE pool_id = (\?|\$1)$/;
 
 /**
  * A SQLite plan step whose cost grows with the pool: a SCAN of a watched table, a SEARCH that an

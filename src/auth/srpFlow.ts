@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { wallNow } from '../clock.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { N, parseHexInt, parseSrpTimestamp } from '../crypto/srp.js';
@@ -88,7 +89,7 @@ export async function answerPasswordVerifier(
     throw incorrect();
   }
   const sentAt = parseSrpTimestamp(timestamp);
-  if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
+  if (sentAt === null || Math.abs(wallNow(deps.clock) - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
     throw NotAuthorizedException('The TIMESTAMP of the password claim is not within five minutes of the server time.');
   }
   if (await isLockedOut(deps, user, 'password')) throw NotAuthorizedException('Password attempts exceeded');

@@ -23,6 +23,10 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
                            (COGNATE_ACCESS_KEY_ID); without them any well-formed signature is accepted
   --secret-access-key KEY  (COGNATE_SECRET_ACCESS_KEY)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
+  --test-clock             for tests: POST /_cognate/clock moves the server's clock forward
+                           (COGNATE_TEST_CLOCK=1; off by default, the endpoint then answers 404)
+
+Prints 'Cognate listening on URL' on standard output once it accepts requests.
 `;
 
 export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
@@ -42,6 +46,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'access-key-id': { type: 'string' },
       'secret-access-key': { type: 'string' },
       'log-level': { type: 'string' },
+      'test-clock': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -73,6 +78,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     totpReassociation: reassociation,
     maxMfaAttemptsPerSession: attempts === undefined ? base.maxMfaAttemptsPerSession : parseInteger(attempts, '--max-mfa-attempts'),
     logLevel: pick(values['log-level'], 'LOG_LEVEL') ?? base.logLevel,
+    testClock: values['test-clock'] ?? ['1', 'true'].includes(env.COGNATE_TEST_CLOCK ?? ''),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) throw new Error(`--region ${config.region} is not a region name`);

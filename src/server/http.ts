@@ -8,6 +8,7 @@ import { CognitoError, InvalidParameterException, SerializationException } from 
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
 import { authenticateRequest, type SignedRequest } from '../protocol/sigv4.js';
+import { control } from './control.js';
 import { CORS } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 
@@ -110,6 +111,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
         sendJson(res, 200, { status: 'ok' });
         return;
       }
+      if (path.startsWith('/_cognate/') && (await control(deps, req, res, path))) return;
       if (req.method === 'GET' && path === '/_cognate/outbox') {
         await outbox(deps, req, res);
         return;

@@ -294,6 +294,8 @@ export interface Store {
   addOutboxMessage(message: OutboxMessage): Promise<void>;
   /** Newest first; messages of the same millisecond in reverse order of writing. */
   listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]>;
+  /** Deletes a pool's outbox (DELETE /_cognate/outbox); answers how many messages it held. */
+  clearOutbox(poolId: string): Promise<number>;
 
   close(): Promise<void>;
 }

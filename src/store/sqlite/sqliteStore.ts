@@ -93,7 +93,7 @@ const STORE_CALLS = Object.keys({
   createSession: 1, getSession: 1, consumeSession: 1, addSessionWrongAttempt: 1, completeTotpChallenge: 1,
   deleteExpiredSessions: 1,
   createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
-  putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1,
+  putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, clearOutbox: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /** The embedded default engine: one SQLite file in WAL mode, statements prepared once. */
@@ -658,6 +658,10 @@ export class SqliteStore implements Store {
           )
     ) as Row[];
     return rows.map(toOutbox);
+  }
+
+  async clearOutbox(poolId: string): Promise<number> {
+    return this.sql('DELETE FROM outbox WHERE pool_id = ?').run(poolId).changes;
   }
 
   async close(): Promise<void> {
