@@ -18,6 +18,8 @@ import {
   SetUserMFAPreferenceCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { formatSrpTimestamp } from '../src/crypto/srp.js';
+import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
 import { builtCliMissing } from './cli.support.js';
 import { control, TEST_CREDENTIALS } from './support/control.js';
 import { PASSWORD, createPool, createUser, rejectsWith, totpCode } from './support/fixtures.js';
@@ -132,6 +134,34 @@ describe('cognate serve --test-clock', { skip }, () => {
       'NotAuthorizedException',
       'Refresh Token has expired',
     );
+  });
+  test('SRP sign-in after a move: its TIMESTAMP is the client\'s real time, and is accepted', async () => {
+    const client = sdk(server.url);
+    const { poolId, clientId } = await createPool(client);
+    await createUser(client, poolId, 'sam');
+    await advance(server.url, 86400);
+    const srp = srpClientStart();
+    const start = await client.send(
+      new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'sam', SRP_A: srp.AHex } }),
+    );
+    const p = start.ChallengeParameters!;
+    const proof = srpClientProof(srp, {
+      poolName: poolId.split('_')[1]!,
+      userIdForSrp: p.USER_ID_FOR_SRP!,
+      password: PASSWORD,
+      saltHex: p.SALT!,
+      BHex: p.SRP_B!,
+      secretBlockB64: p.SECRET_BLOCK!,
+      timestamp: formatSrpTimestamp(new Date()),
+    });
+    const answer = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: p.USERNAME!, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK!, PASSWORD_CLAIM_SIGNATURE: proof.signatureB64, TIMESTAMP: proof.timestamp },
+      }),
+    );
+    assert.ok(answer.AuthenticationResult?.AccessToken);
   });
 });
 
