@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
-import { systemClock, type Clock } from './clock.js';
+import { OffsetClock, systemClock, type Clock } from './clock.js';
 import { isDatabaseUrl, type Config } from './config.js';
 import { SealError, Sealer, loadOrCreateKey } from './crypto/sealing.js';
 import type { Deps, Handler } from './deps.js';
@@ -27,7 +27,8 @@ export function createDeps(config: Config, options: AppOptions = {}): Deps {
     : randomBytes(32); // ':memory:' without a key file: nothing outlives the process anyway.
   const store = options.store ?? createStore(config.db, (err) => log.warn({ err: err.message }, 'idle database connection failed'));
   const sealer = new Sealer(key);
-  return { store, clock: options.clock ?? systemClock, config, sealer, keys: new KeyRing(store, sealer), log };
+  const clock = options.clock ?? (config.testClock ? new OffsetClock() : systemClock);
+  return { store, clock, config, sealer, keys: new KeyRing(store, sealer), log };
 }
 
 export function createHandlers(deps: Deps): Map<string, Handler> {

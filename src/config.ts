@@ -50,6 +50,11 @@ export interface Config {
   /** Outbox messages kept per pool, newest first; older ones are deleted by the sweep. */
   outboxMaxPerPool: number;
   logLevel: string;
+  /**
+   * `--test-clock`: the clock is the system clock plus an offset that POST /_cognate/clock moves
+   * forward, for tests of expiry. Off by default: the endpoint then does not exist.
+   */
+  testClock: boolean;
 }
 
 export const defaultDbPath = join('.cognate', 'cognate.db');
@@ -80,6 +85,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     outboxRetentionHours: 168,
     outboxMaxPerPool: 1000,
     logLevel: 'info',
+    testClock: false,
     ...overrides,
   };
 }

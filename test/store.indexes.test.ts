@@ -147,6 +147,13 @@ async function exercise(store: Store, count: number): Promise<void> {
       await store.updateImportJob(poolId, job.jobId, 'Created', { status: 'Pending', startedAt: T0 });
       await store.updateImportJob(poolId, job.jobId, 'Pending', { status: 'Succeeded', importedUsers: 1, completionMessage: 'done', dropCsv: true });
     },
+    // Another pool's outbox: the seeded one keeps its messages for the plans above.
+    clearOutbox: async () => {
+      const other = uid('pool');
+      await store.createPool(poolRecord(other), []);
+      await store.clearOutbox(other);
+      await store.deletePool(other);
+    },
     deleteUser: () => store.deleteUser(poolId, 'zed'),
     deleteGroup: () => store.deleteGroup(poolId, 'zgroup'),
     deleteClient: () => store.deleteClient(poolId, client.id),
@@ -164,11 +171,12 @@ async function exercise(store: Store, count: number): Promise<void> {
 const ALIASES: Record<string, string> = { u: 'users', i: 'user_attribute_index', s: 'sign_ins', m: 'group_members', g: 'groups' };
 
 /**
- * Deleting a pool deletes everything in it: the one statement whose cost is the pool's size by
- * nature. The outbox's retention runs in the once-a-minute sweep, off every request path, and reads
- * the (bounded) outbox whole to keep each pool's newest messages.
+ * Deleting a pool deletes everything in it, and clearing a pool's outbox (a test endpoint) deletes
+ * all its messages: the statements whose cost is the pool's size by nature. The outbox's retention
+ * runs in the once-a-minute sweep, off every request path, and reads the (bounded) outbox whole to
+ * keep each pool's newest messages.
  */
-const POOL_WIDE = /^DELETE FROM pools\b|^DELETE FROM outbox WHERE created_at < /;
+const POOL_WIDE = /^DELETE FROM pools\b|^DELETE FROM outbox WHERE created_at < |^DELETE FROM outbox WHERE pool_id = (\?|\$1)$/;
 
 /**
  * A SQLite plan step whose cost grows with the pool: a SCAN of a watched table, a SEARCH that an

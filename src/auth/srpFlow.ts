@@ -1,3 +1,4 @@
+import { wallNow } from '../clock.js';
 import type { Deps, RequestContext } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import { N, parseHexInt, parseSrpTimestamp } from '../crypto/srp.js';
@@ -93,7 +94,7 @@ export async function answerPasswordVerifier(
   const user = record.context.known && found && sessionIsFor(record, found) ? found : undefined;
   const incorrect = () => NotAuthorizedException(INCORRECT_CREDENTIALS);
   const sentAt = parseSrpTimestamp(timestamp);
-  if (sentAt === null || Math.abs(deps.clock.now() - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
+  if (sentAt === null || Math.abs(wallNow(deps.clock) - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
     throw NotAuthorizedException('The TIMESTAMP of the password claim is not within five minutes of the server time.');
   }
   // The attempt is counted before the proof is checked (src/auth/password.ts), one attempt of the

@@ -22,6 +22,7 @@ import { callOperation, classifyError, CliFailure, profileName, profileSetting, 
 import { choicesTable, operationHelp, serviceHelp, USAGE } from './cognitoIdp/help.js';
 import { CLI_OPERATIONS, commandNames, inputShapeName, operationForCommand, optionsFor, outputShapeName, shapeOf } from './cognitoIdp/model.js';
 import { formatOutput, type OutputFormat, plain, Timestamp } from './cognitoIdp/output.js';
+import { fullResult, PAGINATORS, PAGING_OPTIONS, paginate, textPages, type Paged } from './cognitoIdp/paginate.js';
 import { formatSkeleton, inputSkeleton, outputSkeleton } from './cognitoIdp/skeleton.js';
 import { validateParams } from './cognitoIdp/validate.js';
 import type { QrStyle } from './totp.js';
@@ -56,7 +57,8 @@ const QR_OPTIONS: ExtraOption[] = [
 ];
 
 function extrasFor(operation: string): ExtraOption[] {
-  return operation === 'AssociateSoftwareToken' ? QR_OPTIONS : [];
+  if (operation === 'AssociateSoftwareToken') return QR_OPTIONS;
+  return PAGINATORS[operation] ? PAGING_OPTIONS : [];
 }
 
 function usageError(message: string, prefixed = true): number {
@@ -227,6 +229,25 @@ export async function runCognitoIdp(args: string[]): Promise<number> {
     if (missing.length) return usageError(`the following arguments are required: ${missing.join(', ')}`);
   }
 
+  // The AWS CLI pages by itself unless told not to, or given the operation's own token or limit option.
+  const paginator = PAGINATORS[operation];
+  const pagingGiven = PAGING_OPTIONS.map((o) => o.flag).filter((flag) => parsed.extras.has(flag));
+  const manual = paginator && options.some((o) => (o.member === paginator.inputToken || o.member === paginator.limitKey) && parsed.values.has(o));
+  const paging = paginator && !globals.noPaginate && !manual ? paginator : undefined;
+  if (paginator && !paging && pagingGiven.length) {
+    return errorLine(`Error during pagination: Cannot specify --no-paginate along with pagination arguments: ${pagingGiven.join(', ')}`, EXIT_USAGE);
+  }
+  const pagingNumbers: { pageSize?: number; maxItems?: number } = {};
+  for (const [flag, key] of [['--page-size', 'pageSize'], ['--max-items', 'maxItems']] as const) {
+    const value = parsed.extras.get(flag);
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || !/^[-+]?\d+$/.test(value.trim())) return usageError(`argument ${flag}: invalid int value: '${String(value)}'`);
+    pagingNumbers[key] = Number(value);
+  }
+  if (pagingNumbers.maxItems !== undefined && pagingNumbers.maxItems <= 0) {
+    process.stderr.write('warning: Non-positive values for --max-items may result in undefined behavior.\n');
+  }
+
   let format: OutputFormat;
   let connectTimeoutMs: number | undefined;
   let readTimeoutMs: number | undefined;
@@ -261,12 +282,13 @@ export async function runCognitoIdp(args: string[]): Promise<number> {
   }
 
   let response: unknown;
+  let paged: Paged | undefined;
   if (parsed.skeleton === 'output') {
     response = outputSkeleton(operation);
   } else {
     const endpoint = globals.endpointUrl;
-    try {
-      const raw = await callOperation(operation, (inputShape ? toSdkInput(params, inputShape) : params) as Record<string, unknown>, {
+    const call = async (input: Record<string, unknown>) => {
+      const raw = await callOperation(operation, (inputShape ? toSdkInput(input, inputShape) : input) as Record<string, unknown>, {
         endpoint,
         region: globals.region,
         profile: globals.profile,
@@ -276,7 +298,23 @@ export async function runCognitoIdp(args: string[]): Promise<number> {
       });
       const outShape = outputShapeName(operation);
       const timestamps = profileSetting(profileName(globals.profile), 'cli_timestamp_format') === 'iso8601' ? 'iso8601' : 'none';
-      response = outShape ? fromSdkOutput(raw, outShape, timestamps) : {};
+      return (outShape ? fromSdkOutput(raw, outShape, timestamps) : {}) as Record<string, unknown>;
+    };
+    try {
+      if (paging) {
+        const starting = parsed.extras.get('--starting-token');
+        try {
+          paged = await paginate(paging, params, { ...pagingNumbers, startingToken: typeof starting === 'string' ? starting : undefined }, call);
+        } catch (err) {
+          if (err instanceof Error && !(err instanceof CliFailure) && /^(Bad starting token|The same next token)/.test(err.message)) {
+            return errorLine(`Error during pagination: ${err.message}`, EXIT_OTHER);
+          }
+          throw err;
+        }
+        response = fullResult(paging, paged);
+      } else {
+        response = await call(params);
+      }
     } catch (err) {
       if (err instanceof CliFailure) return errorLine(err.message, err.exitCode);
       const kind = classifyError(err, resolveEndpoint(endpoint));
@@ -288,16 +326,24 @@ export async function runCognitoIdp(args: string[]): Promise<number> {
     }
   }
 
-  let shown: unknown = response;
-  if (globals.query !== undefined) {
-    try {
-      const jmespath = (await import('jmespath')).default;
-      shown = jmespath.search(plain(response), globals.query);
-    } catch (err) {
-      return errorLine(`Bad value for --query ${globals.query}: ${(err as Error).message}`, EXIT_USAGE);
+  // Text output shows each page on its own, the query applied to each; json and table the whole result.
+  // The resume token follows as one more view (the AWS CLI applies the query to it too).
+  const views: unknown[] = paged && paging && format === 'text' ? textPages(paging, paged) : [response];
+  if (paged?.resumeToken !== undefined && format === 'text') views.push({ NextToken: { NextToken: paged.resumeToken } });
+  let text = '';
+  for (const view of views) {
+    let shown: unknown = view;
+    if (globals.query !== undefined) {
+      try {
+        const jmespath = (await import('jmespath')).default;
+        shown = jmespath.search(plain(view), globals.query);
+      } catch (err) {
+        return errorLine(`Bad value for --query ${globals.query}: ${(err as Error).message}`, EXIT_USAGE);
+      }
     }
+    text += formatOutput(format, operation, shown);
   }
-  process.stdout.write(formatOutput(format, operation, shown));
+  process.stdout.write(text);
 
   if (parsed.extras.has('--show-qr') && response && typeof response === 'object') {
     const secret = (response as Record<string, unknown>).SecretCode;

@@ -9,7 +9,17 @@ Commands:
   serve                     start the Cognito-compatible server (cognate serve --help)
   cognito-idp <operation>   call an operation, like 'aws cognito-idp' (cognate cognito-idp help)
   totp <uri|qr|code>        TOTP helpers for authenticator apps (cognate totp help)
+
+Options:
+  --version                 print the version
 `;
+
+/** The version in package.json, read at run time: two levels up from src/cli or dist/cli is the package root. */
+async function version(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,6 +30,9 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cognitoIdp.js')).runCognitoIdp(rest);
     case 'totp':
       return (await import('./totp.js')).runTotp(rest);
+    case '--version':
+      process.stdout.write(`cognate ${await version()}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

@@ -30,6 +30,10 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
   --outbox-retention-hours N  outbox messages kept this long (COGNATE_OUTBOX_RETENTION_HOURS, default 168)
   --outbox-max-per-pool N  outbox messages kept per pool, newest (COGNATE_OUTBOX_MAX_PER_POOL, default 1000)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
+  --test-clock             for tests: POST /_cognate/clock moves the server's clock forward
+                           (COGNATE_TEST_CLOCK=1; off by default, the endpoint then answers 404)
+
+Prints 'Cognate listening on URL' on standard output once it accepts requests.
 `;
 
 export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.env): Config | 'help' {
@@ -55,6 +59,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'request-timeout-ms': { type: 'string' },
       'outbox-retention-hours': { type: 'string' },
       'outbox-max-per-pool': { type: 'string' },
+      'test-clock': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -99,6 +104,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     requestTimeoutMs: integer('request-timeout-ms', 'REQUEST_TIMEOUT_MS', base.requestTimeoutMs, 1),
     outboxRetentionHours: integer('outbox-retention-hours', 'OUTBOX_RETENTION_HOURS', base.outboxRetentionHours, 1),
     outboxMaxPerPool: integer('outbox-max-per-pool', 'OUTBOX_MAX_PER_POOL', base.outboxMaxPerPool, 1),
+    testClock: values['test-clock'] ?? ['1', 'true'].includes(env.COGNATE_TEST_CLOCK ?? ''),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {

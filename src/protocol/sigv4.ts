@@ -6,6 +6,7 @@ import {
   UnrecognizedClientException,
 } from '../errors.js';
 import type { Deps } from '../deps.js';
+import { wallNow } from '../clock.js';
 
 /**
  * AWS Signature Version 4 for the signed operations (every Admin* operation, pool and client
@@ -94,7 +95,7 @@ export interface SignedRequest {
  */
 export function authenticateRequest(deps: Pick<Deps, 'config' | 'clock'>, request: SignedRequest): void {
   const { credentials } = deps.config;
-  if (credentials) verifySignature(request, credentials, deps.clock.now(), deps.config.region);
+  if (credentials) verifySignature(request, credentials, wallNow(deps.clock), deps.config.region);
   else checkSignatureShape(request.authorization);
 }
 

@@ -10,6 +10,7 @@ import { getOperation, isUnsignedOperation } from '../model/serviceModel.js';
 import { errorResponse, type WireResponse } from '../protocol/awsJson.js';
 import { createDispatcher } from '../protocol/dispatch.js';
 import { authenticateRequest, type SignedRequest } from '../protocol/sigv4.js';
+import { control } from './control.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
@@ -187,6 +188,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
         await importUpload(deps, req, res);
         return;
       }
+      if (path.startsWith('/_cognate/') && (await control(deps, req, res, path))) return;
       if (req.method === 'GET' && path === '/_cognate/outbox') {
         await outbox(deps, req, res, adminCors);
         return;

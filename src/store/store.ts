@@ -441,6 +441,8 @@ export interface Store {
   getImportCsv(poolId: string, jobId: string): Promise<string | undefined>;
   /** Applies `update` only if the job's status is `from` (one conditional statement); the job as updated, or undefined. */
   updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined>;
+  /** Deletes a pool's outbox (DELETE /_cognate/outbox); answers how many messages it held. */
+  clearOutbox(poolId: string): Promise<number>;
 
   close(): Promise<void>;
 }

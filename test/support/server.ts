@@ -46,9 +46,16 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
 }
 
-/** The built `cognate serve` as a child process (run `npm run build` first; `npm test` does). */
-export async function startServerProcess(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'serve', '--port', '0', ...args], {
+/**
+ * The built `cognate serve` as a child process (run `npm run build` first; `npm test` does); `main`
+ * is another copy of dist/cli/main.js, e.g. in an unpacked npm package.
+ */
+export async function startServerProcess(
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  main = join(repoRoot, 'dist/cli/main.js'),
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [main, 'serve', '--port', '0', ...args], {
     env: { ...process.env, COGNATE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

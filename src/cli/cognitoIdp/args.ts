@@ -29,6 +29,8 @@ export interface GlobalOptions {
   output?: string;
   query?: string;
   debug: boolean;
+  /** --no-paginate: one call, one page, even for operations the CLI pages through. */
+  noPaginate: boolean;
   connectTimeout?: string;
   readTimeout?: string;
 }
@@ -49,7 +51,7 @@ export const GLOBAL_OPTIONS: Record<string, GlobalSpec> = {
   '--cli-connect-timeout': { key: 'connectTimeout', takesValue: true },
   '--cli-read-timeout': { key: 'readTimeout', takesValue: true },
   '--color': { key: null, takesValue: true },
-  '--no-paginate': { key: null, takesValue: false },
+  '--no-paginate': { key: 'noPaginate', takesValue: false },
   '--no-cli-pager': { key: null, takesValue: false },
 };
 
@@ -63,7 +65,7 @@ export interface SplitCommandLine {
 
 /** Separates global options (anywhere) from the operation name and its own arguments. */
 export function splitCommandLine(args: string[]): SplitCommandLine {
-  const globals: GlobalOptions = { debug: false };
+  const globals: GlobalOptions = { debug: false, noPaginate: false };
   const rest: string[] = [];
   let operation: string | undefined;
   for (let i = 0; i < args.length; i++) {
@@ -83,6 +85,7 @@ export function splitCommandLine(args: string[]): SplitCommandLine {
         }
       }
       if (spec.key === 'debug') globals.debug = true;
+      else if (spec.key === 'noPaginate') globals.noPaginate = true;
       else if (spec.key) (globals as unknown as Record<string, string>)[spec.key] = value!;
       continue;
     }

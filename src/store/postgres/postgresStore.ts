@@ -923,6 +923,10 @@ export class PostgresStore implements Store {
     return row && toImportJob(row);
   }
 
+  async clearOutbox(poolId: string): Promise<number> {
+    return (await this.query('DELETE FROM outbox WHERE pool_id = $1', [poolId])).rowCount ?? 0;
+  }
+
   /** Ends the pool; safe to call more than once. */
   async close(): Promise<void> {
     this.closing ??= (async () => {

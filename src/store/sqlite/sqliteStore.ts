@@ -118,6 +118,7 @@ const STORE_CALLS = Object.keys({
   listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
   // user import jobs
   createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
+  clearOutbox: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /**
@@ -956,6 +957,10 @@ export class SqliteStore implements Store {
        WHERE pool_id = ? AND job_id = ? AND status = ? RETURNING ${IMPORT_JOB}`,
     ).get(...values, poolId, jobId, from) as Row | undefined;
     return row && toImportJob(row);
+  }
+
+  async clearOutbox(poolId: string): Promise<number> {
+    return this.sql('DELETE FROM outbox WHERE pool_id = ?').run(poolId).changes;
   }
 
   async close(): Promise<void> {
