@@ -20,7 +20,7 @@ import { T0, clientRecord, importJob, keyRecord, poolRecord, sessionRecord, sign
  * sequential scans turned off (a plan that still scans has no index it could use).
  */
 
-const WATCHED = ['users', 'user_attribute_index', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs'];
+const WATCHED = ['users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs'];
 
 /** Calls every store method once, on a pool seeded with `count` users. */
 async function exercise(store: Store, count: number): Promise<void> {
@@ -32,7 +32,9 @@ async function exercise(store: Store, count: number): Promise<void> {
   for (let i = 0; i < 40; i++) await store.createGroup(groupOf(i));
   for (let i = 0; i < count; i++) {
     const name = `user${String(i).padStart(5, '0')}`;
-    await store.createUser(userRecord(poolId, name, [{ Name: 'email', Value: `${name}@example.com` }], { status: i % 3 ? 'CONFIRMED' : 'UNCONFIRMED' }));
+    await store.createUser(userRecord(poolId, name, [{ Name: 'email', Value: `${name}@example.com` }], { status: i % 3 ? 'CONFIRMED' : 'UNCONFIRMED' }), [
+      { name: 'email', value: `${name}@example.com` },
+    ]);
     // Every watched table holds rows of many users, so the planners choose as on a live pool.
     await store.createSession(sessionRecord(poolId, name, { clientId: client.id }));
     await store.createSignIn(signInRecord(poolId, name, { clientId: client.id }));
@@ -59,7 +61,10 @@ async function exercise(store: Store, count: number): Promise<void> {
     getClient: () => store.getClient(client.id),
     listClients: () => store.listClients(poolId, 10),
     updateClient: () => store.updateClient({ ...client, modifiedAt: T0 + 1 }),
-    createUser: () => store.createUser(user),
+    createUser: () => store.createUser(user, [{ name: 'email', value: 'zed@example.com' }, { name: 'username', value: 'zed' }]),
+    getUserByKey: () => store.getUserByKey(poolId, 'email', 'zed@example.com'),
+    putUserKey: () => store.putUserKey(poolId, { name: 'email', value: 'user00003@example.com' }, 'zed'),
+    deleteUserKey: () => store.deleteUserKey(poolId, { name: 'username', value: 'zed' }, 'zed'),
     getUser: () => store.getUser(poolId, 'zed'),
     getUserBySub: () => store.getUserBySub(poolId, user.sub),
     findUsersByAttribute: () => store.findUsersByAttribute(poolId, 'email', 'zed@example.com'),

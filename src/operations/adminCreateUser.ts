@@ -1,4 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import type { PoolRecord, UserAttribute } from '../store/store.js';
+import { existsMessage, nameNewUser } from '../users/usernames.js';
 import type { Deps, Handler } from '../deps.js';
 import { UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
@@ -17,12 +19,26 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     const attributes = checkAttributeWrite(pool, { by: 'admin', at: 'create' }, input.UserAttributes ?? []);
     const now = deps.clock.now();
     const existing = await findUser(deps, pool.id, input.Username, pool);
-    if (input.MessageAction === 'RESEND') {
-      if (!existing) throw UserNotFoundException('User does not exist.');
-      if (existing.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserStateException('Resend not possible. User has already changed the temporary password.');
-      return { User: userView(existing) };
-    }
-    if (existing) throw UsernameExistsException('User account already exists');
+    if (input.MessageAction !== 'RESEND') return create(deps, pool, input, attributes, existing !== undefined, now);
+    if (!existing) throw UserNotFoundException('User does not exist.');
+    if (existing.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserStateException('Resend not possible. User has already changed the temporary password.');
+    return { User: userView(existing) };
+  };
+
+async function create(
+  deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>,
+  pool: PoolRecord,
+  input: Record<string, any>,
+  attributes: UserAttribute[],
+  existing: boolean,
+  now: number,
+) {
+    const named = await nameNewUser(pool, input.Username, attributes, {
+      forceAliasCreation: input.ForceAliasCreation === true,
+      holder: async (key) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined,
+    });
+    const exists = () => UsernameExistsException(existsMessage(pool, named, 'User account already exists'));
+    if (existing) throw exists();
     const temporary = input.TemporaryPassword ?? generatePassword();
     checkPasswordPolicy(pool, temporary);
     // A generated password that is not sent is known to no one: no verifier is worth computing for
@@ -30,24 +46,26 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     // sets a password (AdminSetUserPassword), as with Cognito.
     const unknowable = input.TemporaryPassword === undefined && input.MessageAction === 'SUPPRESS';
     const user = {
-      ...newUser(pool.id, input.Username, randomUUID(), attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
-      ...(unknowable ? {} : await passwordFields(deps, pool.id, input.Username, temporary)),
+      ...newUser(pool.id, named.username, named.sub, named.attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
+      ...(unknowable ? {} : await passwordFields(deps, pool.id, named.username, temporary)),
     };
-    if (!(await deps.store.createUser(user))) throw UsernameExistsException('User account already exists');
+    if (!(await deps.store.createUser(user, named.keys))) throw exists();
+    // ForceAliasCreation: the alias moves from the user who held it to this one.
+    for (const key of named.movedKeys) await deps.store.putUserKey(pool.id, key, user.username);
     if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {
       await deps.store.addOutboxMessage({
         id: randomUUID(),
         poolId: pool.id,
         username: user.username,
         channel: 'email',
-        destination: attributes.find((a) => a.Name === 'email')?.Value ?? '',
+        destination: named.attributes.find((a) => a.Name === 'email')?.Value ?? '',
         purpose: 'INVITATION',
         message: `Your username is ${user.username} and temporary password is ${temporary}.`,
         createdAt: now,
       });
     }
     return { User: userView(user) };
-  };
+}
 
 /** A temporary password that meets every default policy rule: letters, digits and a symbol. */
 function generatePassword(): string {

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException } from '../errors.js';
 import type { PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
+import { lookupKeys, usernameRules } from '../users/usernames.js';
 
 export async function loadPool(deps: Pick<Deps, 'store'>, poolId: string): Promise<PoolRecord> {
   const pool = await deps.store.getPool(poolId);
@@ -29,9 +30,16 @@ export async function findUser(
   // Every look-up below is one index probe: an unknown name costs the same in any pool.
   const bySub = await deps.store.getUserBySub(poolId, name);
   if (bySub) return bySub;
-  const settings = (pool ?? (await deps.store.getPool(poolId)))?.settings;
-  const aliases = new Set<string>([...((settings?.UsernameAttributes as string[]) ?? []), ...((settings?.AliasAttributes as string[]) ?? [])]);
-  for (const attribute of aliases) {
+  const loaded = pool ?? (await deps.store.getPool(poolId));
+  if (!loaded) return undefined;
+  // The lower-cased username (case-insensitive pools), the email or phone number of a
+  // UsernameAttributes pool, a verified alias or preferred_username (src/users/usernames.ts).
+  for (const key of lookupKeys(loaded, name)) {
+    const found = await deps.store.getUserByKey(poolId, key.name, key.value);
+    if (found) return found;
+  }
+  // Users imported into a UsernameAttributes pool (createUsers writes no keys) by their attribute.
+  for (const attribute of usernameRules(loaded).usernameAttributes) {
     const found = await deps.store.findUsersByAttribute(poolId, attribute, name);
     if (found.length === 1) return found[0];
   }

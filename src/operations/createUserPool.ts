@@ -4,6 +4,7 @@ import { newPoolId } from '../domain/ids.js';
 import { defaultPolicies, poolView } from '../domain/views.js';
 import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
+import { checkUsernameSettings } from '../users/usernames.js';
 
 /**
  * CreateUserPool. TOTP cannot be turned on here (the request has no field for it): a TOTP pool is
@@ -12,6 +13,7 @@ import { KeyRing } from '../tokens/keys.js';
 export default (deps: Pick<Deps, 'store' | 'clock' | 'config' | 'sealer'>): Handler =>
   async (input) => {
     const { PoolName, ...rest } = input;
+    checkUsernameSettings(rest);
     const mfa = rest.MfaConfiguration ?? 'OFF';
     if (mfa !== 'OFF' && !rest.SmsConfiguration) {
       throw InvalidParameterException(

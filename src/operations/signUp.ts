@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Deps, Handler } from '../deps.js';
 import { InvalidParameterException, UsernameExistsException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
@@ -6,6 +5,7 @@ import { sendCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { checkAttributeWrite } from '../users/attributes.js';
 import { findUser, newUser } from './common.js';
+import { existsMessage, nameNewUser } from '../users/usernames.js';
 
 /** SignUp: a self-registered user starts UNCONFIRMED until ConfirmSignUp or AdminConfirmSignUp. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
@@ -17,13 +17,15 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     // which Cognate does not offer: a sign-up without one is refused (docs/behaviour.md).
     if (input.Password === undefined) throw InvalidParameterException('A password is required to sign up in this user pool.');
     checkPasswordPolicy(pool, input.Password);
-    if (await findUser(deps, pool.id, input.Username, pool)) throw UsernameExistsException('User already exists');
-    const sub = randomUUID();
+    const named = await nameNewUser(pool, input.Username, attributes, { holder: async () => false });
+    const exists = () => UsernameExistsException(existsMessage(pool, named));
+    if (await findUser(deps, pool.id, input.Username, pool)) throw exists();
+    const sub = named.sub;
     const user = {
-      ...newUser(pool.id, input.Username, sub, attributes, 'UNCONFIRMED', deps.clock.now()),
-      ...(await passwordFields(deps, pool.id, input.Username, input.Password)),
+      ...newUser(pool.id, named.username, sub, named.attributes, 'UNCONFIRMED', deps.clock.now()),
+      ...(await passwordFields(deps, pool.id, named.username, input.Password)),
     };
-    if (!(await deps.store.createUser(user))) throw UsernameExistsException('User already exists');
+    if (!(await deps.store.createUser(user, named.keys))) throw exists();
     const CodeDeliveryDetails = await sendCode(deps, pool, user, 'SIGN_UP');
     return { UserConfirmed: false, ...(CodeDeliveryDetails ? { CodeDeliveryDetails } : {}), UserSub: sub };
   };

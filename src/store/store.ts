@@ -62,6 +62,12 @@ export interface UserAttribute {
   Value: string;
 }
 
+/** A unique name of a user besides its username (table user_keys). */
+export interface UserKey {
+  name: string;
+  value: string;
+}
+
 export interface UserRecord {
   poolId: string;
   username: string;
@@ -291,8 +297,18 @@ export interface Store {
   deleteClient(poolId: string, id: string): Promise<boolean>;
 
   // Users
-  /** False when the username is taken in the pool. */
-  createUser(user: UserRecord): Promise<boolean>;
+  /**
+   * False when the username is taken in the pool, or one of `keys` is held by another user
+   * (user_keys' primary key, written in the user's own transaction: concurrent sign-ups with one
+   * email create one user).
+   */
+  createUser(user: UserRecord, keys?: UserKey[]): Promise<boolean>;
+  /** The user holding key `name` = `value` (an email of a UsernameAttributes pool, a verified alias, a lower-cased username). */
+  getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined>;
+  /** Gives the key to `username`, taking it from whoever held it (an alias moves to the newest user to verify it). */
+  putUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
+  /** Deletes the key if `username` holds it. */
+  deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
   /** The user with this `sub` (users_sub index). */
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;

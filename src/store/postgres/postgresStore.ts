@@ -2,6 +2,7 @@ import pg from 'pg';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   AccessContext,
+  UserKey,
   AttributeCursor,
   AttributePage,
   ClientRecord,
@@ -289,7 +290,7 @@ export class PostgresStore implements Store {
 
   // ---- users ----
 
-  async createUser(u: UserRecord): Promise<boolean> {
+  async createUser(u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
     return this.transaction(async (c) => {
       // A concurrent insert of the same username waits on the primary key and then does nothing.
       const inserted = await this.query(
@@ -306,9 +307,39 @@ export class PostgresStore implements Store {
         c,
       );
       if ((inserted.rowCount ?? 0) === 0) return { commit: false, result: false };
+      for (const k of keys) {
+        // A concurrent insert of the same key waits on the primary key; then this one does nothing.
+        const taken = await this.query(
+          'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+          [u.poolId, k.name, k.value, u.username],
+          c,
+        );
+        if ((taken.rowCount ?? 0) === 0) return { commit: false, result: false };
+      }
       await this.indexAttributes(c, u.poolId, u.username, u.attributes);
       return { commit: true, result: true };
     });
+  }
+
+  async getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
+    const row = await this.one(
+      `SELECT ${USER_AS_U} FROM user_keys k JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
+       WHERE k.pool_id = $1 AND k.name = $2 AND k.value = $3`,
+      [poolId, name, value],
+    );
+    return row && toUser(row);
+  }
+
+  async putUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
+    await this.query(
+      `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+      [poolId, key.name, key.value, username],
+    );
+  }
+
+  async deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
+    await this.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, key.name, key.value, username]);
   }
 
   private async indexAttributes(c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {

@@ -10,6 +10,7 @@ import { groupUpdateColumns } from '../groupColumns.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type {
   AccessContext,
+  UserKey,
   AttributeCursor,
   AttributePage,
   ClientRecord,
@@ -105,7 +106,7 @@ export interface SqliteStoreOptions {
 const STORE_CALLS = Object.keys({
   createPool: 1, getPool: 1, listPools: 1, updatePool: 1, deletePool: 1, getSigningKeys: 1, getSigningKey: 1,
   createClient: 1, getClient: 1, listClients: 1, updateClient: 1, deleteClient: 1,
-  createUser: 1, getUser: 1, getUserBySub: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
+  createUser: 1, getUserByKey: 1, putUserKey: 1, deleteUserKey: 1, getUser: 1, getUserBySub: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
   listUsersByAttribute: 1, listUsersByStatus: 1, updateUser: 1, deleteUser: 1,
   consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
   reserveAttempt: 1, refundAttempt: 1, reserveNameAttempt: 1, takeQuota: 1, clearQuota: 1,
@@ -321,7 +322,7 @@ export class SqliteStore implements Store {
 
   // ---- users ----
 
-  async createUser(u: UserRecord): Promise<boolean> {
+  async createUser(u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
     const insert = this.transaction(() => {
       const result = this.sql(
         `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
@@ -335,10 +336,43 @@ export class SqliteStore implements Store {
         u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
       );
       if (result.changes === 0) return false;
+      const key = this.sql('INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+      for (const k of keys) {
+        // A key held by another user: the whole insert is undone (the throw rolls the savepoint back).
+        if (key.run(u.poolId, k.name, k.value, u.username).changes === 0) throw new KeyTaken();
+      }
       this.indexAttributes(u.poolId, u.username, u.attributes);
       return true;
     });
-    return insert();
+    try {
+      return insert();
+    } catch (e) {
+      if (e instanceof KeyTaken) return false;
+      throw e;
+    }
+  }
+
+  async getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
+    const row = this.sql(
+      `SELECT u.* FROM user_keys k CROSS JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
+       WHERE k.pool_id = ? AND k.name = ? AND k.value = ?`,
+    ).get(poolId, name, value) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  async putUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
+    this.transaction(() => {
+      this.sql(
+        `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
+         ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+      ).run(poolId, key.name, key.value, username);
+    })();
+  }
+
+  async deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
+    this.transaction(() => {
+      this.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?').run(poolId, key.name, key.value, username);
+    })();
   }
 
   private indexAttributes(poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
@@ -1007,3 +1041,4 @@ function objectRows(statement: Database.Statement): Database.Statement {
     all: (...args: unknown[]) => (statement.all(...args) as unknown[][]).map(toRow),
   } as unknown as Database.Statement;
 }
+class KeyTaken extends Error {}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { AliasExistsException, InvalidParameterException } from '../errors.js';
+import type { PoolRecord, UserAttribute, UserKey } from '../store/store.js';
+
+/**
+ * Usernames and aliases (docs/behaviour.md, "Usernames and aliases"): a pool with
+ * UsernameAttributes takes an email or phone number as the Username of SignUp and AdminCreateUser
+ * and names the user with a generated UUID (its sub); a pool with AliasAttributes lets users sign in
+ * with a verified email or phone number, or their preferred_username; a pool whose
+ * UsernameConfiguration.CaseSensitive is false finds usernames in any case. The names a user is
+ * found by besides its username are user keys (table user_keys), unique in the pool.
+ */
+export interface UsernameRules {
+  usernameAttributes: string[];
+  aliasAttributes: string[];
+  caseSensitive: boolean;
+}
+
+export function usernameRules(pool: PoolRecord): UsernameRules {
+  const s = pool.settings;
+  const configuration = s.UsernameConfiguration as { CaseSensitive?: boolean } | undefined;
+  return {
+    usernameAttributes: (s.UsernameAttributes as string[] | undefined) ?? [],
+    aliasAttributes: (s.AliasAttributes as string[] | undefined) ?? [],
+    // The API's default when UsernameConfiguration is omitted is case-sensitive (the console's is not).
+    caseSensitive: configuration?.CaseSensitive ?? true,
+  };
+}
+
+/** Refuses pool settings Cognito refuses (CreateUserPool). */
+export function checkUsernameSettings(settings: Record<string, unknown>): void {
+  const u = (settings.UsernameAttributes as string[] | undefined) ?? [];
+  const a = (settings.AliasAttributes as string[] | undefined) ?? [];
+  if (u.length > 0 && a.length > 0) {
+    throw InvalidParameterException('Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.');
+  }
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+export const isEmail = (s: string) => EMAIL.test(s);
+export const isPhone = (s: string) => PHONE.test(s);
+
+/** The value a key is stored and looked up under: lower-cased in case-insensitive pools (phone numbers have no case). */
+export function keyValue(rules: UsernameRules, name: string, value: string): string {
+  return rules.caseSensitive || name === 'phone_number' ? value : value.toLowerCase();
+}
+
+const attr = (attributes: UserAttribute[], name: string) => attributes.find((a) => a.Name === name)?.Value;
+const verified = (attributes: UserAttribute[], name: string) => attr(attributes, `${name}_verified`) === 'true';
+
+export interface NewUserName {
+  username: string;
+  sub: string;
+  attributes: UserAttribute[];
+  /** Keys written with the user: a conflict on one of them refuses the user. */
+  keys: UserKey[];
+  /** Aliases the user takes from whoever holds them (ForceAliasCreation), after it is created. */
+  movedKeys: UserKey[];
+}
+
+/**
+ * The username, sub, attributes and keys of a user created as `given` (SignUp, AdminCreateUser).
+ * `lookup` answers who holds a key now, for AliasExistsException.
+ */
+export async function nameNewUser(
+  pool: PoolRecord,
+  given: string,
+  attributes: UserAttribute[],
+  options: { forceAliasCreation?: boolean; holder: (key: UserKey) => Promise<boolean> },
+): Promise<NewUserName> {
+  const rules = usernameRules(pool);
+  const sub = randomUUID();
+  const keys: UserKey[] = [];
+  const movedKeys: UserKey[] = [];
+  if (rules.usernameAttributes.length > 0) {
+    const email = rules.usernameAttributes.includes('email');
+    const phone = rules.usernameAttributes.includes('phone_number');
+    const name = email && isEmail(given) ? 'email' : phone && isPhone(given) ? 'phone_number' : undefined;
+    if (!name) {
+      throw InvalidParameterException(
+        email && phone ? 'Username should be either an email or a phone number.' : email ? 'Username should be an email.' : 'Username should be a phone number.',
+      );
+    }
+    const written = attr(attributes, name);
+    if (written !== undefined && written !== given) {
+      throw InvalidParameterException(
+        name === 'email'
+          ? 'User email should be empty or same as username, since username attribute is email.'
+          : 'User phone number should be empty or same as username, since username attribute is phone_number.',
+      );
+    }
+    const rest = attributes.filter((a) => a.Name !== name);
+    keys.push({ name, value: keyValue(rules, name, given) });
+    return { username: sub, sub, attributes: [...rest, { Name: name, Value: given }], keys, movedKeys };
+  }
+  if (rules.aliasAttributes.includes('email') && isEmail(given)) {
+    throw InvalidParameterException('Username cannot be of email format, since user pool is configured for email alias.');
+  }
+  if (rules.aliasAttributes.includes('phone_number') && isPhone(given)) {
+    throw InvalidParameterException('Username cannot be of phone number format, since user pool is configured for phone number alias.');
+  }
+  if (!rules.caseSensitive) keys.push({ name: 'username', value: given.toLowerCase() });
+  for (const name of rules.aliasAttributes) {
+    const value = attr(attributes, name);
+    if (value === undefined) continue;
+    const key = { name, value: keyValue(rules, name, value) };
+    if (name === 'preferred_username') {
+      keys.push(key);
+      continue;
+    }
+    if (!verified(attributes, name)) continue;
+    if (await options.holder(key)) {
+      if (!options.forceAliasCreation) throw AliasExistsException(`An account with the ${name === 'email' ? 'email' : 'phone number'} already exists.`);
+      movedKeys.push(key);
+    } else {
+      keys.push(key);
+    }
+  }
+  return { username: given, sub, attributes, keys, movedKeys };
+}
+
+/** The keys `name` may be looked up under, in order, besides the username itself and the sub. */
+export function lookupKeys(pool: PoolRecord, name: string): UserKey[] {
+  const rules = usernameRules(pool);
+  const keys: UserKey[] = [];
+  if (!rules.caseSensitive) keys.push({ name: 'username', value: name.toLowerCase() });
+  for (const a of [...rules.usernameAttributes, ...rules.aliasAttributes]) {
+    if (a === 'email' && !name.includes('@')) continue;
+    if (a === 'phone_number' && !name.startsWith('+')) continue;
+    keys.push({ name: a, value: keyValue(rules, a, name) });
+  }
+  return keys;
+}
+
+/** UsernameExistsException's message: Cognito names the email or phone number of a UsernameAttributes pool. */
+export function existsMessage(pool: PoolRecord, named: NewUserName, fallback = 'User already exists'): string {
+  const key = usernameRules(pool).usernameAttributes.length > 0 ? named.keys[0] : undefined;
+  if (!key) return fallback;
+  return `An account with the given ${key.name === 'email' ? 'email' : 'phone_number'} already exists.`;
+}
