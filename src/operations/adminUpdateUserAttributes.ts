@@ -1,5 +1,6 @@
 import type { Deps, Handler } from '../deps.js';
 import { checkAttributeWrite, mergeAttributes } from '../users/attributes.js';
+import { syncUserKeys } from '../users/usernames.js';
 import { loadPool, loadUser } from './common.js';
 
 export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
@@ -7,8 +8,11 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
     const pool = await loadPool(deps, input.UserPoolId);
     const user = await loadUser(deps, pool.id, input.Username);
     const updates = checkAttributeWrite(pool, { by: 'admin', at: 'update' }, input.UserAttributes);
+    const attributes = mergeAttributes(user.attributes, updates);
+    // Aliases and sign-in names follow the attributes (src/users/usernames.ts); refusals come first.
+    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes);
     await deps.store.updateUser(pool.id, user.username, {
-      attributes: mergeAttributes(user.attributes, updates),
+      attributes,
       modifiedAt: deps.clock.now(),
     });
     return {};

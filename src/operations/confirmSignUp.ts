@@ -3,6 +3,7 @@ import { NotAuthorizedException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { deliveryFor, guessCode, userForCode } from '../auth/codes.js';
 import { mergeAttributes } from './common.js';
+import { syncUserKeys } from '../users/usernames.js';
 
 /** ConfirmSignUp: the code from the outbox confirms the user and verifies the attribute it went to. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
@@ -15,9 +16,12 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     await guessCode(deps, pool, input.Username, found, 'SIGN_UP', input.ConfirmationCode);
     const user = found!;
     const delivered = deliveryFor(pool, user, 'SIGN_UP');
+    const attributes = delivered ? mergeAttributes(user.attributes, [{ Name: `${delivered.AttributeName}_verified`, Value: 'true' }]) : undefined;
+    // The verified alias moves to this user only with ForceAliasCreation (AliasExistsException otherwise).
+    if (attributes) await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, { refuseTaken: input.ForceAliasCreation !== true });
     await deps.store.updateUser(pool.id, user.username, {
       status: 'CONFIRMED',
-      ...(delivered ? { attributes: mergeAttributes(user.attributes, [{ Name: `${delivered.AttributeName}_verified`, Value: 'true' }]) } : {}),
+      ...(attributes ? { attributes } : {}),
       modifiedAt: deps.clock.now(),
     });
     return {};

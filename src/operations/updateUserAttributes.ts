@@ -2,6 +2,7 @@ import type { Deps, Handler } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import { authenticateAccessToken } from '../tokens/verify.js';
 import { checkAttributeWrite, mergeAttributes } from '../users/attributes.js';
+import { syncUserKeys } from '../users/usernames.js';
 
 /**
  * UpdateUserAttributes: the user writes through the app client the access token was issued to, so
@@ -15,8 +16,11 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
     // A token of a deleted client has nobody left to write through.
     if (!client || client.poolId !== pool.id) throw NotAuthorizedException('Invalid Access Token');
     const updates = checkAttributeWrite(pool, { by: 'user', at: 'update', client }, input.UserAttributes);
+    const attributes = mergeAttributes(user.attributes, updates);
+    // Aliases and sign-in names follow the attributes (src/users/usernames.ts); refusals come first.
+    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes);
     await deps.store.updateUser(pool.id, user.username, {
-      attributes: mergeAttributes(user.attributes, updates),
+      attributes,
       modifiedAt: deps.clock.now(),
     });
     return { CodeDeliveryDetailsList: [] };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
-import type { PoolRecord, UserAttribute, UserKey } from '../store/store.js';
+import type { PoolRecord, Store, UserAttribute, UserKey } from '../store/store.js';
 
 /**
  * Usernames and aliases (docs/behaviour.md, "Usernames and aliases"): a pool with
@@ -138,4 +138,48 @@ export function existsMessage(pool: PoolRecord, named: NewUserName, fallback = '
   const key = usernameRules(pool).usernameAttributes.length > 0 ? named.keys[0] : undefined;
   if (!key) return fallback;
   return `An account with the given ${key.name === 'email' ? 'email' : 'phone_number'} already exists.`;
+}
+
+/**
+ * Keeps a user's keys in step with its attributes after they change (`before` → `after`): a verified
+ * email or phone alias is held by its newest verifier (taken from another user unless `refuseTaken`,
+ * then AliasExistsException), an unverified or changed one is let go; preferred_username and the
+ * email or phone number of a UsernameAttributes pool stay unique (AliasExistsException).
+ */
+export async function syncUserKeys(
+  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'deleteUserKey'>,
+  pool: PoolRecord,
+  username: string,
+  before: UserAttribute[],
+  after: UserAttribute[],
+  options: { refuseTaken?: boolean } = {},
+): Promise<void> {
+  const rules = usernameRules(pool);
+  const names = [...rules.usernameAttributes, ...rules.aliasAttributes];
+  const changes: { old?: UserKey; now?: UserKey; unique: boolean }[] = [];
+  for (const name of names) {
+    const strict = rules.usernameAttributes.includes(name) || name === 'preferred_username';
+    const held = (attributes: UserAttribute[]) => {
+      const value = attr(attributes, name);
+      if (value === undefined || value === '') return undefined;
+      if (!strict && !verified(attributes, name)) return undefined;
+      return { name, value: keyValue(rules, name, value) };
+    };
+    const old = held(before);
+    const now = held(after);
+    if (old?.value === now?.value) continue;
+    changes.push({ old, now, unique: strict || options.refuseTaken === true });
+  }
+  // Every refusal before any write.
+  for (const c of changes) {
+    if (!c.now || !c.unique) continue;
+    const holder = await store.getUserByKey(pool.id, c.now.name, c.now.value);
+    if (holder && holder.username !== username) {
+      throw AliasExistsException(`An account with the ${c.now.name === 'phone_number' ? 'phone number' : c.now.name === 'email' ? 'email' : 'preferred_username'} already exists.`);
+    }
+  }
+  for (const c of changes) {
+    if (c.old) await store.deleteUserKey(pool.id, c.old, username);
+    if (c.now) await store.putUserKey(pool.id, c.now, username);
+  }
 }
