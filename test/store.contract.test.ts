@@ -74,6 +74,53 @@ export function storeContract(factory: () => Promise<Store>): void {
     return id;
   }
 
+  describe('user keys (UsernameAttributes, aliases, case-insensitive usernames)', () => {
+    test('createUser writes its keys; a key held by another user refuses the whole user', async () => {
+      const id = await freshPool();
+      const key = { name: 'email', value: 'kim@example.com' };
+      assert.equal(await store.createUser(userRecord(id, 'kim', [{ Name: 'email', Value: 'kim@example.com' }]), [key, { name: 'username', value: 'kim' }]), true);
+      assert.equal((await store.getUserByKey(id, 'email', 'kim@example.com'))?.username, 'kim');
+      assert.equal((await other.getUserByKey(id, 'username', 'kim'))?.username, 'kim', 'another handle sees it');
+      assert.equal(await store.getUserByKey(id, 'email', 'KIM@example.com'), undefined, 'values are compared exactly');
+      assert.equal(await store.createUser(userRecord(id, 'kim2', [{ Name: 'email', Value: 'kim@example.com' }]), [{ name: 'username', value: 'kim2' }, key]), false);
+      assert.equal(await store.getUser(id, 'kim2'), undefined, 'nothing of the refused user is left');
+      assert.equal(await store.getUserByKey(id, 'username', 'kim2'), undefined);
+      assert.deepEqual((await store.findUsersByAttribute(id, 'email', 'kim@example.com')).map((u) => u.username), ['kim']);
+      assert.equal(await store.getUserByKey(uid('us-east-1_pool'), 'email', 'kim@example.com'), undefined, 'keys are per pool');
+    });
+
+    test('concurrent creates of different users with one key, through two handles: exactly one is created (10 rounds)', async () => {
+      for (let round = 0; round < 10; round++) {
+        const id = await freshPool();
+        const key = { name: 'email', value: `race${round}@example.com` };
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => (i % 2 ? other : store).createUser(userRecord(id, `u${i}`), [key])),
+        );
+        assert.equal(results.filter(Boolean).length, 1, `round ${round}`);
+        const winner = results.indexOf(true);
+        assert.equal((await store.getUserByKey(id, key.name, key.value))?.username, `u${winner}`);
+        assert.equal((await store.listUsers(id, 60)).items.length, 1);
+      }
+    });
+
+    test('putUserKey moves a key, deleteUserKey deletes it only for its holder, deleteUser deletes its keys', async () => {
+      const id = await freshPool('ann', 'ben');
+      const key = { name: 'email', value: 'shared@example.com' };
+      await store.putUserKey(id, key, 'ann');
+      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ann');
+      await store.putUserKey(id, key, 'ben');
+      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben');
+      await store.deleteUserKey(id, key, 'ann');
+      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben', 'ann no longer holds it');
+      await store.deleteUserKey(id, key, 'ben');
+      assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
+      await store.putUserKey(id, key, 'ann');
+      assert.equal(await store.deleteUser(id, 'ann'), true);
+      assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
+      assert.equal(await store.createUser(userRecord(id, 'cat'), [key]), true, 'a deleted user’s key is free again');
+    });
+  });
+
   describe('pools and signing keys', () => {
     test('createPool stores the pool and its keys; get, getSigningKeys, getSigningKey', async () => {
       const id = uid('us-east-1_pool');
