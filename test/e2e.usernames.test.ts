@@ -204,10 +204,13 @@ test('email alias: refused as a username, signs in only once verified, moves to 
     new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'erin', UserAttributes: verifiedShared, MessageAction: 'SUPPRESS', ForceAliasCreation: true, TemporaryPassword: 'Temporary-Pass-1' }),
   );
   assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'shared@example.com' }))).Username, 'erin');
-  // An administrator verifying carol's email again moves it back.
+  const carol = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'carol' }));
+  assert.equal(carol.UserAttributes!.find((a) => a.Name === 'email_verified')!.Value, 'false', 'the previous holder’s email is unverified');
+  // An administrator verifying carol's email again moves it back, and erin's becomes unverified.
   await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'carol', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
-  // carol's email_verified was already true: nothing changed, so the alias stays with erin.
-  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'shared@example.com' }))).Username, 'erin');
+  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'shared@example.com' }))).Username, 'carol');
+  const erin = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin' }));
+  assert.equal(erin.UserAttributes!.find((a) => a.Name === 'email_verified')!.Value, 'false');
   await client.send(
     new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'carol', UserAttributes: [{ Name: 'email', Value: 'carol@example.com' }, { Name: 'email_verified', Value: 'true' }] }),
   );

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { PoolRecord, UserAttribute } from '../store/store.js';
-import { existsMessage, nameNewUser } from '../users/usernames.js';
+import { existsMessage, nameNewUser, takeUserKey } from '../users/usernames.js';
 import type { Deps, Handler } from '../deps.js';
 import { UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from '../errors.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
@@ -51,7 +51,7 @@ async function create(
     };
     if (!(await deps.store.createUser(user, named.keys))) throw exists();
     // ForceAliasCreation: the alias moves from the user who held it to this one.
-    for (const key of named.movedKeys) await deps.store.putUserKey(pool.id, key, user.username);
+    for (const key of named.movedKeys) await takeUserKey(deps.store, pool, key, user.username, now);
     if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {
       await deps.store.addOutboxMessage({
         id: randomUUID(),

@@ -10,7 +10,7 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
     const updates = checkAttributeWrite(pool, { by: 'admin', at: 'update' }, input.UserAttributes);
     const attributes = mergeAttributes(user.attributes, updates);
     // Aliases and sign-in names follow the attributes (src/users/usernames.ts); refusals come first.
-    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes);
+    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, deps.clock.now());
     await deps.store.updateUser(pool.id, user.username, {
       attributes,
       modifiedAt: deps.clock.now(),

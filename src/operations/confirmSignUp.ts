@@ -18,7 +18,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     const delivered = deliveryFor(pool, user, 'SIGN_UP');
     const attributes = delivered ? mergeAttributes(user.attributes, [{ Name: `${delivered.AttributeName}_verified`, Value: 'true' }]) : undefined;
     // The verified alias moves to this user only with ForceAliasCreation (AliasExistsException otherwise).
-    if (attributes) await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, { refuseTaken: input.ForceAliasCreation !== true });
+    if (attributes) await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, deps.clock.now(), { refuseTaken: input.ForceAliasCreation !== true });
     await deps.store.updateUser(pool.id, user.username, {
       status: 'CONFIRMED',
       ...(attributes ? { attributes } : {}),

@@ -18,7 +18,7 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
     const updates = checkAttributeWrite(pool, { by: 'user', at: 'update', client }, input.UserAttributes);
     const attributes = mergeAttributes(user.attributes, updates);
     // Aliases and sign-in names follow the attributes (src/users/usernames.ts); refusals come first.
-    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes);
+    await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, deps.clock.now());
     await deps.store.updateUser(pool.id, user.username, {
       attributes,
       modifiedAt: deps.clock.now(),

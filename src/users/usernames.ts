@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
+import { mergeAttributes } from './attributes.js';
 import type { PoolRecord, Store, UserAttribute, UserKey } from '../store/store.js';
 
 /**
@@ -147,11 +148,12 @@ export function existsMessage(pool: PoolRecord, named: NewUserName, fallback = '
  * email or phone number of a UsernameAttributes pool stay unique (AliasExistsException).
  */
 export async function syncUserKeys(
-  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'deleteUserKey'>,
+  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'deleteUserKey' | 'updateUser'>,
   pool: PoolRecord,
   username: string,
   before: UserAttribute[],
   after: UserAttribute[],
+  now: number,
   options: { refuseTaken?: boolean } = {},
 ): Promise<void> {
   const rules = usernameRules(pool);
@@ -180,6 +182,28 @@ export async function syncUserKeys(
   }
   for (const c of changes) {
     if (c.old) await store.deleteUserKey(pool.id, c.old, username);
-    if (c.now) await store.putUserKey(pool.id, c.now, username);
+    if (c.now) await takeUserKey(store, pool, c.now, username, now);
   }
+}
+
+/**
+ * Gives `key` to `username`. A verified email or phone alias taken from another user leaves that
+ * user's attribute unverified: they can no longer sign in with it (AdminCreateUser's
+ * ForceAliasCreation: "The previous user will no longer be able to log in using that alias").
+ */
+export async function takeUserKey(
+  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'updateUser'>,
+  pool: PoolRecord,
+  key: UserKey,
+  username: string,
+  now: number,
+): Promise<void> {
+  const holder = await store.getUserByKey(pool.id, key.name, key.value);
+  if (holder && holder.username !== username && (key.name === 'email' || key.name === 'phone_number')) {
+    await store.updateUser(pool.id, holder.username, {
+      attributes: mergeAttributes(holder.attributes, [{ Name: `${key.name}_verified`, Value: 'false' }]),
+      modifiedAt: now,
+    });
+  }
+  await store.putUserKey(pool.id, key, username);
 }
