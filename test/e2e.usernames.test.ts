@@ -7,7 +7,9 @@ import {
   AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
+  ForgotPasswordCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   type CreateUserPoolCommandInput,
@@ -129,6 +131,17 @@ test('email as username: a UUID username equal to sub, code to the email, sign-i
 
   const listed = await client.send(new ListUsersCommand({ UserPoolId: poolId }));
   assert.deepEqual(listed.Users!.map((u) => u.Username), [sub]);
+
+  // A password reset by email: the code goes to the email, the reset is answered by email too.
+  const forgot = await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'alice@example.com' }));
+  assert.equal(forgot.CodeDeliveryDetails?.AttributeName, 'email');
+  const reset = await outboxCode(poolId, sub, 'FORGOT_PASSWORD');
+  assert.equal(reset.destination, 'alice@example.com');
+  await client.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'alice@example.com', ConfirmationCode: reset.code, Password: 'Another-Pass-7' }));
+  const again = await client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'alice@example.com', PASSWORD: 'Another-Pass-7' } }),
+  );
+  assert.equal(claims(again.AuthenticationResult!.IdToken!)['cognito:username'], sub);
 });
 
 test('AdminCreateUser in an email-or-phone pool: the phone number as username, refusals and duplicates', async () => {
@@ -223,6 +236,12 @@ test('email alias: refused as a username, signs in only once verified, moves to 
     client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'erin', UserAttributes: [{ Name: 'preferred_username', Value: 'caz' }] })),
     'AliasExistsException',
   );
+  await rejectsWith(
+    client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'finn', UserAttributes: [{ Name: 'preferred_username', Value: 'caz' }], MessageAction: 'SUPPRESS' })),
+    'AliasExistsException',
+    'An account with the preferred_username already exists.',
+  );
+  assert.ok((await passwordSignIn(clientId, 'caz')).AuthenticationResult, 'signs in by preferred_username');
 });
 
 test('case-insensitive usernames: found in any case, unique in any case; case-sensitive by default', async () => {

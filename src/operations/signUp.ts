@@ -17,7 +17,9 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     // which Cognate does not offer: a sign-up without one is refused (docs/behaviour.md).
     if (input.Password === undefined) throw InvalidParameterException('A password is required to sign up in this user pool.');
     checkPasswordPolicy(pool, input.Password);
-    const named = await nameNewUser(pool, input.Username, attributes, { holder: async () => false });
+    const named = await nameNewUser(pool, input.Username, attributes, {
+      holder: async (key) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined,
+    });
     const exists = () => UsernameExistsException(existsMessage(pool, named));
     if (await findUser(deps, pool.id, input.Username, pool)) throw exists();
     const sub = named.sub;

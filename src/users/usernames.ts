@@ -107,6 +107,7 @@ export async function nameNewUser(
     if (value === undefined) continue;
     const key = { name, value: keyValue(rules, name, value) };
     if (name === 'preferred_username') {
+      if (await options.holder(key)) throw AliasExistsException('An account with the preferred_username already exists.');
       keys.push(key);
       continue;
     }
