@@ -164,6 +164,13 @@ test('AdminCreateUser in an email-or-phone pool: the phone number as username, r
   await client.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: '+15555550100', Password: PASSWORD, Permanent: true }));
   const tokens = (await passwordSignIn(clientId, '+15555550100')).AuthenticationResult!;
   assert.equal(claims(tokens.AccessToken!).username, username);
+
+  // An email given with a phone number as username is a sign-in name too, and unique.
+  const both = await client.send(
+    new AdminCreateUserCommand({ UserPoolId: poolId, Username: '+15555550101', UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }], MessageAction: 'SUPPRESS' }),
+  );
+  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ivy@example.com' }))).Username, both.User!.Username);
+  await rejectsWith(client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivy@example.com', MessageAction: 'SUPPRESS' })), 'UsernameExistsException');
 });
 
 test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each', async () => {

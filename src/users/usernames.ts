@@ -93,6 +93,11 @@ export async function nameNewUser(
     }
     const rest = attributes.filter((a) => a.Name !== name);
     keys.push({ name, value: keyValue(rules, name, given) });
+    // The other sign-in attribute of an email-and-phone pool is a sign-in name too, unique as well.
+    for (const other of rules.usernameAttributes) {
+      const value = other === name ? undefined : attr(rest, other);
+      if (value) keys.push({ name: other, value: keyValue(rules, other, value) });
+    }
     return { username: sub, sub, attributes: [...rest, { Name: name, Value: given }], keys, movedKeys };
   }
   if (rules.aliasAttributes.includes('email') && isEmail(given)) {
