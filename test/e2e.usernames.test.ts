@@ -1,4 +1,5 @@
-import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
@@ -20,16 +21,17 @@ import {
 import { formatSrpTimestamp } from '../src/crypto/srp.js';
 import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
 import { PASSWORD, rejectsWith, type Fixture } from './support/fixtures.js';
-import { sdk, useServer, type TestServer } from './support/server.js';
+import { pgSchemaUrl, pgSkip } from './support/postgres.js';
+import { sdk, startServer, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
 let client: ReturnType<typeof sdk>;
 useServer((s, c) => ((server = s), (client = c)));
 
-async function pool(settings: Omit<CreateUserPoolCommandInput, 'PoolName'>): Promise<Fixture> {
-  const created = await client.send(new CreateUserPoolCommand({ PoolName: `pool-${Math.random().toString(36).slice(2, 8)}`, ...settings }));
+async function pool(settings: Omit<CreateUserPoolCommandInput, 'PoolName'>, on = client): Promise<Fixture> {
+  const created = await on.send(new CreateUserPoolCommand({ PoolName: `pool-${Math.random().toString(36).slice(2, 8)}`, ...settings }));
   const poolId = created.UserPool!.Id!;
-  const app = await client.send(
+  const app = await on.send(
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
       ClientName: 'app',
@@ -173,19 +175,34 @@ test('AdminCreateUser in an email-or-phone pool: the phone number as username, r
   await rejectsWith(client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivy@example.com', MessageAction: 'SUPPRESS' })), 'UsernameExistsException');
 });
 
-test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each', async () => {
+async function signUpRace(on: ReturnType<typeof sdk>): Promise<void> {
   for (let round = 0; round < 20; round++) {
-    const { poolId, clientId } = await pool({ UsernameAttributes: ['email'] });
+    const { poolId, clientId } = await pool({ UsernameAttributes: ['email'] }, on);
     const email = `race${round}@example.com`;
     const results = await Promise.allSettled(
-      Array.from({ length: 8 }, () => client.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD }))),
+      Array.from({ length: 8 }, () => on.send(new SignUpCommand({ ClientId: clientId, Username: email, Password: PASSWORD }))),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     assert.equal(ok.length, 1, `round ${round}`);
     for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'UsernameExistsException');
-    const listed = await client.send(new ListUsersCommand({ UserPoolId: poolId }));
+    const listed = await on.send(new ListUsersCommand({ UserPoolId: poolId }));
     assert.equal(listed.Users!.length, 1, `round ${round}`);
   }
+}
+
+test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each (SQLite)', () => signUpRace(client));
+
+describe('on PostgreSQL', { skip: pgSkip }, () => {
+  let pgServer: TestServer;
+  const schema = pgSchemaUrl();
+  before(async () => {
+    pgServer = await startServer({ db: schema.url, sealingKey: randomBytes(32).toString('hex') });
+  });
+  after(async () => {
+    await pgServer?.stop();
+    await schema.drop();
+  });
+  test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each (PostgreSQL)', () => signUpRace(sdk(pgServer.url)));
 });
 
 test('email alias: refused as a username, signs in only once verified, moves to the newest verifier', async () => {
