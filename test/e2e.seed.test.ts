@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,7 +27,8 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { builtCliMissing, cleanEnv, cliPath, cognate } from './cli.support.js';
 import { rejectsWith, totpCode } from './support/fixtures.js';
-import { sdk, startServerProcess, type ServerProcess } from './support/server.js';
+import { repoRoot, sdk, startServerProcess, type ServerProcess } from './support/server.js';
+import { getShape } from '../src/model/serviceModel.js';
 
 const skip = builtCliMissing();
 const POOL = 'us-east-1_Seeded123';
@@ -233,7 +234,7 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
 
   const base = () => JSON.parse(JSON.stringify(seed)) as typeof seed & { pools: any[] };
   const cases: [string, (s: any) => unknown, RegExp][] = [
-    ['a flow the model does not have', (s) => (s.pools[0].clients[1].ExplicitAuthFlows = ['ALLOW_NOPE']), /pools\[0\]\.clients\[1\]\.ExplicitAuthFlows/],
+    ['a flow the model does not have', (s) => (s.pools[0].clients[1].ExplicitAuthFlows = ['ALLOW_NOPE']), /: pools\[0\]\.clients\[1\]\.ExplicitAuthFlows: 1 validation error detected: Value '\[ALLOW_NOPE\]' at pools\[0\]\.clients\[1\]\.ExplicitAuthFlows failed/],
     ['a pool id of another region', (s) => (s.pools[0].Id = 'eu-west-1_Abc'), /pools\[0\]\.Id: 'eu-west-1_Abc' is in region eu-west-1/],
     ['a malformed pool id', (s) => (s.pools[0].Id = 'nope'), /pools\[0\]\.Id: 'nope' is not a user pool id/],
     ['a bad client id', (s) => (s.pools[0].clients[0].ClientId = 'has space'), /pools\[0\]\.clients\[0\]\.ClientId: 'has space' is not a client id/],
@@ -304,5 +305,24 @@ describe('fixed ids through tags on CreateUserPool and CreateUserPoolClient', { 
       'InvalidParameterException',
       /Tag cognate:id: 'us-west-2_Elsewhere' is in region us-west-2/,
     );
+  });
+});
+
+describe('the documented format', { skip }, () => {
+  test('docs/seed.example.json starts a server whose seeded user signs in', async () => {
+    const server = await startServerProcess(['--db', ':memory:', '--seed', join(repoRoot, 'docs/seed.example.json')]);
+    try {
+      const { outcome } = await srpSignIn(server.url, 'us-east-1_Example1', 'examplewebclient', 'alice', 'Example-Password-1');
+      assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('docs/seed.schema.json lists the model\'s auth flows and OAuth flows', () => {
+    const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/seed.schema.json'), 'utf8'));
+    const client = schema.$defs.client.properties;
+    assert.deepEqual([...client.ExplicitAuthFlows.items.enum].sort(), [...getShape('ExplicitAuthFlowsType')!.enum!].sort());
+    assert.deepEqual([...client.AllowedOAuthFlows.items.enum].sort(), [...getShape('OAuthFlowType')!.enum!].sort());
   });
 });

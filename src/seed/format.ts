@@ -143,7 +143,7 @@ export interface CheckedPool {
  */
 export function checkSeed(seed: unknown, region: string): CheckedPool[] {
   need(isObject(seed), '$', 'a seed file is a JSON object with a "pools" list');
-  for (const key of Object.keys(seed)) need(key === 'version' || key === 'pools', key, 'unknown member (version, pools)');
+  for (const key of Object.keys(seed)) need(['$schema', 'version', 'pools'].includes(key), key, 'unknown member ($schema, version, pools)');
   need(seed.version === undefined || seed.version === SEED_VERSION, 'version', `must be ${SEED_VERSION}`);
   need(Array.isArray(seed.pools), 'pools', 'must be a list');
   const poolIds = new Set<string>();
