@@ -244,6 +244,7 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
     ['an attribute the pool does not have', (s) => (s.pools[0].users[0].attributes = { 'custom:nope': 'x' }), /pools\[0\]\.users\[0\]: InvalidParameterException/],
     ['a status that does not exist', (s) => (s.pools[0].users[2].status = 'ARCHIVED'), /pools\[0\]\.users\[2\]\.status: must be one of/],
     ['the same user twice', (s) => s.pools[0].users.push({ Username: 'alice' }), /pools\[0\]\.users\[4\]\.Username: alice appears twice/],
+    ['a client secret the model refuses', (s) => (s.pools[0].clients[1].ClientSecret = 'short'), /pools\[0\]\.clients\[1\]\.ClientSecret: a client secret is 24 to 64/],
     ['a misspelt member', (s) => (s.pools[0].clients[0].ExplicitAuthFlow = []), /pools\[0\]\.clients\[0\]\.ExplicitAuthFlow: not a member of CreateUserPoolClient/],
   ];
   for (const [name, change, message] of cases) {
@@ -288,8 +289,13 @@ describe('fixed ids through tags on CreateUserPool and CreateUserPoolClient', { 
     assert.equal(UserPool!.Id, 'us-east-1_Tagged1');
     const { UserPoolClient } = await client.send(new CreateUserPoolClientCommand({ UserPoolId: 'us-east-1_Tagged1', ClientName: 'web' }));
     assert.equal(UserPoolClient!.ClientId, 'taggedwebclient');
-    const other = await client.send(new CreateUserPoolClientCommand({ UserPoolId: 'us-east-1_Tagged1', ClientName: 'other' }));
+    const other = await client.send(
+      new CreateUserPoolClientCommand({ UserPoolId: 'us-east-1_Tagged1', ClientName: 'other', GenerateSecret: true, ClientSecret: 'customsecretcustomsecret123' }),
+    );
     assert.match(other.UserPoolClient!.ClientId!, /^[a-z0-9]{26}$/);
+    assert.equal(other.UserPoolClient!.ClientSecret, 'customsecretcustomsecret123');
+    const described = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: 'us-east-1_Tagged1', ClientId: other.UserPoolClient!.ClientId! }));
+    assert.equal(described.UserPoolClient!.ClientSecret, 'customsecretcustomsecret123');
     await rejectsWith(
       client.send(new CreateUserPoolClientCommand({ UserPoolId: 'us-east-1_Tagged1', ClientName: 'web' })),
       'InvalidParameterException',

@@ -18,8 +18,8 @@ export const CLIENT_ID_TAG_PREFIX = 'cognate:client-id:';
 export const POOL_ID_PATTERN = /^([a-z]{2}(?:-[a-z]+)+-\d)_([A-Za-z0-9]{1,40})$/;
 /** The model's ClientIdType: 1 to 128 of `[\w+]`. */
 export const CLIENT_ID_PATTERN = /^[\w+]{1,128}$/;
-/** The model's ClientSecretType: 1 to 64 of `[\w+]`. */
-export const CLIENT_SECRET_PATTERN = /^[\w+]{1,64}$/;
+/** The model's ClientSecretType: 24 to 64 of `[\w+]`. */
+export const CLIENT_SECRET_PATTERN = /^[\w+]{24,64}$/;
 
 /** Why `id` cannot be a pool id of a server in `region`, or undefined when it can. */
 export function poolIdProblem(id: string, region: string): string | undefined {
@@ -34,7 +34,7 @@ export function clientIdProblem(id: string): string | undefined {
 }
 
 export function clientSecretProblem(secret: string): string | undefined {
-  return CLIENT_SECRET_PATTERN.test(secret) ? undefined : 'a client secret is 1 to 64 letters, digits, \'_\' or \'+\'';
+  return CLIENT_SECRET_PATTERN.test(secret) ? undefined : 'a client secret is 24 to 64 letters, digits, \'_\' or \'+\'';
 }
 
 /** The fixed pool id a CreateUserPool request asks for through its tag, checked. */

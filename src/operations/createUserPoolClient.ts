@@ -9,7 +9,8 @@ import { loadPool } from './common.js';
 
 /**
  * CreateUserPoolClient. A pool tag `cognate:client-id:<ClientName>` fixes the id of the client of
- * that name (docs/seed.md); `fixed` is the seed's way to fix the id and the secret.
+ * that name (docs/seed.md); `fixed` is the seed's way to fix the id and the secret. A ClientSecret
+ * in the request is the client's secret, as in Cognito's custom client secrets.
  */
 export async function createClient(
   deps: Pick<Deps, 'store' | 'clock' | 'sealer'>,
@@ -17,7 +18,10 @@ export async function createClient(
   fixed: { id?: string; secret?: string } = {},
 ): Promise<{ UserPoolClient: Record<string, unknown> }> {
   const pool = await loadPool(deps, input.UserPoolId);
-  const settings = clientSettings(input);
+  // ClientSecret (a custom secret, newer than GenerateSecret in the model) is the secret, never a setting:
+  // kept among the settings it would be stored unsealed and shown by DescribeUserPoolClient without it.
+  const { ClientSecret: givenSecret, ...request } = input;
+  const settings = clientSettings(request);
   checkClientAttributes(pool, settings, 'creating');
   const now = deps.clock.now();
   const tagged = clientIdFromTags(pool.settings.UserPoolTags as Record<string, string> | undefined, input.ClientName);
@@ -25,7 +29,7 @@ export async function createClient(
   if ((fixed.id ?? tagged) !== undefined && (await deps.store.getClient(id))) {
     throw InvalidParameterException(`An app client with id ${id} already exists.`);
   }
-  const secret = fixed.secret ?? (input.GenerateSecret ? newClientSecret() : undefined);
+  const secret = fixed.secret ?? givenSecret ?? (input.GenerateSecret ? newClientSecret() : undefined);
   const client = {
     id,
     poolId: input.UserPoolId,
