@@ -70,9 +70,9 @@ export async function applySeed(deps: Deps, seed: unknown): Promise<SeedSummary>
   const seedDeps: Deps = { ...deps, store: quietStore(deps.store) };
   const handlers = createHandlers(seedDeps);
   const ctx: RequestContext = { requestId: 'seed', baseUrl: '' };
-  const call = async (operation: string, request: Record<string, unknown>, path: string): Promise<any> => {
+  const call: Call = async (operation, request, path, byError) => {
     const handler = handlers.get(operation) as Handler;
-    return at(path, () => handler(validateInput(operation, request), ctx));
+    return at(path, () => handler(validateInput(operation, request), ctx), byError);
   };
   const summary: SeedSummary = { pools: 0, clients: 0, groups: 0, users: 0 };
   for (const pool of pools) {
@@ -86,17 +86,19 @@ export async function applySeed(deps: Deps, seed: unknown): Promise<SeedSummary>
 }
 
 /** Runs `fn`, turning an API error into a SeedError at `path`. */
-async function at<T>(path: string, fn: () => Promise<T>): Promise<T> {
+async function at<T>(path: string, fn: () => Promise<T>, byError: Record<string, string> = {}): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof SeedError) throw err;
     const e = err as Error & { type?: string };
-    throw new SeedError(path, `${e.type ?? e.name}: ${e.message}`);
+    const type = e.type ?? e.name;
+    throw new SeedError(byError[type] ?? path, `${type}: ${e.message}`);
   }
 }
 
-type Call = (operation: string, request: Record<string, unknown>, path: string) => Promise<any>;
+/** Calls an operation's handler; an error becomes a SeedError at `path`, or at byError[its type]. */
+type Call = (operation: string, request: Record<string, unknown>, path: string, byError?: Record<string, string>) => Promise<any>;
 
 const pick = (request: Record<string, unknown>, members: Set<string>) =>
   Object.fromEntries(Object.entries(request).filter(([k]) => members.has(k)));
@@ -156,10 +158,10 @@ async function applyPool(deps: Deps, pool: CheckedPool, call: Call): Promise<voi
         UserAttributes: attributes,
         MessageAction: 'SUPPRESS',
         ...(user.password !== undefined ? { TemporaryPassword: user.password } : {}),
-      }, path);
+      }, path, { InvalidPasswordException: `${path}.password`, InvalidParameterException: `${path}.attributes` });
     } else {
       const changed = attributes.filter((a) => record!.attributes.find((b) => b.Name === a.Name)?.Value !== a.Value);
-      if (changed.length > 0) await call('AdminUpdateUserAttributes', { UserPoolId: pool.id, Username: user.Username, UserAttributes: changed }, path);
+      if (changed.length > 0) await call('AdminUpdateUserAttributes', { UserPoolId: pool.id, Username: user.Username, UserAttributes: changed }, `${path}.attributes`);
       if (user.password !== undefined && !(await passwordMatches(deps, record, user.password))) {
         await call('AdminSetUserPassword', { UserPoolId: pool.id, Username: user.Username, Password: user.password, Permanent: status !== 'FORCE_CHANGE_PASSWORD' }, `${path}.password`);
       }
