@@ -55,6 +55,8 @@ export interface Config {
    * forward, for tests of expiry. Off by default: the endpoint then does not exist.
    */
   testClock: boolean;
+  /** `--seed FILE`: a seed file (docs/seed.md) applied at start-up, before the server listens. */
+  seed?: string;
 }
 
 export const defaultDbPath = join('.cognate', 'cognate.db');

@@ -9,6 +9,7 @@ Commands:
   serve                     start the Cognito-compatible server (cognate serve --help)
   cognito-idp <operation>   call an operation, like 'aws cognito-idp' (cognate cognito-idp help)
   totp <uri|qr|code>        TOTP helpers for authenticator apps (cognate totp help)
+  seed export               print a pool as a seed file for serve --seed (cognate seed help)
 
 Options:
   --version                 print the version
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./cognitoIdp.js')).runCognitoIdp(rest);
     case 'totp':
       return (await import('./totp.js')).runTotp(rest);
+    case 'seed':
+      return (await import('../seed/export.js')).runSeed(rest);
     case '--version':
       process.stdout.write(`cognate ${await version()}\n`);
       return 0;

@@ -29,6 +29,8 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
   --request-timeout-ms N   time to send a whole request (COGNATE_REQUEST_TIMEOUT_MS, default 30000)
   --outbox-retention-hours N  outbox messages kept this long (COGNATE_OUTBOX_RETENTION_HOURS, default 168)
   --outbox-max-per-pool N  outbox messages kept per pool, newest (COGNATE_OUTBOX_MAX_PER_POOL, default 1000)
+  --seed FILE              apply this seed file (JSON, docs/seed.md) before listening: pools, clients,
+                           groups and users with fixed ids; applying it again changes nothing (COGNATE_SEED)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
   --test-clock             for tests: POST /_cognate/clock moves the server's clock forward
                            (COGNATE_TEST_CLOCK=1; off by default, the endpoint then answers 404)
@@ -60,6 +62,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'outbox-retention-hours': { type: 'string' },
       'outbox-max-per-pool': { type: 'string' },
       'test-clock': { type: 'boolean' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -105,6 +108,7 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     outboxRetentionHours: integer('outbox-retention-hours', 'OUTBOX_RETENTION_HOURS', base.outboxRetentionHours, 1),
     outboxMaxPerPool: integer('outbox-max-per-pool', 'OUTBOX_MAX_PER_POOL', base.outboxMaxPerPool, 1),
     testClock: values['test-clock'] ?? ['1', 'true'].includes(env.COGNATE_TEST_CLOCK ?? ''),
+    ...(pick(values.seed, 'SEED') ? { seed: pick(values.seed, 'SEED') } : {}),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {

@@ -1,5 +1,6 @@
 import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { userMfaSettings } from '../auth/mfa.js';
+import { STANDARD_ATTRIBUTES as STANDARD } from '../users/attributes.js';
 
 /** Epoch seconds with milliseconds as a fraction, as Cognito's timestamps arrive on the wire. */
 export const wireTime = (ms: number) => ms / 1000;
@@ -24,6 +25,16 @@ export function poolView(pool: PoolRecord, estimatedUsers?: number): Record<stri
     Name: pool.name,
     ...settings,
     MfaConfiguration: pool.settings.MfaConfiguration ?? 'OFF',
+    // UserPoolType names the schema SchemaAttributes, custom attributes with their prefix (only
+    // the Schema the pool was created with: Cognito also lists every standard attribute).
+    ...(Array.isArray(settings.Schema)
+      ? {
+          SchemaAttributes: (settings.Schema as Record<string, unknown>[]).map((a) => ({
+            ...a,
+            Name: typeof a.Name === 'string' && !/^(dev:)?custom:/.test(a.Name) && !STANDARD.has(a.Name) ? `custom:${a.Name}` : a.Name,
+          })),
+        }
+      : {}),
     LastModifiedDate: wireTime(pool.modifiedAt),
     CreationDate: wireTime(pool.createdAt),
     ...(estimatedUsers === undefined ? {} : { EstimatedNumberOfUsers: estimatedUsers }),

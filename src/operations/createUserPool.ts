@@ -1,6 +1,7 @@
 import type { Deps, Handler } from '../deps.js';
 import { InvalidParameterException } from '../errors.js';
 import { newPoolId } from '../domain/ids.js';
+import { poolIdFromTags } from '../domain/fixedIds.js';
 import { defaultPolicies, poolView } from '../domain/views.js';
 import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
@@ -9,27 +10,37 @@ import { checkUsernameSettings } from '../users/usernames.js';
 /**
  * CreateUserPool. TOTP cannot be turned on here (the request has no field for it): a TOTP pool is
  * created OFF and then configured with SetUserPoolMfaConfig, as CloudFormation and CDK do.
+ * A `cognate:id` tag fixes the pool's id (docs/seed.md); `fixedId` is the seed's way to do the same.
  */
-export default (deps: Pick<Deps, 'store' | 'clock' | 'config' | 'sealer'>): Handler =>
-  async (input) => {
-    const { PoolName, ...rest } = input;
-    checkUsernameSettings(rest);
-    const mfa = rest.MfaConfiguration ?? 'OFF';
-    if (mfa !== 'OFF' && !rest.SmsConfiguration) {
-      throw InvalidParameterException(
-        'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
-      );
-    }
-    const now = deps.clock.now();
-    const id = newPoolId(deps.config.region);
-    const settings: PoolSettings = {
-      ...rest,
-      Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
-      MfaConfiguration: mfa,
-      // An SMS configuration at creation with MFA on turns SMS MFA on, as in Cognito.
-      SmsMfaEnabled: mfa !== 'OFF',
-    };
-    const pool = { id, name: PoolName, settings, createdAt: now, modifiedAt: now };
-    await deps.store.createPool(pool, await KeyRing.generatePoolKeys(id, deps.sealer, now));
-    return { UserPool: poolView(pool, 0) };
+export async function createPool(
+  deps: Pick<Deps, 'store' | 'clock' | 'config' | 'sealer'>,
+  input: any,
+  fixedId?: string,
+): Promise<{ UserPool: Record<string, unknown> }> {
+  const { PoolName, ...rest } = input;
+  checkUsernameSettings(rest);
+  const mfa = rest.MfaConfiguration ?? 'OFF';
+  if (mfa !== 'OFF' && !rest.SmsConfiguration) {
+    throw InvalidParameterException(
+      'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
+    );
+  }
+  const now = deps.clock.now();
+  const id = fixedId ?? poolIdFromTags(rest.UserPoolTags, deps.config.region) ?? newPoolId(deps.config.region);
+  if (id !== undefined && (await deps.store.getPool(id))) {
+    throw InvalidParameterException(`A user pool with id ${id} already exists.`);
+  }
+  const settings: PoolSettings = {
+    ...rest,
+    Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
+    MfaConfiguration: mfa,
+    // An SMS configuration at creation with MFA on turns SMS MFA on, as in Cognito.
+    SmsMfaEnabled: mfa !== 'OFF',
   };
+  const pool = { id, name: PoolName, settings, createdAt: now, modifiedAt: now };
+  await deps.store.createPool(pool, await KeyRing.generatePoolKeys(id, deps.sealer, now));
+  return { UserPool: poolView(pool, 0) };
+}
+
+export default (deps: Pick<Deps, 'store' | 'clock' | 'config' | 'sealer'>): Handler =>
+  async (input) => createPool(deps, input);

@@ -128,6 +128,10 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   try {
     await deps.store.ready();
     await checkSealingKey(deps, keyFileCreated);
+    if (config.seed) {
+      const summary = await (await import('../seed/apply.js')).applySeedFile(deps, config.seed);
+      deps.log.info({ seed: config.seed, ...summary }, 'seed applied');
+    }
   } catch (err) {
     await deps.store.close().catch(() => {});
     throw err;
