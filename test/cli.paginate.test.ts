@@ -7,7 +7,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeToken, encodeToken } from '../src/cli/cognitoIdp/paginate.js';
 import { aws, awsCliMissing, builtCliMissing, cleanEnv, cognate, mapLimit, type RunResult } from './cli.support.js';
-import { startServerProcess, type ServerProcess } from './support/server.js';
+import { AdminCreateUserCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { sdk, startServerProcess, type ServerProcess } from './support/server.js';
 
 test('resume tokens are botocore\'s: base64 of Python\'s json.dumps, old-style tokens still read', () => {
   assert.equal(encodeToken({ PaginationToken: 'Yg', boto_truncate_amount: 1 }), 'eyJQYWdpbmF0aW9uVG9rZW4iOiAiWWciLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAxfQ==');
@@ -84,4 +85,38 @@ describe('pagination compared with the AWS CLI', { skip }, () => {
     same(mine, theirs, 'continued');
     assert.equal(mine.stdout, 'dee\teve\n');
   });
+});
+
+describe('a pool of 130 users: automatic pagination over three pages of 60, as the AWS CLI does it', { skip }, () => {
+  let server: ServerProcess;
+  let env: NodeJS.ProcessEnv;
+  let poolId: string;
+  const names = Array.from({ length: 130 }, (_, i) => `user-${String(i).padStart(3, '0')}`);
+  before(async () => {
+    server = await startServerProcess(['--db', ':memory:']);
+    env = cleanEnv({ AWS_ACCESS_KEY_ID: 'AKIDCOGNATEPAGE', AWS_SECRET_ACCESS_KEY: 'secret', AWS_DEFAULT_REGION: 'us-east-1' });
+    const client = sdk(server.url);
+    poolId = (await client.send(new CreateUserPoolCommand({ PoolName: 'big' }))).UserPool!.Id!;
+    await mapLimit(names, 8, (Username) => client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS' })));
+  });
+  after(() => server?.stop());
+  const same = (mine: RunResult, theirs: RunResult, label: string) => {
+    assert.equal(mine.stdout, theirs.stdout, `${label}: stdout`);
+    assert.equal(mine.stderr, theirs.stderr, `${label}: stderr`);
+    assert.equal(mine.code === 0, theirs.code === 0, `${label}: success`);
+  };
+
+  for (const [label, extra] of [
+    ['every user, default page size', ['--query', 'Users[].Username']],
+    ['every user, whole JSON without dates', ['--query', 'Users[].[Username, UserStatus, Enabled, Attributes[0].Name]']],
+    ['--max-items 100, with its resume token', ['--max-items', '100', '--query', '{U: Users[].Username, N: NextToken}']],
+    ['--page-size 25, text', ['--page-size', '25', '--output', 'text', '--query', 'Users[].Username']],
+  ] as [string, string[]][]) {
+    test(label, async () => {
+      const full = ['cognito-idp', 'list-users', '--user-pool-id', poolId, ...extra, '--endpoint-url', server.url];
+      const [mine, theirs] = await Promise.all([cognate(full, env), aws(full, env)]);
+      same(mine, theirs, label);
+      if (label.startsWith('every user, default')) assert.deepEqual(JSON.parse(mine.stdout), names);
+    });
+  }
 });

@@ -29,6 +29,7 @@ import { builtCliMissing, cleanEnv, cliPath, cognate } from './cli.support.js';
 import { rejectsWith, totpCode } from './support/fixtures.js';
 import { repoRoot, sdk, startServerProcess, type ServerProcess } from './support/server.js';
 import { getShape } from '../src/model/serviceModel.js';
+import { stringify as stringifyYaml } from 'yaml';
 
 const skip = builtCliMissing();
 const POOL = 'us-east-1_Seeded123';
@@ -260,8 +261,8 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
     });
   }
 
-  test('COGNATE_SEED names the file too; a file that is not JSON is refused', async () => {
-    const file = writeSeed(dir, 'bad.yaml', 'pools: []\n');
+  test('COGNATE_SEED names the file too; a .yaml file that is not YAML is refused', async () => {
+    const file = writeSeed(dir, 'bad.yaml', 'pools: [\n  - Id: "unterminated\n');
     const child = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const p = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--db', ':memory:'], { env: cleanEnv({ COGNATE_SEED: file }), stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
@@ -270,7 +271,7 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
       p.on('exit', (code) => resolve({ code, output }));
     });
     assert.equal(child.code, 1, child.output);
-    assert.match(child.output, /not JSON \(YAML is not supported/);
+    assert.ok(child.output.includes(`seed file ${file}: not YAML`), child.output);
   });
 });
 
@@ -322,6 +323,20 @@ describe('the documented format', { skip }, () => {
       assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
     } finally {
       await server.stop();
+    }
+  });
+
+  test('the same seed written as YAML (COGNATE_SEED=file.yaml) starts the same server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cognate-seed-yaml-'));
+    const file = join(dir, 'seed.yaml');
+    writeFileSync(file, stringifyYaml(JSON.parse(readFileSync(join(repoRoot, 'docs/seed.example.json'), 'utf8'))));
+    const server = await startServerProcess(['--db', ':memory:'], { COGNATE_SEED: file });
+    try {
+      const { outcome } = await srpSignIn(server.url, 'us-east-1_Example1', 'examplewebclient', 'alice', 'Example-Password-1');
+      assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

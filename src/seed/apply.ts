@@ -17,6 +17,7 @@ import { createPool } from '../operations/createUserPool.js';
 import { createClient } from '../operations/createUserPoolClient.js';
 import type { GroupRecord, Store, UserRecord, UserUpdate } from '../store/store.js';
 import { checkSeed, inputMembers, SeedError, type CheckedPool } from './format.js';
+import { parse as parseYaml } from 'yaml';
 
 export interface SeedSummary {
   pools: number;
@@ -195,7 +196,7 @@ async function applyPool(deps: Deps, pool: CheckedPool, call: Call): Promise<voi
   }
 }
 
-/** Reads a seed file (JSON) and applies it; errors name the file and the path in it. */
+/** Reads a seed file (JSON, or YAML by its extension) and applies it; errors name the file and the path in it. */
 export async function applySeedFile(deps: Deps, file: string): Promise<SeedSummary> {
   const { readFileSync } = await import('node:fs');
   let text: string;
@@ -204,12 +205,13 @@ export async function applySeedFile(deps: Deps, file: string): Promise<SeedSumma
   } catch (err) {
     throw new Error(`seed file ${file}: ${(err as Error).message}`);
   }
+  // `.yaml` / `.yml` files are YAML (1.2, whose JSON schema reads the same values as JSON), others JSON.
+  const yaml = /\.ya?ml$/i.test(file);
   let seed: unknown;
   try {
-    seed = JSON.parse(text);
+    seed = yaml ? parseYaml(text, { schema: 'core', uniqueKeys: true }) : JSON.parse(text);
   } catch (err) {
-    const yaml = /\.ya?ml$/i.test(file) ? ' (YAML is not supported: Cognate has no YAML parser; write the file as JSON)' : '';
-    throw new Error(`seed file ${file}: not JSON${yaml}: ${(err as Error).message}`);
+    throw new Error(`seed file ${file}: not ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`);
   }
   try {
     return await applySeed(deps, seed);
