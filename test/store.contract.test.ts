@@ -484,6 +484,18 @@ export function storeContract(factory: () => Promise<Store>): void {
     const many = <T>(n: number, call: (s: Store, i: number) => Promise<T>) =>
       Promise.all(Array.from({ length: n }, (_, i) => call(i % 2 ? other : store, i)));
 
+    test('consumeTotpStep with unlessLockedAt: a right code is refused while the user is locked out of MFA, in the same statement', async () => {
+      const poolId = await freshPool('tia');
+      for (let i = 0; i < 5; i++) assert.equal(await store.reserveAttempt(poolId, 'tia', 'mfa', T0), true);
+      const update = { totpFriendlyDeviceName: 'phone', modifiedAt: T0 + 1 };
+      assert.equal(await store.consumeTotpStep(poolId, 'tia', 100, update, T0 + 999), false, 'locked for 1 s');
+      assert.equal((await store.getUser(poolId, 'tia'))!.totpFriendlyDeviceName, null, 'nothing written while locked');
+      assert.equal(await other.consumeTotpStep(poolId, 'tia', 100, update, T0 + 1000), true, 'accepted once the lockout is over');
+      assert.deepEqual(await store.getFailures(poolId, 'tia', 'mfa'), { count: 0, lastAt: null }, 'and the count cleared with it');
+      assert.equal(await store.consumeTotpStep(poolId, 'tia', 100, update, T0 + 1000), false, 'a step is accepted once');
+      assert.equal((await store.getUser(poolId, 'tia'))!.totpFriendlyDeviceName, 'phone');
+    });
+
     test('reserveAttempt: five free, then lockouts of 1 s doubling, not counted while locked; clearFailures resets', async () => {
       const poolId = await freshPool('rae');
       for (let i = 0; i < 5; i++) assert.equal(await store.reserveAttempt(poolId, 'rae', 'password', T0), true, `attempt ${i + 1}`);

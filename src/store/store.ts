@@ -342,7 +342,14 @@ export interface Store {
    * `update` is applied in the same statement, only when the step is accepted, and so is the reset
    * of the user's MFA failure count (a right code resets it). completeTotpChallenge likewise.
    */
-  consumeTotpStep(poolId: string, username: string, step: number, update?: Omit<UserUpdate, 'attributes'>): Promise<boolean>;
+  consumeTotpStep(
+    poolId: string,
+    username: string,
+    step: number,
+    update?: Omit<UserUpdate, 'attributes'>,
+    /** When given: the step is accepted only if the user is not locked out of MFA at this time (LOCKOUT), in the same statement. */
+    unlessLockedAt?: number,
+  ): Promise<boolean>;
   recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState>;
   /**
    * Reserves one attempt at a secret before it is checked, in one conditional statement: unless

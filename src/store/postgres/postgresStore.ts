@@ -465,15 +465,23 @@ export class PostgresStore implements Store {
    * One conditional UPDATE. Under READ COMMITTED a second writer waits for the first's row lock,
    * then re-checks the WHERE clause against the committed row: a step can be accepted once.
    */
-  async consumeTotpStep(poolId: string, username: string, step: number, stepUpdate: Omit<UserUpdate, 'attributes'> = {}): Promise<boolean> {
+  async consumeTotpStep(
+    poolId: string,
+    username: string,
+    step: number,
+    stepUpdate: Omit<UserUpdate, 'attributes'> = {},
+    unlessLockedAt?: number,
+  ): Promise<boolean> {
     const update: UserUpdate = stepUpdate;
     const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
-    if (keys.length === 0) return this.consumeStepOn(undefined, poolId, username, step);
-    const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL,
-        ${keys.map((k, i) => `${userColumns[k]} = $${i + 2}`).join(', ')}
+    if (keys.length === 0 && unlessLockedAt === undefined) return this.consumeStepOn(undefined, poolId, username, step);
+    const nowParam = `$${keys.length + 4}::bigint`;
+    const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', nowParam)}`;
+    const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k, i) => `, ${userColumns[k]} = $${i + 2}`).join('')}
       WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
-        AND (totp_last_step IS NULL OR totp_last_step < $1)`;
-    const result = await this.query(text, [step, ...keys.map((k) => update[k]), poolId, username]);
+        AND (totp_last_step IS NULL OR totp_last_step < $1)${locked}`;
+    const values = [step, ...keys.map((k) => update[k]), poolId, username, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])];
+    const result = await this.query(text, values);
     return (result.rowCount ?? 0) > 0;
   }
 

@@ -522,16 +522,22 @@ export class SqliteStore implements Store {
     return run();
   }
 
-  async consumeTotpStep(poolId: string, username: string, step: number, update: Omit<UserUpdate, 'attributes'> = {}): Promise<boolean> {
+  async consumeTotpStep(
+    poolId: string,
+    username: string,
+    step: number,
+    update: Omit<UserUpdate, 'attributes'> = {},
+    unlessLockedAt?: number,
+  ): Promise<boolean> {
     const { keys, values } = updateColumns(update);
-    if (keys.length === 0) return this.consumeStepSync(poolId, username, step);
+    if (keys.length === 0 && unlessLockedAt === undefined) return this.consumeStepSync(poolId, username, step);
     const before = this.cachedUserRow(poolId, username);
+    const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', '?')}`;
     const changed =
       this.sql(
-        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL,
-           ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')}
-         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
-      ).run(step, ...values, poolId, username, step).changes > 0;
+        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k) => `, ${userColumns[k]} = ?`).join('')}
+         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)${locked}`,
+      ).run(step, ...values, poolId, username, step, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])).changes > 0;
     if (changed) {
       this.rememberUpdated(before, keys, update);
       this.cache.set('users', before.key, toFailures(undefined), failuresPart('mfa'));
