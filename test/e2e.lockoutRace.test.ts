@@ -8,15 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
   ChangePasswordCommand,
   InitiateAuthCommand,
   VerifySoftwareTokenCommand,
   AssociateSoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { formatSrpTimestamp } from '../src/crypto/srp.js';
-import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
-import { answerTotp, createPool, createUser, enrolTotp, nextStep, passwordSignIn, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
+import { adminSrpAnswer, answerTotp, createPool, createUser, enrolTotp, nextStep, passwordSignIn, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
 import { sdk, useServer, type TestServer } from './support/server.js';
 
 let server: TestServer;
@@ -73,32 +70,9 @@ test('a burst of wrong passwords with the right one among them: at most 5 wrong 
   }
 });
 
-/** AdminInitiateAuth USER_SRP_AUTH and its PASSWORD_VERIFIER answer, the client side computed here. */
-async function srpAnswer(poolId: string, clientId: string, username: string, password: string) {
-  const srp = srpClientStart();
-  const start = await client.send(
-    new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.AHex } }),
-  );
-  const p = start.ChallengeParameters!;
-  const proof = srpClientProof(srp, {
-    poolName: poolId.split('_')[1],
-    userIdForSrp: p.USER_ID_FOR_SRP,
-    password,
-    saltHex: p.SALT,
-    BHex: p.SRP_B,
-    secretBlockB64: p.SECRET_BLOCK,
-    timestamp: formatSrpTimestamp(new Date(server.clock.now())),
-  });
-  return () =>
-    client.send(
-      new AdminRespondToAuthChallengeCommand({
-        UserPoolId: poolId,
-        ClientId: clientId,
-        ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: proof.signatureB64, TIMESTAMP: proof.timestamp },
-      }),
-    );
-}
+/** The PASSWORD_VERIFIER answer of an SRP sign-in, ready to send (test/support/fixtures.ts). */
+const srpAnswer = async (poolId: string, clientId: string, username: string, password: string) =>
+  (await adminSrpAnswer(client, server.clock, { poolId, clientId, username, password })).answer;
 
 test('3 rounds of 20 concurrent wrong SRP proofs (PASSWORD_VERIFIER): 5 evaluated, then the right proof is refused while locked', async () => {
   for (let round = 0; round < 3; round++) {

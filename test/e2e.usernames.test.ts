@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
-  AdminRespondToAuthChallengeCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
@@ -18,9 +16,7 @@ import {
   ListUsersCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { formatSrpTimestamp } from '../src/crypto/srp.js';
-import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
-import { PASSWORD, rejectsWith, type Fixture } from './support/fixtures.js';
+import { adminSrpAnswer, PASSWORD, rejectsWith, type Fixture } from './support/fixtures.js';
 import { pgSchemaUrl, pgSkip } from './support/postgres.js';
 import { sdk, startServer, useServer, type TestServer } from './support/server.js';
 
@@ -54,29 +50,8 @@ async function outboxCode(poolId: string, username: string, purpose: string): Pr
 }
 
 async function srpSignIn(poolId: string, clientId: string, username: string, password = PASSWORD) {
-  const srp = srpClientStart();
-  const start = await client.send(
-    new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.AHex } }),
-  );
-  const p = start.ChallengeParameters!;
-  const proof = srpClientProof(srp, {
-    poolName: poolId.split('_')[1],
-    userIdForSrp: p.USER_ID_FOR_SRP,
-    password,
-    saltHex: p.SALT,
-    BHex: p.SRP_B,
-    secretBlockB64: p.SECRET_BLOCK,
-    timestamp: formatSrpTimestamp(new Date(server.clock.now())),
-  });
-  const answer = await client.send(
-    new AdminRespondToAuthChallengeCommand({
-      UserPoolId: poolId,
-      ClientId: clientId,
-      ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: proof.signatureB64, TIMESTAMP: proof.timestamp },
-    }),
-  );
-  return { userIdForSrp: p.USER_ID_FOR_SRP, tokens: answer.AuthenticationResult! };
+  const { userIdForSrp, answer } = await adminSrpAnswer(client, server.clock, { poolId, clientId, username, password });
+  return { userIdForSrp, tokens: (await answer()).AuthenticationResult! };
 }
 
 const passwordSignIn = (clientId: string, username: string) =>

@@ -83,6 +83,8 @@ export async function rejectsWith(promise: Promise<unknown>, name: string, messa
 }
 
 import {
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AssociateSoftwareTokenCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -90,6 +92,8 @@ import {
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { ManualClock } from '../../src/clock.js';
+import { formatSrpTimestamp } from '../../src/crypto/srp.js';
+import { srpClientProof, srpClientStart } from '../../src/crypto/srpClient.js';
 
 export async function passwordSignIn(client: CognitoIdentityProviderClient, clientId: string, username: string, password = PASSWORD) {
   return client.send(
@@ -137,4 +141,41 @@ export function answerTotp(client: CognitoIdentityProviderClient, clientId: stri
       ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
     }),
   );
+}
+
+
+/**
+ * AdminInitiateAuth USER_SRP_AUTH, with the client's half of the SRP arithmetic computed here (the SDK
+ * has none), signed at the server clock's time. Returns the challenge's USER_ID_FOR_SRP and a function
+ * that sends the PASSWORD_VERIFIER answer, so a test can fire several answers at once.
+ */
+export async function adminSrpAnswer(
+  client: CognitoIdentityProviderClient,
+  clock: ManualClock,
+  { poolId, clientId, username, password }: { poolId: string; clientId: string; username: string; password: string },
+) {
+  const srp = srpClientStart();
+  const start = await client.send(
+    new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: srp.AHex } }),
+  );
+  const p = start.ChallengeParameters!;
+  const proof = srpClientProof(srp, {
+    poolName: poolId.split('_')[1],
+    userIdForSrp: p.USER_ID_FOR_SRP,
+    password,
+    saltHex: p.SALT,
+    BHex: p.SRP_B,
+    secretBlockB64: p.SECRET_BLOCK,
+    timestamp: formatSrpTimestamp(new Date(clock.now())),
+  });
+  const answer = () =>
+    client.send(
+      new AdminRespondToAuthChallengeCommand({
+        UserPoolId: poolId,
+        ClientId: clientId,
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: proof.signatureB64, TIMESTAMP: proof.timestamp },
+      }),
+    );
+  return { userIdForSrp: p.USER_ID_FOR_SRP, answer };
 }
