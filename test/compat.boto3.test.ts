@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startServerProcess, type ServerProcess } from './support/server.js';
+import { boto3Missing, runPython } from './support/python.js';
 
 /**
  * Compatibility: boto3 (botocore's own signing, serialisation and error parsing) as a Python
@@ -21,32 +21,6 @@ import { repoRoot, startServerProcess, type ServerProcess } from './support/serv
  */
 
 const script = join(repoRoot, 'test/python/compat_boto3.py');
-
-function boto3Missing(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' });
-  if (probe.error) return `python3 could not be run (${probe.error.message})`;
-  if (probe.status !== 0) return (probe.stderr.trim().split('\n').pop() ?? `exit ${probe.status}`).trim();
-  return undefined;
-}
-
-function runPython(args: string[], timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, {
-      env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', PYTHONUNBUFFERED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const missing = boto3Missing();
 let server: ServerProcess | undefined;
@@ -79,7 +53,7 @@ test('boto3: every pool configuration (TOTP MFA OFF/OPTIONAL/ON, with and withou
     t.skip(`boto3 is not installed: ${missing}`);
     return;
   }
-  const run = await runPython([script, server!.url]);
+  const run = await runPython([script, server!.url], 120_000);
   const report = `exit ${run.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}\n--- server\n${server!.output()}`;
   assert.equal(run.code, 0, report);
   assert.ok(!/FAIL|Traceback/.test(run.stdout + run.stderr), report);

@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startServerProcess, type ServerProcess } from './support/server.js';
+import { boto3Missing, runPython } from './support/python.js';
 
 /**
  * boto3, the AWS SDK for Python, against the built `cognate serve`: test/python/boto3_flow.py runs
@@ -13,34 +13,6 @@ import { repoRoot, startServerProcess, type ServerProcess } from './support/serv
  */
 
 const script = join(repoRoot, 'test/python/boto3_flow.py');
-
-/** Why boto3 cannot be used here, or undefined when it can. */
-function boto3Missing(): string | undefined {
-  const probe = spawnSync('python3', ['-c', 'import boto3'], { encoding: 'utf8' });
-  if (probe.error) return `python3 could not be run (${probe.error.message})`;
-  if (probe.status !== 0) return (probe.stderr.trim().split('\n').pop() ?? `exit ${probe.status}`).trim();
-  return undefined;
-}
-
-function runPython(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, {
-      // No AWS configuration from the machine may leak in (profiles, regions, proxies of its own).
-      env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', PYTHONUNBUFFERED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 const missing = boto3Missing();
 let server: ServerProcess | undefined;
