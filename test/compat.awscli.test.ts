@@ -1,10 +1,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { aws as runAws, type RunResult } from './cli.support.js';
 import { nextStep, PASSWORD, totpCode } from './support/fixtures.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -59,30 +60,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = RunResult;
 
-function aws(url: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('aws', ['cognito-idp', ...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** `aws cognito-idp <args>` against one case's server (test/cli.support.ts runs it). */
+const aws = (url: string, args: string[]): Promise<Run> =>
+  runAws(['cognito-idp', ...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], env);
 
 function stderrLines(run: Run): string[] {
   return run.stderr.split('\n').filter((l) => l.trim() !== '' && !/Warning\b|^\s+warnings\.warn\(/.test(l));
