@@ -46,8 +46,6 @@ export async function findUser(
   return undefined;
 }
 
-// The attribute-write rules live in src/users/attributes.ts, below auth/ and operations/.
-export { STANDARD_ATTRIBUTES, checkAttributeNames, mergeAttributes } from '../users/attributes.js';
 
 /** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */
 export const encodeCursor = (key: string | undefined) => (key === undefined ? undefined : Buffer.from(key).toString('base64url'));

@@ -2,7 +2,7 @@ import type { Deps, Handler } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { deliveryFor, guessCode, userForCode } from '../auth/codes.js';
-import { mergeAttributes } from './common.js';
+import { mergeAttributes } from '../users/attributes.js';
 import { syncUserKeys } from '../users/usernames.js';
 
 /** ConfirmSignUp: the code from the outbox confirms the user and verifies the attribute it went to. */

@@ -26,10 +26,11 @@ export async function createPool(
     );
   }
   const now = deps.clock.now();
-  const id = fixedId ?? poolIdFromTags(rest.UserPoolTags, deps.config.region) ?? newPoolId(deps.config.region);
-  if (id !== undefined && (await deps.store.getPool(id))) {
-    throw InvalidParameterException(`A user pool with id ${id} already exists.`);
+  const chosen = fixedId ?? poolIdFromTags(rest.UserPoolTags, deps.config.region);
+  if (chosen !== undefined && (await deps.store.getPool(chosen))) {
+    throw InvalidParameterException(`A user pool with id ${chosen} already exists.`);
   }
+  const id = chosen ?? newPoolId(deps.config.region);
   const settings: PoolSettings = {
     ...rest,
     Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
