@@ -19,6 +19,8 @@ export interface RequestContext {
   requestId: string;
   /** The URL this request reached the server at, for `iss` when no public URL is configured. */
   baseUrl: string;
+  /** The client's address, as the socket saw it (a device's `last_ip_used`). */
+  sourceIp?: string;
 }
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;

@@ -26,7 +26,7 @@ import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
 import type { GroupRecord, Store, UserAttribute, UserRecord } from '../src/store/store.js';
 
-import { T0, clientRecord, importJob, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
+import { T0, clientRecord, importJob, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, deviceRecord, uid, userRecord } from './support/records.js';
 
 /** Byte order of UTF-8, which is what SQLite's BINARY collation and PostgreSQL's "C" sort by. */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -996,6 +996,62 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.deepEqual(await store.getUserGroups(poolId, 'fay'), []);
       await store.createPool(poolRecord(poolId), []);
       assert.equal(await store.createGroup(group(poolId, 'g2')), true, 'nothing is left of the deleted pool');
+    });
+  });
+
+  describe('remembered devices', () => {
+    test('create once, get, list a user\'s by key a page at a time, update and delete only as their owner', async () => {
+      const poolId = await freshPool('dora', 'eli');
+      const [dora, eli] = [(await store.getUser(poolId, 'dora'))!, (await store.getUser(poolId, 'eli'))!];
+      const a = deviceRecord(poolId, 'dora', 'us-east-1_a', { sub: dora.sub });
+      const b = deviceRecord(poolId, 'dora', 'us-east-1_b', { sub: dora.sub, remembered: true, lastIp: '10.0.0.1', lastAuthenticatedAt: T0 + 5 });
+      const c = deviceRecord(poolId, 'dora', 'us-east-1_c', { sub: dora.sub, name: null });
+      const e = deviceRecord(poolId, 'eli', 'us-east-1_e', { sub: eli.sub });
+      for (const d of [c, a, e, b]) assert.equal(await store.createDevice(d), true);
+      assert.equal(await store.createDevice({ ...a, username: 'eli', sub: eli.sub }), false, 'a device key is taken once per pool');
+      assert.deepEqual(await other.getDevice(poolId, 'us-east-1_b'), b);
+      assert.deepEqual(await store.getDevice(poolId, 'us-east-1_c'), c);
+      assert.equal(await store.getDevice(poolId, 'us-east-1_missing'), undefined);
+      assert.equal(await store.getDevice('no-pool', 'us-east-1_a'), undefined);
+
+      const first = await store.listDevices(poolId, 'dora', 2);
+      assert.deepEqual(first.items.map((d) => d.deviceKey), ['us-east-1_a', 'us-east-1_b']);
+      const second = await other.listDevices(poolId, 'dora', 2, first.next);
+      assert.deepEqual(second, { items: [c] });
+      assert.deepEqual((await store.listDevices(poolId, 'eli', 10)).items, [e]);
+      assert.deepEqual(await store.listDevices(poolId, 'nobody', 10), { items: [] });
+
+      assert.equal(await store.updateDevice(poolId, 'us-east-1_a', 'eli', { remembered: true, modifiedAt: T0 + 1 }), false, 'not eli\'s device');
+      assert.equal(await store.updateDevice(poolId, 'us-east-1_a', 'dora', { remembered: true, modifiedAt: T0 + 1 }), true);
+      assert.deepEqual(await other.getDevice(poolId, 'us-east-1_a'), { ...a, remembered: true, modifiedAt: T0 + 1 });
+      assert.equal(
+        await store.updateDevice(poolId, 'us-east-1_a', 'dora', { remembered: false, lastIp: '::1', lastAuthenticatedAt: T0 + 2, modifiedAt: T0 + 2 }),
+        true,
+      );
+      assert.deepEqual(await store.getDevice(poolId, 'us-east-1_a'), { ...a, lastIp: '::1', lastAuthenticatedAt: T0 + 2, modifiedAt: T0 + 2 });
+      assert.equal(await store.updateDevice(poolId, 'us-east-1_missing', 'dora', { modifiedAt: T0 }), false);
+
+      assert.equal(await store.deleteDevice(poolId, 'us-east-1_a', 'eli'), false, 'another user cannot forget it');
+      assert.equal(await store.deleteDevice(poolId, 'us-east-1_a', 'dora'), true);
+      assert.equal(await store.deleteDevice(poolId, 'us-east-1_a', 'dora'), false, 'forgotten already');
+      assert.equal(await other.getDevice(poolId, 'us-east-1_a'), undefined);
+    });
+
+    test('deleting a user or a pool deletes their devices; a sign-in keeps the device it was issued to', async () => {
+      const poolId = await freshPool('fred', 'gus');
+      const [fred, gus] = [(await store.getUser(poolId, 'fred'))!, (await store.getUser(poolId, 'gus'))!];
+      await store.createDevice(deviceRecord(poolId, 'fred', 'us-east-1_f', { sub: fred.sub }));
+      await store.createDevice(deviceRecord(poolId, 'gus', 'us-east-1_g', { sub: gus.sub }));
+      const signIn = signInRecord(poolId, 'gus', { deviceKey: 'us-east-1_g', deviceGroupKey: '-group' });
+      await store.createSignIn(signIn);
+      assert.deepEqual(await other.getSignIn(signIn.originJti), signIn);
+      assert.deepEqual((await other.getSignInByRefreshHash(signIn.refreshHash))?.deviceKey, 'us-east-1_g');
+      assert.equal(await store.deleteUser(poolId, 'fred'), true);
+      assert.equal(await other.getDevice(poolId, 'us-east-1_f'), undefined);
+      assert.equal(await store.createUser(userRecord(poolId, 'fred')), true);
+      assert.deepEqual(await store.listDevices(poolId, 'fred', 10), { items: [] }, 'a user created again under the name has no devices');
+      assert.equal(await store.deletePool(poolId), true);
+      assert.equal(await other.getDevice(poolId, 'us-east-1_g'), undefined);
     });
   });
 

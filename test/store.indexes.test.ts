@@ -10,7 +10,7 @@ import { parsePostgresUrl } from '../src/store/postgres/connection.js';
 import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import type { Store } from '../src/store/store.js';
-import { T0, clientRecord, importJob, keyRecord, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
+import { T0, clientRecord, deviceRecord, importJob, keyRecord, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
 /**
  * Every statement a store runs on a request path is served by an index: its plan never scans the
@@ -20,7 +20,7 @@ import { T0, clientRecord, importJob, keyRecord, poolRecord, sessionRecord, sign
  * sequential scans turned off (a plan that still scans has no index it could use).
  */
 
-const WATCHED = ['users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs'];
+const WATCHED = ['users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs', 'devices'];
 
 /** Calls every store method once, on a pool seeded with `count` users. */
 async function exercise(store: Store, count: number): Promise<void> {
@@ -45,6 +45,9 @@ async function exercise(store: Store, count: number): Promise<void> {
     await store.addUserToGroup(poolId, groupOf(i + 1).name, name);
     // user import jobs
     await store.createImportJob(importJob(poolId, `import-seed${String(i).padStart(5, '0')}`, T0 + i));
+    // remembered devices: two per user
+    await store.createDevice(deviceRecord(poolId, name, `us-east-1_${name}-a`, { sub: (await store.getUser(poolId, name))!.sub }));
+    await store.createDevice(deviceRecord(poolId, name, `us-east-1_${name}-b`, { sub: (await store.getUser(poolId, name))!.sub }));
   }
   const job = importJob(poolId, 'import-zed', T0 + count);
   const user = userRecord(poolId, 'zed', [{ Name: 'email', Value: 'zed@example.com' }]);
@@ -152,6 +155,18 @@ async function exercise(store: Store, count: number): Promise<void> {
       await store.updateImportJob(poolId, job.jobId, 'Created', { status: 'Pending', startedAt: T0 });
       await store.updateImportJob(poolId, job.jobId, 'Pending', { status: 'Succeeded', importedUsers: 1, completionMessage: 'done', dropCsv: true });
     },
+    // remembered devices (zed's go by cascade with deleteUser below)
+    createDevice: () => store.createDevice(deviceRecord(poolId, 'zed', 'us-east-1_zed-1', { sub: user.sub })),
+    getDevice: () => store.getDevice(poolId, 'us-east-1_zed-1'),
+    listDevices: async () => {
+      await store.listDevices(poolId, 'zed', 10);
+      await store.listDevices(poolId, 'user00010', 1, 'us-east-1_user00010-a');
+    },
+    updateDevice: async () => {
+      await store.updateDevice(poolId, 'us-east-1_zed-1', 'zed', { remembered: true, modifiedAt: T0 + 1 });
+      await store.updateDevice(poolId, 'us-east-1_zed-1', 'zed', { lastIp: '127.0.0.1', lastAuthenticatedAt: T0 + 2, modifiedAt: T0 + 2 });
+    },
+    deleteDevice: () => store.deleteDevice(poolId, 'us-east-1_user00011-a', 'user00011'),
     // Another pool's outbox: the seeded one keeps its messages for the plans above.
     clearOutbox: async () => {
       const other = uid('pool');

@@ -7,6 +7,7 @@ import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, checkPasswordWithLockout } fr
 import { dummyPasswordCheck } from './unknownUsers.js';
 import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
+import { presentedDevice } from './devices.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 
 export interface InitiateRequest {
@@ -47,6 +48,7 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
         client: req.client,
         refreshToken: requireParameter(req.parameters, 'REFRESH_TOKEN'),
         secretHash: { value: req.parameters.SECRET_HASH, username: req.parameters.USERNAME },
+        deviceKey: req.parameters.DEVICE_KEY,
       });
       return { ChallengeParameters: {}, AuthenticationResult };
     }
@@ -82,7 +84,8 @@ async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, par
   await checkPasswordWithLockout(deps, user, password);
   checkUserCanSignIn(user);
   checkTemporaryPasswordAge(pool, user.status, user.modifiedAt, deps.clock.now());
-  return afterPasswordStep(deps, ctx, { pool, client, user });
+  const device = await presentedDevice(deps, pool, user, parameters.DEVICE_KEY);
+  return afterPasswordStep(deps, ctx, { pool, client, user, device });
 }
 
 /** A temporary password expires after the policy's TemporaryPasswordValidityDays (7 by default). */

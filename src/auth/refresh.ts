@@ -5,6 +5,7 @@ import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { issueTokens, sha256Hex, type AuthenticationResult } from '../tokens/issue.js';
 import { checkSecretHash, clientSecret } from './client.js';
 import { checkUserCanSignIn } from './signIn.js';
+import { checkRefreshDevice } from './devices.js';
 
 export interface RefreshRequest {
   pool: PoolRecord;
@@ -14,6 +15,8 @@ export interface RefreshRequest {
   secretHash?: { value: string | undefined; username: string | undefined };
   /** GetTokensFromRefreshToken's ClientSecret. */
   clientSecretGiven?: string;
+  /** DEVICE_KEY (InitiateAuth) or DeviceKey (GetTokensFromRefreshToken). */
+  deviceKey?: string;
 }
 
 /**
@@ -37,6 +40,9 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
   } else if (req.client.secretSealed && !bytesEqual(Buffer.from(clientSecret(deps, req.client)!), Buffer.from(req.clientSecretGiven ?? ''))) {
     throw NotAuthorizedException(`Unable to verify secret hash for client ${req.client.id}`);
   }
+  // A sign-in issued to a device refreshes only on that device, while it is confirmed and not
+  // forgotten (src/auth/devices.ts); other sign-ins read nothing more.
+  if (signIn.deviceKey) await checkRefreshDevice(deps, signIn, user, req.deviceKey);
   if (signIn.revokedAt !== null) throw NotAuthorizedException('Refresh Token has been revoked');
   if (signIn.expiresAt <= deps.clock.now()) throw NotAuthorizedException('Refresh Token has expired');
   checkUserCanSignIn(user);
@@ -46,5 +52,6 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     user,
     ctx,
     refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime },
+    ...(signIn.deviceKey ? { device: { key: signIn.deviceKey, groupKey: signIn.deviceGroupKey ?? null, isNew: false } } : {}),
   });
 }

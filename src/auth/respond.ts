@@ -14,6 +14,7 @@ import { sha256Hex } from '../tokens/issue.js';
 import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';
 import { checkSecretHash } from './client.js';
 import { answerPasswordVerifier } from './srpFlow.js';
+import { answerDevicePasswordVerifier, answerDeviceSrpAuth, deviceFromSession } from './devices.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
@@ -40,6 +41,8 @@ const SESSION_FOR: Record<string, string> = {
   SELECT_MFA_TYPE: 'SELECT_MFA_TYPE',
   NEW_PASSWORD_REQUIRED: 'NEW_PASSWORD_REQUIRED',
   MFA_SETUP: 'MFA_SETUP_VERIFIED',
+  DEVICE_SRP_AUTH: 'DEVICE_SRP_AUTH',
+  DEVICE_PASSWORD_VERIFIER: 'DEVICE_PASSWORD_VERIFIER',
 };
 
 interface ChallengeStep extends SignInState {
@@ -60,8 +63,12 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   const user = await findUser(deps, req.pool.id, username, req.pool);
   if (!user || !sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);
-  const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses };
+  const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses, device: deviceFromSession(record) };
   switch (req.challengeName) {
+    case 'DEVICE_SRP_AUTH':
+      return answerDeviceSrpAuth(deps, step);
+    case 'DEVICE_PASSWORD_VERIFIER':
+      return answerDevicePasswordVerifier(deps, ctx, step);
     case 'SOFTWARE_TOKEN_MFA':
       return softwareTokenMfa(deps, ctx, step);
     case 'SMS_MFA':

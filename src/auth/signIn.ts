@@ -7,6 +7,7 @@ import { attribute, decideMfa, type Factor } from './mfa.js';
 import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
 import { missingRequiredAttributes, readableAttributes } from '../users/attributes.js';
+import { deviceChallenge, deviceContext, deviceSkipsMfa, tokenDevice, type PresentedDevice } from './devices.js';
 
 /** NEW_PASSWORD_REQUIRED names attributes `userAttributes.<name>`, in its parameters and its answer. */
 export const USER_ATTRIBUTE_PREFIX = 'userAttributes.';
@@ -23,6 +24,10 @@ export interface SignInState {
   pool: PoolRecord;
   client: ClientRecord;
   user: UserRecord;
+  /** The device the sign-in presented (DEVICE_KEY), in a pool that tracks devices (src/auth/devices.ts). */
+  device?: PresentedDevice;
+  /** The device whose proof (DEVICE_PASSWORD_VERIFIER) this sign-in has given. */
+  provenDevice?: { key: string; groupKey: string };
 }
 
 /** Refuses users who may not finish signing in, with Cognito's errors. */
@@ -34,12 +39,20 @@ export function checkUserCanSignIn(user: UserRecord): void {
 
 export async function challenge(
   deps: Pick<Deps, 'store' | 'clock'>,
-  { pool, client, user }: SignInState,
+  state: SignInState,
   name: string,
   parameters: Record<string, string>,
   context: Record<string, string | number | boolean> = {},
 ): Promise<AuthResponse> {
-  const Session = await createSession(deps, { poolId: pool.id, client, username: user.username, sub: user.sub, challenge: name, context });
+  const { pool, client, user } = state;
+  const Session = await createSession(deps, {
+    poolId: pool.id,
+    client,
+    username: user.username,
+    sub: user.sub,
+    challenge: name,
+    context: state.device ? { ...context, ...deviceContext(state.device) } : context,
+  });
   return { ChallengeName: name, Session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.username } };
 }
 
@@ -48,7 +61,9 @@ export async function tokens(
   ctx: RequestContext,
   state: SignInState,
 ): Promise<AuthResponse> {
-  return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx }) };
+  // A sign-in that presented a device proves it before it gets tokens (src/auth/devices.ts).
+  if (state.device && !state.provenDevice) return deviceChallenge(deps, state);
+  return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx, device: tokenDevice(state) }) };
 }
 
 /**
@@ -74,6 +89,10 @@ export async function afterPasswordStep(deps: Deps, ctx: RequestContext, state: 
 
 export async function mfaStep(deps: Deps, ctx: RequestContext, state: SignInState): Promise<AuthResponse> {
   const step = decideMfa(state.pool, state.user);
+  // A remembered device's proof stands in for the MFA code, where the pool lets it (src/auth/devices.ts).
+  if ((step.kind === 'challenge' || step.kind === 'select') && deviceSkipsMfa(state.pool, state.device)) {
+    return deviceChallenge(deps, state);
+  }
   switch (step.kind) {
     case 'none':
       return tokens(deps, ctx, state);

@@ -15,6 +15,7 @@ import { oneAttemptAtATime } from './attemptGate.js';
 import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
+import { presentedDevice, type PresentedDevice } from './devices.js';
 
 /**
  * USER_SRP_AUTH, Cognito's SRP-6a (3072-bit group, g = 2, HKDF "Caldera Derived Key"), the default
@@ -92,6 +93,9 @@ export async function answerPasswordVerifier(
   const record = await findSession(deps, secretBlock, ['PASSWORD_VERIFIER'], client.id);
   const found = await findUser(deps, pool.id, username, pool);
   const user = record.context.known && found && sessionIsFor(record, found) ? found : undefined;
+  // Checked before the claim is spent: on "Device does not exist." the libraries send the same
+  // claim again without DEVICE_KEY (src/auth/devices.ts).
+  const device = await presentedDevice(deps, pool, user, responses.DEVICE_KEY);
   const incorrect = () => NotAuthorizedException(INCORRECT_CREDENTIALS);
   const sentAt = parseSrpTimestamp(timestamp);
   if (sentAt === null || Math.abs(wallNow(deps.clock) - sentAt) > SRP_TIMESTAMP_SKEW_MS) {
@@ -127,7 +131,7 @@ export async function answerPasswordVerifier(
     await deps.store.clearFailures(user.poolId, user.username, 'password');
     return user;
   });
-  return finishPasswordProof(deps, ctx, pool, client, proven);
+  return finishPasswordProof(deps, ctx, pool, client, proven, device);
 }
 
 async function finishPasswordProof(
@@ -136,9 +140,10 @@ async function finishPasswordProof(
   pool: PoolRecord,
   client: ClientRecord,
   user: UserRecord,
+  device: PresentedDevice | undefined,
 ): Promise<AuthResponse> {
   checkUserCanSignIn(user);
   checkTemporaryPasswordAge(pool, user.status, user.modifiedAt, deps.clock.now());
-  return afterPasswordStep(deps, ctx, { pool, client, user });
+  return afterPasswordStep(deps, ctx, { pool, client, user, device });
 }
 

@@ -1,4 +1,5 @@
 import type { Deps, Handler } from '../deps.js';
+import { deviceConfigurationSetting } from '../auth/devices.js';
 import { InvalidParameterException } from '../errors.js';
 import { newPoolId } from '../domain/ids.js';
 import { poolIdFromTags } from '../domain/fixedIds.js';
@@ -33,6 +34,7 @@ export async function createPool(
   const id = chosen ?? newPoolId(deps.config.region);
   const settings: PoolSettings = {
     ...rest,
+    ...deviceConfigurationSetting(rest),
     Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
     MfaConfiguration: mfa,
     // An SMS configuration at creation with MFA on turns SMS MFA on, as in Cognito.

@@ -10,6 +10,7 @@ export default (deps: Deps): Handler =>
       client,
       refreshToken: input.RefreshToken,
       clientSecretGiven: input.ClientSecret,
+      deviceKey: input.DeviceKey,
     });
     return { AuthenticationResult };
   };

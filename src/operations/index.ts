@@ -58,6 +58,16 @@ import getCSVHeader from './getCSVHeader.js';
 import listUserImportJobs from './listUserImportJobs.js';
 import startUserImportJob from './startUserImportJob.js';
 import stopUserImportJob from './stopUserImportJob.js';
+// remembered devices
+import adminForgetDevice from './adminForgetDevice.js';
+import adminGetDevice from './adminGetDevice.js';
+import adminListDevices from './adminListDevices.js';
+import adminUpdateDeviceStatus from './adminUpdateDeviceStatus.js';
+import confirmDevice from './confirmDevice.js';
+import forgetDevice from './forgetDevice.js';
+import getDevice from './getDevice.js';
+import listDevices from './listDevices.js';
+import updateDeviceStatus from './updateDeviceStatus.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
@@ -120,4 +130,14 @@ export const operations: Record<string, OperationFactory> = {
   ListUserImportJobs: listUserImportJobs,
   StartUserImportJob: startUserImportJob,
   StopUserImportJob: stopUserImportJob,
+  // remembered devices
+  AdminForgetDevice: adminForgetDevice,
+  AdminGetDevice: adminGetDevice,
+  AdminListDevices: adminListDevices,
+  AdminUpdateDeviceStatus: adminUpdateDeviceStatus,
+  ConfirmDevice: confirmDevice,
+  ForgetDevice: forgetDevice,
+  GetDevice: getDevice,
+  ListDevices: listDevices,
+  UpdateDeviceStatus: updateDeviceStatus,
 };

@@ -1,4 +1,5 @@
 import type { Deps, Handler } from '../deps.js';
+import { deviceConfigurationSetting } from '../auth/devices.js';
 import { InvalidParameterException } from '../errors.js';
 import { defaultPolicies } from '../domain/views.js';
 import { loadPool } from './common.js';
@@ -27,6 +28,7 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
       settings: {
         ...kept,
         ...rest,
+        ...deviceConfigurationSetting(rest),
         Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
         MfaConfiguration: mfa,
       },

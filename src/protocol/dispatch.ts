@@ -18,6 +18,8 @@ export interface RpcRequest {
   target: string | undefined;
   body: string;
   baseUrl: string;
+  /** The client's address (a device's `last_ip_used`). */
+  sourceIp?: string;
   /** The request as it arrived, with its Authorization header: what a SigV4 signature covers. */
   raw: SignedRequest;
 }
@@ -38,7 +40,7 @@ export function createDispatcher(deps: Pick<Deps, 'log' | 'config' | 'clock'>, h
       const clean = validateInput(operation, input);
       const handler = handlers.get(operation);
       if (!handler) throw UnsupportedOperationException(`Cognate does not implement ${operation}.`);
-      const ctx: RequestContext = { requestId, baseUrl: request.baseUrl };
+      const ctx: RequestContext = { requestId, baseUrl: request.baseUrl, sourceIp: request.sourceIp };
       const output = await handler(clean, ctx);
       deps.log.debug({ requestId, operation }, 'ok');
       return resultResponse(requestId, output);

@@ -181,7 +181,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
           send(res, errorResponse(randomUUID(), SerializationException('The request body is not valid UTF-8.')), cors);
           return;
         }
-        send(res, await dispatch({ target, body, baseUrl, raw: signedRequest(req, bytes) }), cors);
+        send(res, await dispatch({ target, body, baseUrl, sourceIp: req.socket.remoteAddress, raw: signedRequest(req, bytes) }), cors);
         return;
       }
       if (req.method === 'GET' && path === '/health') {

@@ -6,6 +6,8 @@
 import type {
   AttributePage,
   ClientRecord,
+  DeviceRecord,
+  DeviceUpdate,
   FailureState,
   GroupRecord,
   ImportJobRecord,
@@ -122,7 +124,40 @@ export const toSignIn = (r: Row): SignInRecord => ({
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   revokedAt: numOrNull(r.revoked_at),
+  // Only a sign-in of a device-tracking pool has a device (src/auth/devices.ts).
+  ...(r.device_key != null ? { deviceKey: r.device_key, deviceGroupKey: r.device_group_key ?? null } : {}),
 });
+
+export const toDevice = (r: Row): DeviceRecord => ({
+  poolId: r.pool_id,
+  deviceKey: r.device_key,
+  username: r.username,
+  sub: r.sub,
+  groupKey: r.group_key,
+  salt: r.salt,
+  verifierSealed: r.verifier_sealed,
+  name: r.name ?? null,
+  remembered: Boolean(r.remembered),
+  lastIp: r.last_ip ?? null,
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+  lastAuthenticatedAt: numOrNull(r.last_authenticated_at),
+});
+
+/** updateDevice's assignments, the same on both engines. */
+export function deviceAssignments(update: DeviceUpdate, placeholder: (n: number) => string, bool: (b: boolean) => unknown): { sets: string[]; values: unknown[] } {
+  const sets: string[] = [];
+  const values: unknown[] = [];
+  const add = (column: string, value: unknown) => {
+    values.push(value);
+    sets.push(`${column} = ${placeholder(values.length)}`);
+  };
+  if (update.remembered !== undefined) add('remembered', bool(update.remembered));
+  if (update.lastIp !== undefined) add('last_ip', update.lastIp);
+  if (update.lastAuthenticatedAt !== undefined) add('last_authenticated_at', update.lastAuthenticatedAt);
+  add('modified_at', update.modifiedAt);
+  return { sets, values };
+}
 
 export const toOutbox = (r: Row): OutboxMessage => ({
   id: r.id,

@@ -154,7 +154,40 @@ export interface SignInRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /**
+   * The device this sign-in was issued to (NewDeviceMetadata) or authenticated with, and its group
+   * key; absent (null) outside device-tracking pools. Its refresh token then works only with that
+   * DEVICE_KEY, while the device exists.
+   */
+  deviceKey?: string | null;
+  deviceGroupKey?: string | null;
 }
+
+/** A confirmed device of a user (ConfirmDevice): only its SRP salt and sealed verifier, never its secret. */
+export interface DeviceRecord {
+  poolId: string;
+  /** `<region>_<uuid>` (NewDeviceMetadata.DeviceKey). */
+  deviceKey: string;
+  username: string;
+  /** The user's sub: a user deleted and created again under the name is another user. */
+  sub: string;
+  /** The SRP "pool name" of the verifier (NewDeviceMetadata.DeviceGroupKey). */
+  groupKey: string;
+  /** Hex of the salt bytes the client chose. */
+  salt: string;
+  /** The verifier (hex), sealed. */
+  verifierSealed: string;
+  name: string | null;
+  /** `dev:device_remembered_status`: remembered or not_remembered. */
+  remembered: boolean;
+  lastIp: string | null;
+  createdAt: number;
+  modifiedAt: number;
+  lastAuthenticatedAt: number | null;
+}
+
+/** What updateDevice may change. */
+export type DeviceUpdate = Partial<Pick<DeviceRecord, 'remembered' | 'lastIp' | 'lastAuthenticatedAt'>> & { modifiedAt: number };
 
 /** A user pool group (CreateGroup). Absent optional members are null. */
 export interface GroupRecord {
@@ -403,6 +436,17 @@ export interface Store {
   getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined>;
   revokeSignIn(originJti: string, now: number): Promise<boolean>;
   revokeUserSignIns(poolId: string, username: string, now: number): Promise<number>;
+
+  // Remembered devices. Deleting a user or a pool deletes their devices.
+  /** False when the pool already has a device with this key. */
+  createDevice(device: DeviceRecord): Promise<boolean>;
+  getDevice(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined>;
+  /** A user's devices by key, a page at a time (ListDevices). */
+  listDevices(poolId: string, username: string, limit: number, after?: string): Promise<Page<DeviceRecord>>;
+  /** Applies `update` to the device if `username` owns it; false otherwise. */
+  updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean>;
+  /** Deletes the device if `username` owns it (ForgetDevice). */
+  deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean>;
 
   // Confirmation and reset codes
   /** Replaces the user's live code for the purpose. */

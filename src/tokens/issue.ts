@@ -15,6 +15,8 @@ export interface AuthenticationResult {
   TokenType: 'Bearer';
   RefreshToken?: string;
   IdToken: string;
+  /** A new sign-in in a pool that tracks devices (src/auth/devices.ts). */
+  NewDeviceMetadata?: { DeviceKey: string; DeviceGroupKey: string };
 }
 
 export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
@@ -72,12 +74,17 @@ export interface IssueRequest {
   ctx: RequestContext;
   /** Present on refresh: the sign-in whose auth_time and origin_jti the new tokens keep. */
   refreshOf?: { originJti: string; authTime: number };
+  /**
+   * The sign-in's device in a pool that tracks devices (src/auth/devices.ts): `device_key` in the
+   * access token, recorded with the sign-in; a new one is returned as NewDeviceMetadata.
+   */
+  device?: { key: string; groupKey: string | null; isNew: boolean };
 }
 
 /** Signs the access and ID tokens and, on a new sign-in, records it with a new refresh token. */
 export async function issueTokens(
   deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
-  { pool, client, user, ctx, refreshOf }: IssueRequest,
+  { pool, client, user, ctx, refreshOf, device }: IssueRequest,
 ): Promise<AuthenticationResult> {
   // The user's groups as they are now (a refresh too): one indexed read per token pair.
   const [keys, groups] = await Promise.all([deps.keys.signingKeys(pool.id), deps.store.getUserGroups(pool.id, user.username)]);
@@ -105,12 +112,14 @@ export async function issueTokens(
       createdAt: now,
       expiresAt: now + lifetimes.refresh * 1000,
       revokedAt: null,
+      ...(device ? { deviceKey: device.key, deviceGroupKey: device.groupKey } : {}),
     });
   }
 
   // Claim order and names follow Cognito's tokens (developer guide, "Using the access token").
   const access = {
     sub: user.sub,
+    ...(device ? { device_key: device.key } : {}),
     ...claimsOfGroups.access,
     iss,
     client_id: client.id,
@@ -145,5 +154,8 @@ export async function issueTokens(
   ]);
   const result: AuthenticationResult = { AccessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken };
   if (refreshToken) result.RefreshToken = refreshToken;
+  if (refreshToken && device?.isNew && device.groupKey) {
+    result.NewDeviceMetadata = { DeviceKey: device.key, DeviceGroupKey: device.groupKey };
+  }
   return result;
 }

@@ -1,7 +1,7 @@
 import { BoundedMap } from '../boundedMap.js';
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
-import type { PoolRecord, UserRecord } from '../store/store.js';
+import type { PoolRecord, SignInRecord, UserRecord } from '../store/store.js';
 import { decodeJwt, signatureValid, type DecodedJwt } from './jwt.js';
 import { ACCESS_SCOPE } from './issue.js';
 
@@ -36,6 +36,8 @@ export interface Authenticated {
   claims: AccessTokenClaims;
   pool: PoolRecord;
   user: UserRecord;
+  /** The sign-in the token belongs to (its device, for ConfirmDevice). */
+  signIn: SignInRecord;
 }
 
 /**
@@ -86,5 +88,5 @@ export async function authenticateAccessToken(
   }
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
   if (user.status === 'RESET_REQUIRED') throw PasswordResetRequiredException('Password reset required for the user');
-  return { claims, pool, user };
+  return { claims, pool, user, signIn };
 }

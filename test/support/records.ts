@@ -1,6 +1,7 @@
 /** Store records for the store tests, each with fresh ids so that tests sharing a database do not collide. */
 import { randomBytes } from 'node:crypto';
 import type {
+  DeviceRecord,
   ClientRecord,
   ImportJobRecord,
   OutboxMessage,
@@ -126,5 +127,23 @@ export const importJob = (poolId: string, jobId = uid('import-job').replace(/[^0
   failedUsers: 0,
   completionMessage: null,
   hasCsv: false,
+  ...over,
+});
+
+/** A confirmed device of `username` (sub as userRecord gives it); the verifier is not a real one. */
+export const deviceRecord = (poolId: string, username: string, deviceKey: string, over: Partial<DeviceRecord> = {}): DeviceRecord => ({
+  poolId,
+  deviceKey,
+  username,
+  sub: `sub-of-${username}`,
+  groupKey: '-group',
+  salt: '00ff',
+  verifierSealed: 'sealed',
+  name: 'phone',
+  remembered: false,
+  lastIp: null,
+  createdAt: T0,
+  modifiedAt: T0,
+  lastAuthenticatedAt: null,
   ...over,
 });

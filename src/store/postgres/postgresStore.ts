@@ -6,6 +6,8 @@ import type {
   AttributeCursor,
   AttributePage,
   ClientRecord,
+  DeviceRecord,
+  DeviceUpdate,
   CodeCheck,
   FailureKind,
   FailureState,
@@ -30,7 +32,7 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
-import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 
@@ -84,7 +86,10 @@ const userFields = [
 const USER = userFields.join(', ');
 const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
 const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
-const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at';
+const SIGN_IN =
+  'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at, device_key, device_group_key';
+const DEVICE =
+  'pool_id, device_key, username, sub, group_key, salt, verifier_sealed, name, remembered, last_ip, created_at, modified_at, last_authenticated_at';
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
@@ -645,9 +650,11 @@ export class PostgresStore implements Store {
 
   async createSignIn(s: SignInRecord): Promise<void> {
     await this.query(
-      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt],
+      `INSERT INTO sign_ins (${SIGN_IN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
+        s.deviceKey ?? null, s.deviceGroupKey ?? null,
+      ],
     );
   }
 
@@ -721,6 +728,50 @@ export class PostgresStore implements Store {
       }
       return { commit: true, result: 'mismatch' };
     });
+  }
+
+  // ---- devices ----
+
+  async createDevice(d: DeviceRecord): Promise<boolean> {
+    const result = await this.query(
+      `INSERT INTO devices (${DEVICE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (pool_id, device_key) DO NOTHING`,
+      [
+        d.poolId, d.deviceKey, d.username, d.sub, d.groupKey, d.salt, d.verifierSealed, d.name, d.remembered, d.lastIp,
+        d.createdAt, d.modifiedAt, d.lastAuthenticatedAt,
+      ],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getDevice(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined> {
+    const row = await this.one(`SELECT ${DEVICE} FROM devices WHERE pool_id = $1 AND device_key = $2`, [poolId, deviceKey]);
+    return row && toDevice(row);
+  }
+
+  async listDevices(poolId: string, username: string, limit: number, after?: string): Promise<Page<DeviceRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${DEVICE} FROM devices WHERE pool_id = $1 AND username = $2 AND device_key > $3 ORDER BY device_key LIMIT $4`,
+      [poolId, username, after ?? '', limit + 1],
+    );
+    return page(rows.map(toDevice), limit, (d) => d.deviceKey);
+  }
+
+  async updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean> {
+    const { sets, values } = deviceAssignments(update, (n) => `$${n}`, (b) => b);
+    const n = values.length;
+    const result = await this.query(
+      `UPDATE devices SET ${sets.join(', ')} WHERE pool_id = $${n + 1} AND device_key = $${n + 2} AND username = $${n + 3}`,
+      [...values, poolId, deviceKey, username],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean> {
+    const result = await this.query('DELETE FROM devices WHERE pool_id = $1 AND device_key = $2 AND username = $3', [
+      poolId, deviceKey, username,
+    ]);
+    return (result.rowCount ?? 0) > 0;
   }
 
   // ---- groups ----

@@ -5,7 +5,7 @@ import { loadMigrations } from '../migrations.js';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
-import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
+import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type {
@@ -14,6 +14,8 @@ import type {
   AttributeCursor,
   AttributePage,
   ClientRecord,
+  DeviceRecord,
+  DeviceUpdate,
   CodeCheck,
   FailureKind,
   FailureState,
@@ -120,6 +122,7 @@ const STORE_CALLS = Object.keys({
   // user import jobs
   createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
   clearOutbox: 1,
+  createDevice: 1, getDevice: 1, listDevices: 1, updateDevice: 1, deleteDevice: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /**
@@ -725,8 +728,11 @@ export class SqliteStore implements Store {
   async createSignIn(s: SignInRecord): Promise<void> {
     this.sql(
       `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt);
+         revoked_at, device_key, device_group_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
+      s.deviceKey ?? null, s.deviceGroupKey ?? null,
+    );
   }
 
   async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
@@ -774,6 +780,46 @@ export class SqliteStore implements Store {
     return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE pool_id = ? AND username = ? AND revoked_at IS NULL').run(
       now, poolId, username,
     ).changes;
+  }
+
+  // ---- devices ----
+
+  async createDevice(d: DeviceRecord): Promise<boolean> {
+    return (
+      this.sql(
+        `INSERT INTO devices (pool_id, device_key, username, sub, group_key, salt, verifier_sealed, name, remembered, last_ip,
+           created_at, modified_at, last_authenticated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id, device_key) DO NOTHING`,
+      ).run(
+        d.poolId, d.deviceKey, d.username, d.sub, d.groupKey, d.salt, d.verifierSealed, d.name, d.remembered ? 1 : 0, d.lastIp,
+        d.createdAt, d.modifiedAt, d.lastAuthenticatedAt,
+      ).changes > 0
+    );
+  }
+
+  async getDevice(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined> {
+    const row = this.sql('SELECT * FROM devices WHERE pool_id = ? AND device_key = ?').get(poolId, deviceKey) as Row | undefined;
+    return row && toDevice(row);
+  }
+
+  async listDevices(poolId: string, username: string, limit: number, after?: string): Promise<Page<DeviceRecord>> {
+    const rows = this.sql(
+      'SELECT * FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?',
+    ).all(poolId, username, after ?? '', limit + 1) as Row[];
+    return page(rows.map(toDevice), limit, (d) => d.deviceKey);
+  }
+
+  async updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean> {
+    const { sets, values } = deviceAssignments(update, () => '?', (b) => (b ? 1 : 0));
+    return (
+      this.sql(`UPDATE devices SET ${sets.join(', ')} WHERE pool_id = ? AND device_key = ? AND username = ?`).run(
+        ...values, poolId, deviceKey, username,
+      ).changes > 0
+    );
+  }
+
+  async deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean> {
+    return this.sql('DELETE FROM devices WHERE pool_id = ? AND device_key = ? AND username = ?').run(poolId, deviceKey, username).changes > 0;
   }
 
   // ---- codes ----
