@@ -115,14 +115,16 @@ export function deviceFromSession(record: SessionRecord): PresentedDevice | unde
 }
 
 /**
- * The device the tokens of a sign-in name: the one it proved, or, in a pool that tracks devices, a
- * new one (NewDeviceMetadata). The group key is random per device: it is the SRP "pool name" of
+ * The device the tokens of a sign-in name: the one it proved, the one it presented before an MFA
+ * code, or, in a pool that tracks devices, a new one (NewDeviceMetadata). The group key is random per device: it is the SRP "pool name" of
  * the device's verifier, kept with the sign-in until ConfirmDevice.
  */
 export function tokenDevice(
   state: SignInState,
 ): { key: string; groupKey: string | null; isNew: boolean } | undefined {
   if (state.provenDevice) return { ...state.provenDevice, isNew: false };
+  // A presented device whose sign-in gave an MFA code instead of the device's proof.
+  if (state.device) return { key: state.device.key, groupKey: null, isNew: false };
   if (!deviceTracking(state.pool)) return undefined;
   const region = state.pool.id.split('_')[0];
   return { key: `${region}_${randomUUID()}`, groupKey: `-${randomBytesPooled(12).toString('base64url')}`, isNew: true };

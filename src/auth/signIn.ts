@@ -61,8 +61,6 @@ export async function tokens(
   ctx: RequestContext,
   state: SignInState,
 ): Promise<AuthResponse> {
-  // A sign-in that presented a device proves it before it gets tokens (src/auth/devices.ts).
-  if (state.device && !state.provenDevice) return deviceChallenge(deps, state);
   return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx, device: tokenDevice(state) }) };
 }
 
@@ -89,8 +87,9 @@ export async function afterPasswordStep(deps: Deps, ctx: RequestContext, state: 
 
 export async function mfaStep(deps: Deps, ctx: RequestContext, state: SignInState): Promise<AuthResponse> {
   const step = decideMfa(state.pool, state.user);
-  // A remembered device's proof stands in for the MFA code, where the pool lets it (src/auth/devices.ts).
-  if ((step.kind === 'challenge' || step.kind === 'select') && deviceSkipsMfa(state.pool, state.device)) {
+  // A sign-in that presents a device proves it (DEVICE_SRP_AUTH) when no MFA code is asked, or in
+  // place of the code when the device is remembered and the pool lets it (src/auth/devices.ts).
+  if (state.device && (step.kind === 'none' || ((step.kind === 'challenge' || step.kind === 'select') && deviceSkipsMfa(state.pool, state.device)))) {
     return deviceChallenge(deps, state);
   }
   switch (step.kind) {
