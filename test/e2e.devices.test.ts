@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import {
   AdminForgetDeviceCommand,
+  AdminInitiateAuthCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminGetDeviceCommand,
   AdminListDevicesCommand,
   AdminUpdateDeviceStatusCommand,
@@ -72,7 +74,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         new CreateUserPoolClientCommand({
           UserPoolId: poolId,
           ClientName: 'app',
-          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         }),
       );
       clientId = app.UserPoolClient!.ClientId!;
@@ -317,6 +319,101 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         'Invalid Refresh Token',
       );
       assert.equal((await initiate('ann')).ChallengeName, 'SOFTWARE_TOKEN_MFA');
+    });
+
+    test('without an MFA code due, a device proves itself after the password (admin flow too); an unknown name gets "Device does not exist."; a pool without device tracking ignores DEVICE_KEY', async () => {
+      await createUser(client, poolId, 'cy');
+      const adminInitiate = (deviceKey?: string) =>
+        client.send(
+          new AdminInitiateAuthCommand({
+            UserPoolId: poolId,
+            ClientId: clientId,
+            AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
+            AuthParameters: { USERNAME: 'cy', PASSWORD, ...(deviceKey ? { DEVICE_KEY: deviceKey } : {}) },
+          }),
+        );
+      const first = await adminInitiate();
+      const cy = await confirm(first.AuthenticationResult!);
+      const started = await adminInitiate(cy.key);
+      assert.equal(started.ChallengeName, 'DEVICE_SRP_AUTH');
+      const srp = srpClientStart();
+      const step = await client.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          ChallengeName: 'DEVICE_SRP_AUTH',
+          Session: started.Session,
+          ChallengeResponses: { USERNAME: 'cy', DEVICE_KEY: cy.key, SRP_A: srp.AHex },
+        }),
+      );
+      const p = step.ChallengeParameters!;
+      const proof = srpClientProof(srp, {
+        poolName: cy.groupKey,
+        userIdForSrp: cy.key,
+        password: cy.password,
+        saltHex: p.SALT,
+        BHex: p.SRP_B,
+        secretBlockB64: p.SECRET_BLOCK,
+        timestamp: formatSrpTimestamp(new Date(server.clock.now())),
+      });
+      const done = await client.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
+          Session: step.Session,
+          ChallengeResponses: {
+            USERNAME: 'cy',
+            DEVICE_KEY: cy.key,
+            PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK,
+            PASSWORD_CLAIM_SIGNATURE: proof.signatureB64,
+            TIMESTAMP: proof.timestamp,
+          },
+        }),
+      );
+      assert.equal(decodeJwt(done.AuthenticationResult!.AccessToken!)!.payload.device_key, cy.key);
+      assert.equal(done.AuthenticationResult!.NewDeviceMetadata, undefined);
+
+      // A name that is no user, over SRP: the claim is refused for the device as for any key.
+      const srp2 = srpClientStart();
+      const ghost = await client.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: 'ghost', SRP_A: srp2.AHex } }));
+      await rejectsWith(
+        client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: clientId,
+            ChallengeName: 'PASSWORD_VERIFIER',
+            ChallengeResponses: {
+              USERNAME: 'ghost',
+              PASSWORD_CLAIM_SECRET_BLOCK: ghost.ChallengeParameters!.SECRET_BLOCK,
+              PASSWORD_CLAIM_SIGNATURE: Buffer.alloc(32).toString('base64'),
+              TIMESTAMP: formatSrpTimestamp(new Date(server.clock.now())),
+              DEVICE_KEY: cy.key,
+            },
+          }),
+        ),
+        'ResourceNotFoundException',
+        'Device does not exist.',
+      );
+
+      // A pool that does not track devices: no NewDeviceMetadata, no device_key, DEVICE_KEY ignored.
+      const plain = await client.send(new CreateUserPoolCommand({ PoolName: 'no-devices' }));
+      const plainApp = await client.send(
+        new CreateUserPoolClientCommand({ UserPoolId: plain.UserPool!.Id!, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+      );
+      await createUser(client, plain.UserPool!.Id!, 'dee');
+      const plainSignIn = await client.send(
+        new InitiateAuthCommand({ ClientId: plainApp.UserPoolClient!.ClientId!, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'dee', PASSWORD, DEVICE_KEY: cy.key } }),
+      );
+      assert.equal(plainSignIn.AuthenticationResult!.NewDeviceMetadata, undefined);
+      assert.equal(decodeJwt(plainSignIn.AuthenticationResult!.AccessToken!)!.payload.device_key, undefined);
+      const plainRefresh = await client.send(
+        new InitiateAuthCommand({
+          ClientId: plainApp.UserPoolClient!.ClientId!,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: plainSignIn.AuthenticationResult!.RefreshToken!, DEVICE_KEY: cy.key },
+        }),
+      );
+      assert.ok(plainRefresh.AuthenticationResult!.AccessToken);
     });
 
     test('DeviceConfiguration: DescribeUserPool returns it; UpdateUserPool without it turns device tracking off', async () => {
