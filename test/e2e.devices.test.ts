@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AdminForgetDeviceCommand,
   AdminInitiateAuthCommand,
@@ -44,6 +46,7 @@ interface Device {
   key: string;
   groupKey: string;
   password: string;
+  verifierHex: string;
 }
 
 const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64');
@@ -56,6 +59,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
     let poolId: string;
     let clientId: string;
     const secrets = new Map<string, string>();
+    const confirmedDevices: Device[] = [];
 
     before(async () => {
       schema = engine === 'PostgreSQL' ? pgSchemaUrl() : undefined;
@@ -122,7 +126,8 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         }),
       );
       assert.equal(confirmed.UserConfirmationNecessary, false, 'remembered at once: DeviceOnlyRememberedOnUserPrompt is false');
-      return { key: meta.DeviceKey!, groupKey: meta.DeviceGroupKey!, password };
+      confirmedDevices.push({ key: meta.DeviceKey!, groupKey: meta.DeviceGroupKey!, password, verifierHex });
+      return confirmedDevices[confirmedDevices.length - 1];
     }
 
     /** Answers DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER; `password` overrides the device's (a wrong proof). */
@@ -414,6 +419,18 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         }),
       );
       assert.ok(plainRefresh.AuthenticationResult!.AccessToken);
+    });
+
+    test('the database holds no device verifier in clear (sealed, as password verifiers)', { skip: engine !== 'SQLite' }, () => {
+      assert.ok(confirmedDevices.length > 0);
+      const dump = readdirSync(server.dir)
+        .filter((f) => f.startsWith('cognate.db'))
+        .map((f) => readFileSync(join(server.dir, f)).toString('latin1'))
+        .join('\n');
+      for (const device of confirmedDevices) {
+        assert.ok(!dump.includes(device.verifierHex) && !dump.includes(b64(device.verifierHex)), 'a device verifier is stored in clear');
+        assert.ok(!dump.includes(device.password), 'the device secret never reaches the server');
+      }
     });
 
     test('DeviceConfiguration: DescribeUserPool returns it; UpdateUserPool without it turns device tracking off', async () => {
