@@ -19,6 +19,7 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import * as oidc from 'openid-client';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { ManualClock } from '../src/clock.js';
 import { signRs256 } from '../src/tokens/jwt.js';
@@ -267,6 +268,27 @@ function endpointSuite(engine: string, get: () => { server: TestServer; client: 
     await rejectsWith(client.send(new GetUserCommand({ AccessToken: tokens.AccessToken! })), 'NotAuthorizedException', 'Access Token has been revoked');
     assert.equal((await post(revoke, { token: tokens.RefreshToken!, client_id: s.app })).status, 200, 'again: still a success');
     assert.equal((await post(revoke, { token: 'unknown-refresh-token', client_id: s.app })).status, 200, 'an unknown token is a success (RFC 7009)');
+  });
+
+  test(`openid-client discovers the pool from its issuer, takes client_credentials tokens (basic and post) and revokes a refresh token (${engine})`, async () => {
+    const issuer = new URL(`${server.url}/${s.poolId}`);
+    const discover = (clientId: string, auth: oidc.ClientAuth) => oidc.discovery(issuer, clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+    const basicConfig = await discover(s.machine.id, oidc.ClientSecretBasic(s.machine.secret));
+    const viaBasic = await oidc.clientCredentialsGrant(basicConfig, { scope: 'https://api.example.com/read' });
+    assert.equal(viaBasic.token_type, 'bearer');
+    assert.equal(claimsOf(viaBasic.access_token).scope, 'https://api.example.com/read');
+    const postConfig = await discover(s.machine.id, oidc.ClientSecretPost(s.machine.secret));
+    assert.equal(claimsOf((await oidc.clientCredentialsGrant(postConfig)).access_token).client_id, s.machine.id);
+    const wrong = await discover(s.machine.id, oidc.ClientSecretPost('wrong'));
+    await assert.rejects(oidc.clientCredentialsGrant(wrong), (err: any) => err.error === 'invalid_client');
+
+    const username = `cat${randomBytes(3).toString('hex')}`;
+    await createUser(client, s.poolId, username);
+    const tokens = (await client.send(
+      new InitiateAuthCommand({ ClientId: s.app, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: 'Correct-Horse-9' } }),
+    )).AuthenticationResult!;
+    await oidc.tokenRevocation(await discover(s.app, oidc.None()), tokens.RefreshToken!);
+    await rejectsWith(client.send(new GetUserCommand({ AccessToken: tokens.AccessToken! })), 'NotAuthorizedException', 'Access Token has been revoked');
   });
 
   test(`the discovery document lists the domain's endpoints, only when the pool has a domain (${engine})`, async () => {
