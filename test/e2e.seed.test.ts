@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DescribeResourceServerCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CreateUserPoolClientCommand,
@@ -47,6 +48,8 @@ const seed = {
       Policies: { PasswordPolicy: { MinimumLength: 10, RequireSymbols: false } },
       Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }],
       MfaConfig: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      Domain: 'seeded-app',
+      resourceServers: [{ Identifier: 'https://api.example', Name: 'API', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }] }],
       clients: [
         { ClientId: CLIENT, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
         {
@@ -55,7 +58,7 @@ const seed = {
           ClientName: 'server',
           ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
           AllowedOAuthFlows: ['code'],
-          AllowedOAuthScopes: ['openid', 'email'],
+          AllowedOAuthScopes: ['openid', 'email', 'https://api.example/read'],
           AllowedOAuthFlowsUserPoolClient: true,
           CallbackURLs: ['https://app.example/callback'],
           SupportedIdentityProviders: ['COGNITO'],
@@ -139,6 +142,9 @@ describe('cognate serve --seed', { skip }, () => {
     assert.equal(secretClient.ClientSecret, SECRET);
     assert.deepEqual(secretClient.AllowedOAuthFlows, ['code']);
     assert.deepEqual(secretClient.CallbackURLs, ['https://app.example/callback']);
+    assert.equal(pool.Domain, 'seeded-app');
+    const api = await client.send(new DescribeResourceServerCommand({ UserPoolId: POOL, Identifier: 'https://api.example' }));
+    assert.deepEqual(api.ResourceServer!.Scopes, [{ ScopeName: 'read', ScopeDescription: 'Read' }]);
     assert.deepEqual(await counts(server.url, POOL), {
       pools: 1,
       clients: [CLIENT, SECRET_CLIENT].sort(),
@@ -247,6 +253,9 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
     ['the same user twice', (s) => s.pools[0].users.push({ Username: 'alice' }), /pools\[0\]\.users\[4\]\.Username: alice appears twice/],
     ['a client secret the model refuses', (s) => (s.pools[0].clients[1].ClientSecret = 'short'), /pools\[0\]\.clients\[1\]\.ClientSecret: a client secret is 24 to 64/],
     ['a misspelt member', (s) => (s.pools[0].clients[0].ExplicitAuthFlow = []), /pools\[0\]\.clients\[0\]\.ExplicitAuthFlow: not a member of CreateUserPoolClient/],
+    ['a domain with a reserved word', (s) => (s.pools[0].Domain = 'my-cognito'), /pools\[0\]\.Domain: InvalidParameterException: Domain cannot contain reserved word: cognito/],
+    ['a resource server twice', (s) => s.pools[0].resourceServers.push({ Identifier: 'https://api.example', Name: 'Again' }), /pools\[0\]\.resourceServers\[1\]\.Identifier: https:\/\/api\.example appears twice/],
+    ['a client scope no resource server has', (s) => s.pools[0].clients[1].AllowedOAuthScopes.push('https://api.example/write'), /pools\[0\]\.clients\[1\]: ScopeDoesNotExistException: Invalid scope requested: https:\/\/api\.example\/write/],
   ];
   for (const [name, change, message] of cases) {
     test(name, async () => {

@@ -68,6 +68,16 @@ import forgetDevice from './forgetDevice.js';
 import getDevice from './getDevice.js';
 import listDevices from './listDevices.js';
 import updateDeviceStatus from './updateDeviceStatus.js';
+// managed login: domains and resource servers
+import createResourceServer from './createResourceServer.js';
+import createUserPoolDomain from './createUserPoolDomain.js';
+import deleteResourceServer from './deleteResourceServer.js';
+import deleteUserPoolDomain from './deleteUserPoolDomain.js';
+import describeResourceServer from './describeResourceServer.js';
+import describeUserPoolDomain from './describeUserPoolDomain.js';
+import listResourceServers from './listResourceServers.js';
+import updateResourceServer from './updateResourceServer.js';
+import updateUserPoolDomain from './updateUserPoolDomain.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
@@ -140,4 +150,14 @@ export const operations: Record<string, OperationFactory> = {
   GetDevice: getDevice,
   ListDevices: listDevices,
   UpdateDeviceStatus: updateDeviceStatus,
+  // managed login: domains and resource servers
+  CreateResourceServer: createResourceServer,
+  CreateUserPoolDomain: createUserPoolDomain,
+  DeleteResourceServer: deleteResourceServer,
+  DeleteUserPoolDomain: deleteUserPoolDomain,
+  DescribeResourceServer: describeResourceServer,
+  DescribeUserPoolDomain: describeUserPoolDomain,
+  ListResourceServers: listResourceServers,
+  UpdateResourceServer: updateResourceServer,
+  UpdateUserPoolDomain: updateUserPoolDomain,
 };
