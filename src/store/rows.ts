@@ -5,10 +5,12 @@
  */
 import type {
   AttributePage,
+  AuthorizationCodeRecord,
   ClientRecord,
   FailureState,
   GroupRecord,
   ImportJobRecord,
+  LoginSessionRecord,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -122,6 +124,35 @@ export const toSignIn = (r: Row): SignInRecord => ({
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
   revokedAt: numOrNull(r.revoked_at),
+  ...(r.scopes != null ? { scopes: String(r.scopes) } : {}),
+});
+
+export const toAuthorizationCode = (r: Row): AuthorizationCodeRecord => ({
+  codeHash: r.code_hash,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  sub: r.sub,
+  redirectUri: r.redirect_uri,
+  scopes: r.scopes,
+  codeChallenge: r.code_challenge ?? null,
+  codeChallengeMethod: r.code_challenge_method ?? null,
+  nonce: r.nonce ?? null,
+  state: r.state ?? null,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  consumedAt: numOrNull(r.consumed_at),
+});
+
+export const toLoginSession = (r: Row): LoginSessionRecord => ({
+  idHash: r.id_hash,
+  poolId: r.pool_id,
+  username: r.username,
+  sub: r.sub,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
 });
 
 export const toOutbox = (r: Row): OutboxMessage => ({
