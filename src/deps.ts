@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Sealer } from './crypto/sealing.js';
 import type { Logger } from './log.js';
-import type { Store } from './store/store.js';
+import type { ClientRecord, PoolRecord, Store, UserRecord } from './store/store.js';
 import type { KeyRing } from './tokens/keys.js';
 
 /** Everything an operation may touch; each operation names the part it uses. */
@@ -19,6 +19,11 @@ export interface RequestContext {
   requestId: string;
   /** The URL this request reached the server at, for `iss` when no public URL is configured. */
   baseUrl: string;
+  /**
+   * Set by managed login (src/managedLogin/): a sign-in that reaches tokens calls this instead of
+   * issuing the API's tokens, so the pages end in an authorization code through the same decisions.
+   */
+  completeSignIn?: (signedIn: { pool: PoolRecord; client: ClientRecord; user: UserRecord }) => Promise<void>;
 }
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;

@@ -45,6 +45,6 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     client: req.client,
     user,
     ctx,
-    refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime },
+    refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime, scopes: signIn.scopes },
   });
 }
