@@ -24,7 +24,9 @@ import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
-import type { AuthorizationCodeRecord, GroupRecord, LoginSessionRecord, Store, UserAttribute, UserRecord } from '../src/store/store.js';
+import type {
+  AuthorizationCodeRecord, GroupRecord, LoginSessionRecord, ResourceServerRecord, Store, UserAttribute, UserPoolDomainRecord, UserRecord,
+} from '../src/store/store.js';
 
 import { T0, clientRecord, importJob, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, uid, userRecord } from './support/records.js';
 
@@ -1077,6 +1079,82 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.deepEqual(await store.getUserGroups(poolId, 'fay'), []);
       await store.createPool(poolRecord(poolId), []);
       assert.equal(await store.createGroup(group(poolId, 'g2')), true, 'nothing is left of the deleted pool');
+    });
+  });
+
+  describe('user pool domains and resource servers', () => {
+    const domainOf = (poolId: string, domain: string, over: Partial<UserPoolDomainRecord> = {}): UserPoolDomainRecord => ({
+      domain, poolId, version: 1, status: 'ACTIVE', createdAt: T0, modifiedAt: T0, ...over,
+    });
+    const serverOf = (poolId: string, identifier: string, over: Partial<ResourceServerRecord> = {}): ResourceServerRecord => ({
+      poolId, identifier, name: `server ${identifier}`, scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }], createdAt: T0, modifiedAt: T0, ...over,
+    });
+
+    test('a domain is unique across pools, a pool has one; get by domain and by pool, update, delete only by its pool', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      const name = uid('dom').toLowerCase();
+      const mine = domainOf(poolId, name);
+      assert.equal(await store.createUserPoolDomain(mine), true);
+      assert.equal(await other.createUserPoolDomain(domainOf(elsewhere, name)), false, 'the domain is taken, by another pool');
+      assert.equal(await store.createUserPoolDomain(domainOf(poolId, `${name}-2`)), false, 'the pool has a domain');
+      assert.equal(await store.getUserPoolDomain(`${name}-2`), undefined, 'nothing was written');
+      assert.deepEqual(await other.getUserPoolDomain(name), mine);
+      assert.deepEqual(await store.getUserPoolDomainForPool(poolId), mine);
+      assert.equal(await store.getUserPoolDomainForPool(elsewhere), undefined);
+      await assert.rejects(store.createUserPoolDomain(domainOf(uid('us-east-1_missing'), uid('x').toLowerCase())), 'a domain needs an existing pool');
+
+      assert.equal(await store.updateUserPoolDomain(elsewhere, name, { version: 2, modifiedAt: T0 + 1 }), undefined, 'not that pool\'s domain');
+      assert.deepEqual(await store.updateUserPoolDomain(poolId, name, { version: 2, modifiedAt: T0 + 1 }), { ...mine, version: 2, modifiedAt: T0 + 1 });
+      assert.deepEqual(await store.getUserPoolDomain(name), { ...mine, version: 2, modifiedAt: T0 + 1 });
+
+      assert.equal(await store.deleteUserPoolDomain(elsewhere, name), false);
+      assert.equal(await store.deleteUserPoolDomain(poolId, name), true);
+      assert.equal(await store.deleteUserPoolDomain(poolId, name), false);
+      assert.equal(await store.getUserPoolDomain(name), undefined);
+      assert.equal(await store.createUserPoolDomain(domainOf(elsewhere, name)), true, 'a deleted domain is free again');
+    });
+
+    test('resource servers: create once per pool, get, list in pages by identifier, replace name and scopes, delete', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      const api = serverOf(poolId, 'https://api.example.com', { scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }, { ScopeName: 'write', ScopeDescription: 'Write' }] });
+      assert.equal(await store.createResourceServer(api), true);
+      assert.equal(await store.createResourceServer({ ...api, name: 'again' }), false, 'the identifier is taken');
+      assert.equal(await store.createResourceServer(serverOf(elsewhere, 'https://api.example.com')), true, 'identifiers are per pool');
+      assert.deepEqual(await other.getResourceServer(poolId, api.identifier), api);
+      assert.equal(await store.getResourceServer(poolId, 'https://API.example.com'), undefined, 'identifiers are case-sensitive');
+      await assert.rejects(store.createResourceServer(serverOf(uid('us-east-1_missing'), 'x')), 'a resource server needs an existing pool');
+
+      for (const identifier of ['b', 'B', 'a:b', 'zz', 'é']) await store.createResourceServer(serverOf(poolId, identifier));
+      const pages = await allPages((after) => store.listResourceServers(poolId, 2, after), 2);
+      assert.deepEqual(pages.flat().map((r) => r.identifier), ['https://api.example.com', 'b', 'B', 'a:b', 'zz', 'é'].sort(byteOrder));
+      assert.deepEqual(pages.flat().find((r) => r.identifier === api.identifier), api, 'whole records');
+
+      const replaced = { ...api, name: 'API', scopes: [], modifiedAt: T0 + 1 };
+      assert.deepEqual(await store.updateResourceServer(replaced), replaced);
+      assert.deepEqual(await store.getResourceServer(poolId, api.identifier), replaced);
+      assert.equal(await store.updateResourceServer(serverOf(poolId, 'missing')), undefined);
+      assert.equal((await store.getResourceServer(elsewhere, api.identifier))!.name, 'server https://api.example.com', 'the other pool is untouched');
+
+      assert.equal(await store.deleteResourceServer(poolId, api.identifier), true);
+      assert.equal(await store.deleteResourceServer(poolId, api.identifier), false);
+      assert.equal(await store.getResourceServer(poolId, api.identifier), undefined);
+      assert.ok(await store.getResourceServer(elsewhere, api.identifier));
+    });
+
+    test('deleting a pool deletes its domain and resource servers', async () => {
+      const poolId = await freshPool();
+      const name = uid('gone').toLowerCase();
+      await store.createUserPoolDomain(domainOf(poolId, name));
+      await store.createResourceServer(serverOf(poolId, 'api'));
+      assert.equal(await store.deletePool(poolId), true);
+      assert.equal(await store.getUserPoolDomain(name), undefined);
+      assert.equal(await store.getUserPoolDomainForPool(poolId), undefined);
+      assert.deepEqual((await store.listResourceServers(poolId, 10)).items, []);
+      await store.createPool(poolRecord(poolId), []);
+      assert.equal(await store.createUserPoolDomain(domainOf(poolId, name)), true, 'nothing is left of the deleted pool');
+      assert.equal(await store.createResourceServer(serverOf(poolId, 'api')), true);
     });
   });
 

@@ -20,7 +20,9 @@ import { T0, clientRecord, importJob, keyRecord, poolRecord, sessionRecord, sign
  * sequential scans turned off (a plan that still scans has no index it could use).
  */
 
-const WATCHED = ['authorization_codes', 'login_sessions', 'users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs'];
+const WATCHED = ['authorization_codes', 'login_sessions', 'users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs', 'resource_servers'];
+// Not watched: user_pool_domains holds at most one row per pool (its pool_id index is unique), so a
+// search by pool_id reads one row.
 
 const authorizationCode = (poolId: string, username: string, createdAt: number) => ({
   codeHash: uid('code'), poolId, clientId: 'client', username, sub: `sub-of-${username}`, redirectUri: 'https://app.example/cb',
@@ -39,6 +41,7 @@ async function exercise(store: Store, count: number): Promise<void> {
   await store.createClient(client);
   const groupOf = (i: number) => ({ poolId, name: `group${String(i % 40).padStart(2, '0')}`, description: null, roleArn: null, precedence: i % 7, createdAt: T0, modifiedAt: T0 });
   for (let i = 0; i < 40; i++) await store.createGroup(groupOf(i));
+  const serverOf = (i: number) => ({ poolId, identifier: `api${String(i).padStart(3, '0')}`, name: 'api', scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }], createdAt: T0, modifiedAt: T0 });
   for (let i = 0; i < count; i++) {
     const name = `user${String(i).padStart(5, '0')}`;
     await store.createUser(userRecord(poolId, name, [{ Name: 'email', Value: `${name}@example.com` }], { status: i % 3 ? 'CONFIRMED' : 'UNCONFIRMED' }), [
@@ -56,6 +59,13 @@ async function exercise(store: Store, count: number): Promise<void> {
     await store.addUserToGroup(poolId, groupOf(i + 1).name, name);
     // user import jobs
     await store.createImportJob(importJob(poolId, `import-seed${String(i).padStart(5, '0')}`, T0 + i));
+    // Other pools with domains, and resource servers in this one.
+    if (i % 10 === 0) {
+      const pool = uid('pool');
+      await store.createPool(poolRecord(pool), []);
+      await store.createUserPoolDomain({ domain: `seed-${i}-${pool.toLowerCase()}`, poolId: pool, version: 1, status: 'ACTIVE', createdAt: T0, modifiedAt: T0 });
+      await store.createResourceServer(serverOf(i));
+    }
   }
   const job = importJob(poolId, 'import-zed', T0 + count);
   const user = userRecord(poolId, 'zed', [{ Name: 'email', Value: 'zed@example.com' }]);
@@ -178,6 +188,19 @@ async function exercise(store: Store, count: number): Promise<void> {
       await store.clearOutbox(other);
       await store.deletePool(other);
     },
+    createUserPoolDomain: () => store.createUserPoolDomain({ domain: `zed-${poolId.toLowerCase()}`, poolId, version: 1, status: 'ACTIVE', createdAt: T0, modifiedAt: T0 }),
+    getUserPoolDomain: () => store.getUserPoolDomain(`zed-${poolId.toLowerCase()}`),
+    getUserPoolDomainForPool: () => store.getUserPoolDomainForPool(poolId),
+    updateUserPoolDomain: async () => {
+      await store.updateUserPoolDomain(poolId, `zed-${poolId.toLowerCase()}`, { version: 2, modifiedAt: T0 + 1 });
+      await store.updateUserPoolDomain(poolId, `zed-${poolId.toLowerCase()}`, { version: 1, status: 'ACTIVE', modifiedAt: T0 + 2 });
+    },
+    deleteUserPoolDomain: () => store.deleteUserPoolDomain(poolId, `zed-${poolId.toLowerCase()}`),
+    createResourceServer: () => store.createResourceServer({ ...serverOf(0), identifier: 'zapi' }),
+    getResourceServer: () => store.getResourceServer(poolId, 'zapi'),
+    listResourceServers: () => store.listResourceServers(poolId, 10, 'api010'),
+    updateResourceServer: () => store.updateResourceServer({ ...serverOf(0), identifier: 'zapi', name: 'z', scopes: [], modifiedAt: T0 + 1 }),
+    deleteResourceServer: () => store.deleteResourceServer(poolId, 'zapi'),
     deleteUser: () => store.deleteUser(poolId, 'zed'),
     deleteGroup: () => store.deleteGroup(poolId, 'zgroup'),
     deleteClient: () => store.deleteClient(poolId, client.id),

@@ -14,6 +14,8 @@ import { control } from './control.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
+import { ClientGone, readBody } from './body.js';
+import { handleDomainRequest } from '../oauth/router.js';
 
 export interface RunningServer {
   url: string;
@@ -74,9 +76,6 @@ const hostRefused = (host: string) =>
     403,
   );
 
-/** A client that went away before its request was read: nothing to answer, nothing to log as an error. */
-class ClientGone extends Error {}
-
 /** What a SigV4 signature of this request covers. */
 function signedRequest(req: IncomingMessage, body: Buffer): SignedRequest {
   return { method: req.method ?? 'GET', url: req.url ?? '/', authorization: req.headers.authorization, rawHeaders: req.rawHeaders, body };
@@ -91,31 +90,6 @@ function decodeBody(bytes: Buffer): string | null {
   } catch {
     return null;
   }
-}
-
-/** Reads the body up to the limit; undefined when it is larger. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) over = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks)));
-    req.on('error', () => reject(new ClientGone('client went away')));
-    req.on('close', () => {
-      if (!req.complete) reject(new ClientGone('client went away'));
-    });
-  });
 }
 
 /** Expired auth sessions are deleted once a minute; a stale one is refused anyway, this keeps the table small. */
@@ -158,6 +132,8 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
           return;
         }
       }
+      // Managed login: a pool's domain is served at /domains/<prefix>/, preflights included (src/oauth/router.ts).
+      if (path.startsWith('/domains/') && (await handleDomainRequest(deps, req, res, baseUrl))) return;
       if (req.method === 'OPTIONS') {
         // A preflight does not name the operation (X-Amz-Target's value is not sent): it approves
         // the user operations' headers only, so a signed request (authorization) is never sent.

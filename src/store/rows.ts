@@ -19,6 +19,8 @@ import type {
   SigningKeyRecord,
   UserRecord,
   ImportJobUpdate,
+  ResourceServerRecord,
+  UserPoolDomainRecord,
 } from './store.js';
 
 export type Row = Record<string, any>;
@@ -241,4 +243,38 @@ export function firstOfEachUsername(users: UserRecord[]): UserRecord[] {
     seen.add(key);
     return true;
   });
+}
+
+export const USER_POOL_DOMAIN = 'domain, pool_id, version, status, created_at, modified_at';
+
+export const toUserPoolDomain = (r: Row): UserPoolDomainRecord => ({
+  domain: r.domain,
+  poolId: r.pool_id,
+  version: Number(r.version),
+  status: r.status,
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+export const RESOURCE_SERVER = 'pool_id, identifier, name, scopes, created_at, modified_at';
+
+export const toResourceServer = (r: Row): ResourceServerRecord => ({
+  poolId: r.pool_id,
+  identifier: r.identifier,
+  name: r.name,
+  scopes: JSON.parse(r.scopes),
+  createdAt: Number(r.created_at),
+  modifiedAt: Number(r.modified_at),
+});
+
+/** The user pool domain columns UpdateUserPoolDomain may set, with modified_at: `SET` assignments and their values. */
+export function userPoolDomainAssignments(
+  update: { version?: number; status?: string; modifiedAt: number },
+  param: (i: number) => string,
+): { assignments: string; values: unknown[] } {
+  const columns: [string, unknown][] = [];
+  if (update.version !== undefined) columns.push(['version', update.version]);
+  if (update.status !== undefined) columns.push(['status', update.status]);
+  columns.push(['modified_at', update.modifiedAt]);
+  return { assignments: columns.map(([c], i) => `${c} = ${param(i)}`).join(', '), values: columns.map(([, v]) => v) };
 }

@@ -313,6 +313,38 @@ export type ImportJobUpdate = Partial<
   Pick<ImportJobRecord, 'status' | 'startedAt' | 'completedAt' | 'importedUsers' | 'skippedUsers' | 'failedUsers' | 'completionMessage'>
 > & { dropCsv?: boolean };
 
+/** A user pool domain (CreateUserPoolDomain): a prefix served at /domains/<domain>/. */
+export interface UserPoolDomainRecord {
+  /** The prefix, unique across the server. */
+  domain: string;
+  poolId: string;
+  /** ManagedLoginVersion: 1 (classic hosted UI) or 2 (managed login). */
+  version: number;
+  /** DomainStatusType: ACTIVE once created. */
+  status: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+/** What UpdateUserPoolDomain may change. */
+export type UserPoolDomainUpdate = Partial<Pick<UserPoolDomainRecord, 'version' | 'status'>> & { modifiedAt: number };
+
+/** A custom scope of a resource server (ResourceServerScopeType). */
+export interface ResourceServerScope {
+  ScopeName: string;
+  ScopeDescription: string;
+}
+
+/** A resource server (CreateResourceServer); app clients name its scopes `<identifier>/<ScopeName>`. */
+export interface ResourceServerRecord {
+  poolId: string;
+  identifier: string;
+  name: string;
+  scopes: ResourceServerScope[];
+  createdAt: number;
+  modifiedAt: number;
+}
+
 export interface Store {
   /** Resolves when the schema is current and the engine reachable. */
   ready(): Promise<void>;
@@ -520,6 +552,25 @@ export interface Store {
   updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined>;
   /** Deletes a pool's outbox (DELETE /_cognate/outbox); answers how many messages it held. */
   clearOutbox(poolId: string): Promise<number>;
+
+  // User pool domains and resource servers (managed login). Deleting a pool deletes both.
+  /** False when the domain is taken (by any pool) or the pool already has a domain. */
+  createUserPoolDomain(domain: UserPoolDomainRecord): Promise<boolean>;
+  /** The domain of this prefix, whichever pool holds it (the router's lookup). */
+  getUserPoolDomain(domain: string): Promise<UserPoolDomainRecord | undefined>;
+  getUserPoolDomainForPool(poolId: string): Promise<UserPoolDomainRecord | undefined>;
+  /** Sets the given members of the pool's domain of this name; the updated domain, or undefined. */
+  updateUserPoolDomain(poolId: string, domain: string, update: UserPoolDomainUpdate): Promise<UserPoolDomainRecord | undefined>;
+  /** False unless the pool holds this domain. */
+  deleteUserPoolDomain(poolId: string, domain: string): Promise<boolean>;
+  /** False when the pool has a resource server of that identifier. */
+  createResourceServer(server: ResourceServerRecord): Promise<boolean>;
+  getResourceServer(poolId: string, identifier: string): Promise<ResourceServerRecord | undefined>;
+  /** A pool's resource servers by identifier, in byte order; `next` is the cursor to pass back as `after`. */
+  listResourceServers(poolId: string, limit: number, after?: string): Promise<Page<ResourceServerRecord>>;
+  /** Replaces the name and scopes (UpdateResourceServer sets both); the updated server, or undefined. */
+  updateResourceServer(server: ResourceServerRecord): Promise<ResourceServerRecord | undefined>;
+  deleteResourceServer(poolId: string, identifier: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

@@ -13,6 +13,9 @@ import type {
   FailureState,
   GroupRecord,
   GroupUpdate,
+  ResourceServerRecord,
+  UserPoolDomainRecord,
+  UserPoolDomainUpdate,
   ImportJobRecord,
   ImportJobStatus,
   ImportJobUpdate,
@@ -34,6 +37,7 @@ import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
 import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
+import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -1014,6 +1018,72 @@ export class PostgresStore implements Store {
   }
 
   /** Ends the pool; safe to call more than once. */
+  // ---- user pool domains and resource servers ----
+
+  async createUserPoolDomain(d: UserPoolDomainRecord): Promise<boolean> {
+    // No conflict target: a taken domain (the primary key) and a pool that has one (user_pool_domains_pool) both do nothing.
+    const result = await this.query(`INSERT INTO user_pool_domains (${USER_POOL_DOMAIN}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
+      d.domain, d.poolId, d.version, d.status, d.createdAt, d.modifiedAt,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getUserPoolDomain(domain: string): Promise<UserPoolDomainRecord | undefined> {
+    const row = await this.one(`SELECT ${USER_POOL_DOMAIN} FROM user_pool_domains WHERE domain = $1`, [domain]);
+    return row && toUserPoolDomain(row);
+  }
+
+  async getUserPoolDomainForPool(poolId: string): Promise<UserPoolDomainRecord | undefined> {
+    const row = await this.one(`SELECT ${USER_POOL_DOMAIN} FROM user_pool_domains WHERE pool_id = $1`, [poolId]);
+    return row && toUserPoolDomain(row);
+  }
+
+  async updateUserPoolDomain(poolId: string, domain: string, update: UserPoolDomainUpdate): Promise<UserPoolDomainRecord | undefined> {
+    const { assignments, values } = userPoolDomainAssignments(update, (i) => `$${i + 1}`);
+    const row = await this.one(
+      `UPDATE user_pool_domains SET ${assignments} WHERE domain = $${values.length + 1} AND pool_id = $${values.length + 2} RETURNING ${USER_POOL_DOMAIN}`,
+      [...values, domain, poolId],
+    );
+    return row && toUserPoolDomain(row);
+  }
+
+  async deleteUserPoolDomain(poolId: string, domain: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM user_pool_domains WHERE domain = $1 AND pool_id = $2', [domain, poolId])).rowCount ?? 0) > 0;
+  }
+
+  async createResourceServer(r: ResourceServerRecord): Promise<boolean> {
+    const result = await this.query(
+      `INSERT INTO resource_servers (${RESOURCE_SERVER}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pool_id, identifier) DO NOTHING`,
+      [r.poolId, r.identifier, r.name, JSON.stringify(r.scopes), r.createdAt, r.modifiedAt],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getResourceServer(poolId: string, identifier: string): Promise<ResourceServerRecord | undefined> {
+    const row = await this.one(`SELECT ${RESOURCE_SERVER} FROM resource_servers WHERE pool_id = $1 AND identifier = $2`, [poolId, identifier]);
+    return row && toResourceServer(row);
+  }
+
+  async listResourceServers(poolId: string, limit: number, after?: string): Promise<Page<ResourceServerRecord>> {
+    const { rows } = await this.query(
+      `SELECT ${RESOURCE_SERVER} FROM resource_servers WHERE pool_id = $1 AND identifier > $2 ORDER BY identifier LIMIT $3`,
+      [poolId, after ?? '', limit + 1],
+    );
+    return page(rows.map(toResourceServer), limit, (r) => r.identifier);
+  }
+
+  async updateResourceServer(r: ResourceServerRecord): Promise<ResourceServerRecord | undefined> {
+    const row = await this.one(
+      `UPDATE resource_servers SET name = $1, scopes = $2, modified_at = $3 WHERE pool_id = $4 AND identifier = $5 RETURNING ${RESOURCE_SERVER}`,
+      [r.name, JSON.stringify(r.scopes), r.modifiedAt, r.poolId, r.identifier],
+    );
+    return row && toResourceServer(row);
+  }
+
+  async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM resource_servers WHERE pool_id = $1 AND identifier = $2', [poolId, identifier])).rowCount ?? 0) > 0;
+  }
+
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await this.migrating?.catch(() => undefined);

@@ -7,6 +7,7 @@ import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
 import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
+import { toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type {
   AccessContext,
@@ -19,6 +20,9 @@ import type {
   FailureState,
   GroupRecord,
   GroupUpdate,
+  ResourceServerRecord,
+  UserPoolDomainRecord,
+  UserPoolDomainUpdate,
   ImportJobRecord,
   ImportJobStatus,
   ImportJobUpdate,
@@ -124,6 +128,9 @@ const STORE_CALLS = Object.keys({
   // user import jobs
   createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
   clearOutbox: 1,
+  // user pool domains and resource servers
+  createUserPoolDomain: 1, getUserPoolDomain: 1, getUserPoolDomainForPool: 1, updateUserPoolDomain: 1, deleteUserPoolDomain: 1,
+  createResourceServer: 1, getResourceServer: 1, listResourceServers: 1, updateResourceServer: 1, deleteResourceServer: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
 
 /**
@@ -1046,6 +1053,72 @@ export class SqliteStore implements Store {
 
   async clearOutbox(poolId: string): Promise<number> {
     return this.sql('DELETE FROM outbox WHERE pool_id = ?').run(poolId).changes;
+  }
+
+  // ---- user pool domains and resource servers ----
+
+  async createUserPoolDomain(d: UserPoolDomainRecord): Promise<boolean> {
+    // No conflict target: a taken domain (the primary key) and a pool that has one (user_pool_domains_pool) both do nothing.
+    return (
+      this.sql(
+        `INSERT INTO user_pool_domains (domain, pool_id, version, status, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+      ).run(d.domain, d.poolId, d.version, d.status, d.createdAt, d.modifiedAt).changes > 0
+    );
+  }
+
+  async getUserPoolDomain(domain: string): Promise<UserPoolDomainRecord | undefined> {
+    const row = this.sql('SELECT * FROM user_pool_domains WHERE domain = ?').get(domain) as Row | undefined;
+    return row && toUserPoolDomain(row);
+  }
+
+  async getUserPoolDomainForPool(poolId: string): Promise<UserPoolDomainRecord | undefined> {
+    const row = this.sql('SELECT * FROM user_pool_domains WHERE pool_id = ?').get(poolId) as Row | undefined;
+    return row && toUserPoolDomain(row);
+  }
+
+  async updateUserPoolDomain(poolId: string, domain: string, update: UserPoolDomainUpdate): Promise<UserPoolDomainRecord | undefined> {
+    const { assignments, values } = userPoolDomainAssignments(update, () => '?');
+    const row = this.sql(`UPDATE user_pool_domains SET ${assignments} WHERE domain = ? AND pool_id = ? RETURNING *`).get(...values, domain, poolId) as
+      | Row
+      | undefined;
+    return row && toUserPoolDomain(row);
+  }
+
+  async deleteUserPoolDomain(poolId: string, domain: string): Promise<boolean> {
+    return this.sql('DELETE FROM user_pool_domains WHERE domain = ? AND pool_id = ?').run(domain, poolId).changes > 0;
+  }
+
+  async createResourceServer(r: ResourceServerRecord): Promise<boolean> {
+    return (
+      this.sql(
+        `INSERT INTO resource_servers (pool_id, identifier, name, scopes, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (pool_id, identifier) DO NOTHING`,
+      ).run(r.poolId, r.identifier, r.name, JSON.stringify(r.scopes), r.createdAt, r.modifiedAt).changes > 0
+    );
+  }
+
+  async getResourceServer(poolId: string, identifier: string): Promise<ResourceServerRecord | undefined> {
+    const row = this.sql('SELECT * FROM resource_servers WHERE pool_id = ? AND identifier = ?').get(poolId, identifier) as Row | undefined;
+    return row && toResourceServer(row);
+  }
+
+  async listResourceServers(poolId: string, limit: number, after?: string): Promise<Page<ResourceServerRecord>> {
+    const rows = this.sql('SELECT * FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?').all(
+      poolId, after ?? '', limit + 1,
+    ) as Row[];
+    return page(rows.map(toResourceServer), limit, (r) => r.identifier);
+  }
+
+  async updateResourceServer(r: ResourceServerRecord): Promise<ResourceServerRecord | undefined> {
+    const row = this.sql('UPDATE resource_servers SET name = ?, scopes = ?, modified_at = ? WHERE pool_id = ? AND identifier = ? RETURNING *').get(
+      r.name, JSON.stringify(r.scopes), r.modifiedAt, r.poolId, r.identifier,
+    ) as Row | undefined;
+    return row && toResourceServer(row);
+  }
+
+  async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
+    return this.sql('DELETE FROM resource_servers WHERE pool_id = ? AND identifier = ?').run(poolId, identifier).changes > 0;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,11 @@
+/**
+ * The route table of a user pool domain: `<METHOD> <path under the domain>` to its handler. One
+ * line per route; the managed login pages (src/managedLogin/) add theirs here.
+ * https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
+ */
+import type { Route } from './endpoint.js';
+import { tokenEndpoint } from './token.js';
+
+export const ROUTES: Record<string, Route> = {
+  'POST /oauth2/token': tokenEndpoint,
+};
