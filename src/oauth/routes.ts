@@ -5,7 +5,9 @@
  */
 import type { Route } from './endpoint.js';
 import { tokenEndpoint } from './token.js';
+import { LOGIN_ROUTES } from '../managedLogin/routes.js';
 
 export const ROUTES: Record<string, Route> = {
   'POST /oauth2/token': tokenEndpoint,
+  ...LOGIN_ROUTES,
 };

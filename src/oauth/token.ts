@@ -5,6 +5,7 @@
 import type { Deps } from '../deps.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { authenticateClient } from './clientAuth.js';
+import { authorizationCodeGrant, refreshTokenGrant } from '../managedLogin/grants.js';
 import { OAuthError, oauthEndpoint, readForm, sendJson, type DomainRequest } from './endpoint.js';
 
 /** What a grant is given: the authenticated client and the whole form. */
@@ -35,8 +36,8 @@ export type Grant = (request: GrantRequest) => Promise<TokenResponse>;
  */
 export const GRANTS: Record<string, Grant | undefined> = {
   client_credentials: undefined,
-  authorization_code: undefined,
-  refresh_token: undefined,
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
 };
 
 export const tokenEndpoint = oauthEndpoint(async (request) => {
