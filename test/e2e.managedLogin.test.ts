@@ -244,7 +244,7 @@ function managedLoginSuite(engine: string, config: () => Promise<{ overrides: Re
       assert.equal(claims(back.get('access_token')!).scope, 'openid profile');
     });
 
-    test('new password required, forgot password and sign-up with codes from the outbox', async () => {
+    test('new password required, and forgot password with the code from the outbox', async () => {
       const app = await oauthApp(server, cognito);
       await cognito.send(new AdminCreateUserCommand({
         UserPoolId: app.poolId, Username: 'gus', TemporaryPassword: 'Temporary-Pass-1', MessageAction: 'SUPPRESS',
@@ -271,12 +271,24 @@ function managedLoginSuite(engine: string, config: () => Promise<{ overrides: Re
       const signInAgain = await fresh.submit(reset, { code: await outbox('gus'), password: 'Another-Pass-3' });
       assert.match(signInAgain.html, /Your password has been changed/);
       assert.ok(callbackParams(await fresh.submit(signInAgain, { username: 'gus', password: 'Another-Pass-3' })).get('code'));
+    });
 
-      const newcomer = new HttpBrowser(server.url);
-      const signUp = await newcomer.open(`${app.domainUrl}/signup?${new URL(authorizeUrl(app)).search.slice(1)}`);
-      assert.equal(signUp.status, 200, signUp.html);
-      const confirm = await newcomer.submit(signUp, { username: 'hana', password: 'Hana-Password-4' });
+    test('sign-in by email alias; sign-up with the email the confirmation code goes to', async () => {
+      const app = await oauthApp(server, cognito, { emailAlias: true });
+      await createUser(cognito, app.poolId, 'ivan', [{ Name: 'email', Value: 'ivan@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+      const browser = new HttpBrowser(server.url);
+      const done = await signIn(browser, app, { scope: 'openid' }, 'ivan@example.com');
+      const token = await tokenRequest(app, { grant_type: 'authorization_code', client_id: app.clientId, code: callbackParams(done).get('code')!, redirect_uri: app.redirectUri });
+      assert.equal(claims(token.body.id_token)['cognito:username'], 'ivan');
+      const signUp = await browser.open(`${app.domainUrl}/signup?${new URL(authorizeUrl(app)).search.slice(1)}`);
+      assert.match(signUp.html, /<label for="field-attr_email">Email<\/label>/, signUp.html);
+      const confirm = await browser.submit(signUp, { username: 'hana', 'attr.email': 'hana@example.com', password: 'Hana-Password-4' });
       assert.match(confirm.html, /Confirm your account/, confirm.html);
+      assert.equal(pageError((await browser.submit(confirm, { code: '000000' })).html), 'Invalid verification code provided, please try again.');
+      const message = await control(server.url, 'GET', `/_cognate/outbox?poolId=${app.poolId}&username=hana`);
+      const confirmed = await browser.submit(confirm, { code: /(\d{6})/.exec(message.body.Messages[0].message)![1] });
+      assert.match(confirmed.html, /Your account is confirmed/);
+      assert.ok(callbackParams(await browser.submit(confirmed, { username: 'hana@example.com', password: 'Hana-Password-4' })).get('code'));
     });
   });
 }

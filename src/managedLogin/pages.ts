@@ -74,7 +74,9 @@ const NO_STORE = {
  * (browsers apply form-action to the redirects that follow a form submission).
  */
 function csp(redirectUri?: string): string {
-  const target = redirectUri ? ` ${new URL(redirectUri).origin}` : '';
+  // A native app's custom scheme (myapp://callback) has no origin: its scheme is the source.
+  const url = redirectUri ? new URL(redirectUri) : undefined;
+  const target = url ? ` ${url.origin === 'null' ? url.protocol : url.origin}` : '';
   return `default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'${target}; frame-ancestors 'none'; base-uri 'none'`;
 }
 

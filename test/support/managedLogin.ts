@@ -3,7 +3,7 @@
  * cookie-keeping HTTP "browser" that reads the pages' forms and posts them over the real wire.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { CreateUserPoolClientCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createPool } from './fixtures.js';
 import type { TestServer } from './server.js';
 
@@ -25,9 +25,12 @@ export const LOGOUT_URI = 'https://app.example/signed-out';
 export async function oauthApp(
   server: TestServer,
   cognito: CognitoIdentityProviderClient,
-  options: { mfa?: 'OFF' | 'ON' | 'OPTIONAL'; secret?: boolean; flows?: ('code' | 'implicit')[]; scopes?: string[] } = {},
+  options: { mfa?: 'OFF' | 'ON' | 'OPTIONAL'; secret?: boolean; flows?: ('code' | 'implicit')[]; scopes?: string[]; emailAlias?: boolean } = {},
 ): Promise<OAuthApp> {
-  const { poolId } = await createPool(cognito, { mfa: options.mfa });
+  // An email alias (AliasAttributes) can only be chosen when the pool is created.
+  const poolId = options.emailAlias
+    ? (await cognito.send(new CreateUserPoolCommand({ PoolName: 'alias', AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!
+    : (await createPool(cognito, { mfa: options.mfa })).poolId;
   const app = await cognito.send(
     new CreateUserPoolClientCommand({
       UserPoolId: poolId,
