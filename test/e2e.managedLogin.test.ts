@@ -109,6 +109,13 @@ function managedLoginSuite(engine: string, config: () => Promise<{ overrides: Re
       assert.equal(callbackParams(await browser.get(authorizeUrl(app, { code_challenge: pkce().challenge, code_challenge_method: 'S512' }))).get('error'), 'invalid_request');
       assert.equal(callbackParams(await browser.get(authorizeUrl(app, { identity_provider: 'Google' }))).get('error'), 'unauthorized_client');
       assert.equal(callbackParams(await browser.get(authorizeUrl(app, { prompt: 'none' }))).get('error'), 'login_required');
+
+      // The other form of /logout: signed out, then the sign-in page of a new transaction.
+      await signIn(browser, app, {}, 'erin');
+      const relogin = await browser.get(`${app.domainUrl}/logout?${new URL(authorizeUrl(app, { state: 'z' })).search.slice(1)}`);
+      assert.match(relogin.location ?? '', /\/login\?client_id=.*state=z/);
+      assert.equal(browser.cookies.has('cognate-session'), false);
+      assert.equal((await browser.get(`${app.domainUrl}/logout?client_id=${app.clientId}&redirect_uri=${encodeURIComponent('https://evil.example/')}&response_type=code`)).status, 400);
     });
 
     test('refusals at the token endpoint: bad PKCE verifier, code reused, code expired, wrong redirect URI, wrong client secret', async () => {

@@ -663,12 +663,28 @@ export async function confirmSignUpPost(r: LoginRequest): Promise<Answer> {
 /**
  * Signs the browser out of managed login: the session is deleted and its cookie cleared, then the
  * browser goes to `logout_uri`, which must be one of the client's LogoutURLs exactly (never an open
- * redirect). https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
+ * redirect), or, given authorize parameters instead (`redirect_uri` one of the CallbackURLs), to the
+ * sign-in page. https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
  */
 export async function logout(r: LoginRequest): Promise<Answer> {
   const { deps } = r;
   const clientId = r.query.get('client_id');
   const logoutUri = r.query.get('logout_uri');
+  const secret = validSecret(r.cookies.get(SESSION_COOKIE));
+  const endSession = async () => {
+    if (secret) await deps.store.deleteLoginSession(sha256Hex(secret));
+    return [clearCookie(r.domainUrl, SESSION_COOKIE)];
+  };
+  // The other form: sign out, then sign in again (response_type, redirect_uri ... as for /oauth2/authorize).
+  if (logoutUri === null && r.query.has('redirect_uri')) {
+    let tx: AuthorizeRequest;
+    try {
+      tx = await transaction(r);
+    } catch (err) {
+      return refusal(r, err);
+    }
+    return redirectAnswer(pageUrl(r, '/login', tx), await endSession());
+  }
   const client = clientId ? await deps.store.getClient(clientId) : undefined;
   if (!client || client.poolId !== r.pool.id) {
     return htmlAnswer(400, renderMessage(stylesheetPath(r), 'Invalid request', 'The app client does not exist in this user pool.'), undefined);
@@ -676,7 +692,5 @@ export async function logout(r: LoginRequest): Promise<Answer> {
   if (!logoutUri || !logoutUrls(client).includes(logoutUri)) {
     return htmlAnswer(400, renderMessage(stylesheetPath(r), 'Invalid request', 'The logout URI is not one of the app client\'s sign-out URLs.'), undefined);
   }
-  const secret = validSecret(r.cookies.get(SESSION_COOKIE));
-  if (secret) await deps.store.deleteLoginSession(sha256Hex(secret));
-  return redirectAnswer(logoutUri, [clearCookie(r.domainUrl, SESSION_COOKIE)]);
+  return redirectAnswer(logoutUri, await endSession());
 }
