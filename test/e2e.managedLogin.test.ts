@@ -292,8 +292,12 @@ function managedLoginSuite(engine: string, config: () => Promise<{ overrides: Re
       const confirm = await browser.submit(signUp, { username: 'hana', 'attr.email': 'hana@example.com', password: 'Hana-Password-4' });
       assert.match(confirm.html, /Confirm your account/, confirm.html);
       assert.equal(pageError((await browser.submit(confirm, { code: '000000' })).html), 'Invalid verification code provided, please try again.');
+      // Signing in before confirming: the password is right, so a new code is sent and asked for.
+      const again = await browser.submit(await browser.open(authorizeUrl(app, { prompt: 'login' })), { username: 'hana', password: 'Hana-Password-4' });
+      assert.match(again.html, /Confirm your account/, again.html);
       const message = await control(server.url, 'GET', `/_cognate/outbox?poolId=${app.poolId}&username=hana`);
-      const confirmed = await browser.submit(confirm, { code: /(\d{6})/.exec(message.body.Messages[0].message)![1] });
+      assert.equal(message.body.Messages.length, 2);
+      const confirmed = await browser.submit(again, { code: /(\d{6})/.exec(message.body.Messages[0].message)![1] });
       assert.match(confirmed.html, /Your account is confirmed/);
       assert.ok(callbackParams(await browser.submit(confirmed, { username: 'hana@example.com', password: 'Hana-Password-4' })).get('code'));
     });

@@ -376,6 +376,14 @@ export async function loginPost(r: LoginRequest): Promise<Answer> {
     return await challengePage(r, b, tx, response);
   } catch (err) {
     if (!(err instanceof CognitoError)) throw err;
+    // The password was right (the API checks it first): an unconfirmed user confirms, a user whose
+    // password must be reset resets it, each with a code sent now, as Cognito's pages do.
+    if (step === 'password' && err.type === 'UserNotConfirmedException') {
+      return sendCodeThen(r, b, tx, username, err.message, 'ResendConfirmationCode', (destination) => confirmPage(r, b, tx, username, destination));
+    }
+    if (step === 'password' && err.type === 'PasswordResetRequiredException') {
+      return sendCodeThen(r, b, tx, username, err.message, 'ForgotPassword', (destination) => resetPage(r, b, tx, username, destination));
+    }
     if (step === 'password' || !RETRY.has(err.type)) return signInPage(r, b, tx, { error: err.message }, step === 'password' ? username : '');
     return retryPage(r, b, tx, step, session, username, err.message);
   }
@@ -613,6 +621,22 @@ function confirmPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, username
     fields: [codeField],
     submit: 'Confirm account',
   }, error ? 400 : 200);
+}
+
+/** Sends a code (ResendConfirmationCode or ForgotPassword) and shows the page that takes it. */
+async function sendCodeThen(
+  r: LoginRequest, b: Browser, tx: AuthorizeRequest, username: string, reason: string, operation: string, next: (destination?: string) => Answer,
+): Promise<Answer> {
+  const ctx: RequestContext = { requestId: randomUUID(), baseUrl: r.baseUrl };
+  try {
+    const out = await call<{ CodeDeliveryDetails?: { Destination?: string } }>(
+      r.deps, operation, withSecretHash(r.deps, tx.client, username, { ClientId: tx.client.id, Username: username }), ctx,
+    );
+    return next(out.CodeDeliveryDetails?.Destination);
+  } catch (err) {
+    if (!(err instanceof CognitoError)) throw err;
+    return signInPage(r, b, tx, { error: `${reason} ${err.message}` }, username);
+  }
 }
 
 const notAllowed = (r: LoginRequest) => htmlAnswer(403, renderMessage(stylesheetPath(r), 'Sign-up is not allowed', 'Only administrators can create users in this user pool.'), undefined);
