@@ -44,6 +44,8 @@ export const UnsupportedUserStateException = make('UnsupportedUserStateException
 export const UnauthorizedException = make('UnauthorizedException');
 export const TooManyFailedAttemptsException = make('TooManyFailedAttemptsException');
 export const PreconditionNotMetException = make('PreconditionNotMetException');
+export const InvalidOAuthFlowException = make('InvalidOAuthFlowException');
+export const ScopeDoesNotExistException = make('ScopeDoesNotExistException');
 /** Protocol-level faults that AWS JSON services answer before reaching the operation. */
 export const SerializationException = make('SerializationException');
 export const UnknownOperationException = make('UnknownOperationException');

@@ -5,6 +5,7 @@
 import type { Deps } from '../deps.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { authenticateClient } from './clientAuth.js';
+import { clientCredentialsGrant } from './clientCredentials.js';
 import { authorizationCodeGrant, refreshTokenGrant } from '../managedLogin/grants.js';
 import { OAuthError, oauthEndpoint, readForm, sendJson, type DomainRequest } from './endpoint.js';
 
@@ -32,10 +33,11 @@ export type Grant = (request: GrantRequest) => Promise<TokenResponse>;
 
 /**
  * The grants, by grant_type. A slot left undefined answers unsupported_grant_type.
- * authorization_code and refresh_token are the managed login's (the code flow, src/managedLogin/).
+ * authorization_code and refresh_token are the managed login's (the code flow, src/managedLogin/):
+ * they fill their slots here.
  */
 export const GRANTS: Record<string, Grant | undefined> = {
-  client_credentials: undefined,
+  client_credentials: clientCredentialsGrant,
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
 };

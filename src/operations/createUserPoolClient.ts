@@ -6,6 +6,7 @@ import { clientView } from '../domain/views.js';
 import { clientSettings } from './clientSettings.js';
 import { checkClientAttributes } from '../users/attributes.js';
 import { loadPool } from './common.js';
+import { checkOAuthSettings } from './oauthSettings.js';
 
 /**
  * CreateUserPoolClient. A pool tag `cognate:client-id:<ClientName>` fixes the id of the client of
@@ -30,6 +31,7 @@ export async function createClient(
     throw InvalidParameterException(`An app client with id ${id} already exists.`);
   }
   const secret = fixed.secret ?? givenSecret ?? (input.GenerateSecret ? newClientSecret() : undefined);
+  await checkOAuthSettings(deps, pool.id, settings, secret !== undefined);
   const client = {
     id,
     poolId: input.UserPoolId,

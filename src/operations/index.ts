@@ -58,6 +58,16 @@ import getCSVHeader from './getCSVHeader.js';
 import listUserImportJobs from './listUserImportJobs.js';
 import startUserImportJob from './startUserImportJob.js';
 import stopUserImportJob from './stopUserImportJob.js';
+// managed login: domains and resource servers
+import createResourceServer from './createResourceServer.js';
+import createUserPoolDomain from './createUserPoolDomain.js';
+import deleteResourceServer from './deleteResourceServer.js';
+import deleteUserPoolDomain from './deleteUserPoolDomain.js';
+import describeResourceServer from './describeResourceServer.js';
+import describeUserPoolDomain from './describeUserPoolDomain.js';
+import listResourceServers from './listResourceServers.js';
+import updateResourceServer from './updateResourceServer.js';
+import updateUserPoolDomain from './updateUserPoolDomain.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
@@ -120,4 +130,14 @@ export const operations: Record<string, OperationFactory> = {
   ListUserImportJobs: listUserImportJobs,
   StartUserImportJob: startUserImportJob,
   StopUserImportJob: stopUserImportJob,
+  // managed login: domains and resource servers
+  CreateResourceServer: createResourceServer,
+  CreateUserPoolDomain: createUserPoolDomain,
+  DeleteResourceServer: deleteResourceServer,
+  DeleteUserPoolDomain: deleteUserPoolDomain,
+  DescribeResourceServer: describeResourceServer,
+  DescribeUserPoolDomain: describeUserPoolDomain,
+  ListResourceServers: listResourceServers,
+  UpdateResourceServer: updateResourceServer,
+  UpdateUserPoolDomain: updateUserPoolDomain,
 };

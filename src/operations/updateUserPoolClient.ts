@@ -3,6 +3,7 @@ import { clientSecret, loadClient } from '../auth/client.js';
 import { clientView } from '../domain/views.js';
 import { checkClientAttributes } from '../users/attributes.js';
 import { clientSettings } from './clientSettings.js';
+import { checkOAuthSettings } from './oauthSettings.js';
 
 /** Like Cognito, an update replaces every setting; omitted ones return to their defaults. */
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
@@ -10,6 +11,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
     const { client: current, pool } = await loadClient(deps, input.ClientId, input.UserPoolId);
     const settings = clientSettings(input);
     checkClientAttributes(pool, settings, 'updating');
+    await checkOAuthSettings(deps, pool.id, settings, current.secretSealed !== null);
     const client = {
       ...current,
       name: input.ClientName ?? current.name,

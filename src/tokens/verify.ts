@@ -47,6 +47,8 @@ export interface Authenticated {
 export async function authenticateAccessToken(
   deps: Pick<Deps, 'keys' | 'store' | 'clock'>,
   token: string,
+  /** The scope the token must carry: the user operations' by default; the userInfo endpoint asks for `openid`. */
+  requiredScope: string = ACCESS_SCOPE,
 ): Promise<Authenticated> {
   const invalid = () => NotAuthorizedException('Invalid Access Token');
   const known = verified.get(token);
@@ -81,7 +83,7 @@ export async function authenticateAccessToken(
   if (!signIn || signIn.revokedAt !== null || signIn.username !== claims.username || signIn.sub !== user.sub) {
     throw NotAuthorizedException('Access Token has been revoked');
   }
-  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(ACCESS_SCOPE)) {
+  if (typeof claims.scope !== 'string' || !claims.scope.split(' ').includes(requiredScope)) {
     throw NotAuthorizedException('Access Token does not have required scopes');
   }
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
