@@ -3,7 +3,7 @@
  * cookie-keeping HTTP "browser" that reads the pages' forms and posts them over the real wire.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { createPool } from './fixtures.js';
 import type { TestServer } from './server.js';
 
@@ -46,8 +46,7 @@ export async function oauthApp(
     }),
   );
   const domain = `login-${poolId.split('_')[1].toLowerCase()}`;
-  const now = server.clock.now();
-  await server.running.deps.store.createUserPoolDomain({ domain, poolId, version: 2, status: 'ACTIVE', createdAt: now, modifiedAt: now });
+  await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: domain, ManagedLoginVersion: 2 }));
   return {
     poolId,
     clientId: app.UserPoolClient!.ClientId!,
