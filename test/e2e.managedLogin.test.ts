@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  AdminCreateUserCommand, InitiateAuthCommand, type CognitoIdentityProviderClient,
+  AdminCreateUserCommand, InitiateAuthCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD, createUser, enrolTotp, nextStep, totpCode } from './support/fixtures.js';
 import {
@@ -234,6 +234,28 @@ function managedLoginSuite(engine: string, config: () => Promise<{ overrides: Re
       assert.equal(out.location, app.logoutUri);
       assert.equal(browser.cookies.has('cognate-session'), false);
       assert.equal(callbackParams(await browser.get(authorizeUrl(app, { prompt: 'none' }))).get('error'), 'login_required');
+    });
+
+    test('the MFA choice: SELECT_MFA_TYPE offers both factors, SMS sends its code to the outbox', async () => {
+      const app = await oauthApp(server, cognito, { mfa: 'OPTIONAL' });
+      await cognito.send(new SetUserPoolMfaConfigCommand({
+        UserPoolId: app.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true },
+        SmsMfaConfiguration: { SmsAuthenticationMessage: 'Your code is {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns' } },
+      }));
+      await createUser(cognito, app.poolId, 'jun', [{ Name: 'phone_number', Value: '+15555550123' }]);
+      const { accessToken } = await enrolTotp(cognito, server.clock, app.clientId, 'jun', { prefer: false });
+      await cognito.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true }, SMSMfaSettings: { Enabled: true } }));
+      const browser = new HttpBrowser(server.url);
+      const choice = await signIn(browser, app, {}, 'jun');
+      assert.match(choice.html, /<legend>MFA method<\/legend>/);
+      assert.match(choice.html, /<label for="field-mfa-0">Text message \(SMS\)<\/label>/);
+      assert.match(choice.html, /<label for="field-mfa-1">Authenticator app<\/label>/);
+      const sms = await browser.submit(choice, { mfa: 'SMS_MFA' });
+      assert.match(sms.html, /Enter the code sent by SMS to [^<]*0123\./, sms.html);
+      const message = await control(server.url, 'GET', `/_cognate/outbox?poolId=${app.poolId}&username=jun`);
+      const code = /(\d{6})/.exec(message.body.Messages[0].message)![1];
+      assert.equal(pageError((await browser.submit(sms, { code: code === '000000' ? '111111' : '000000' })).html), 'Invalid code or auth state for the user.');
+      assert.ok(callbackParams(await browser.submit(sms, { code })).get('code'));
     });
 
     test('implicit flow: tokens in the fragment, at_hash of the access token, no refresh token', async () => {
