@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DescribeResourceServerCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CreateUserPoolClientCommand,
@@ -47,6 +48,8 @@ const seed = {
       Policies: { PasswordPolicy: { MinimumLength: 10, RequireSymbols: false } },
       Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }],
       MfaConfig: { MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } },
+      Domain: 'seeded-app',
+      resourceServers: [{ Identifier: 'https://api.example', Name: 'API', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }] }],
       clients: [
         { ClientId: CLIENT, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
         {
@@ -55,7 +58,7 @@ const seed = {
           ClientName: 'server',
           ExplicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
           AllowedOAuthFlows: ['code'],
-          AllowedOAuthScopes: ['openid', 'email'],
+          AllowedOAuthScopes: ['openid', 'email', 'https://api.example/read'],
           AllowedOAuthFlowsUserPoolClient: true,
           CallbackURLs: ['https://app.example/callback'],
           SupportedIdentityProviders: ['COGNITO'],
@@ -139,6 +142,9 @@ describe('cognate serve --seed', { skip }, () => {
     assert.equal(secretClient.ClientSecret, SECRET);
     assert.deepEqual(secretClient.AllowedOAuthFlows, ['code']);
     assert.deepEqual(secretClient.CallbackURLs, ['https://app.example/callback']);
+    assert.equal(pool.Domain, 'seeded-app');
+    const api = await client.send(new DescribeResourceServerCommand({ UserPoolId: POOL, Identifier: 'https://api.example' }));
+    assert.deepEqual(api.ResourceServer!.Scopes, [{ ScopeName: 'read', ScopeDescription: 'Read' }]);
     assert.deepEqual(await counts(server.url, POOL), {
       pools: 1,
       clients: [CLIENT, SECRET_CLIENT].sort(),

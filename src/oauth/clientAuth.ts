@@ -9,6 +9,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Deps } from '../deps.js';
 import { clientSecret } from '../auth/client.js';
+import { createHash } from 'node:crypto';
 import { bytesEqual } from '../crypto/constantTime.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { OAuthError } from './endpoint.js';
@@ -55,6 +56,7 @@ export async function authenticateClient(
   if (basic && (formSecret !== undefined || (formId !== undefined && formId !== basic.id))) {
     throw new OAuthError('invalid_request', 400, 'The client authenticated in more than one way.');
   }
+  if (basic && !basic.id) throw invalidClient(true);
   const id = basic?.id ?? formId;
   const given = basic?.secret ?? formSecret;
   if (!id) throw new OAuthError('invalid_request', 400, 'client_id is missing.');
@@ -66,6 +68,12 @@ export async function authenticateClient(
     if (given) throw invalidClient(!!basic);
     return { client, confidential: false };
   }
-  if (given === undefined || !bytesEqual(Buffer.from(secret, 'utf8'), Buffer.from(given, 'utf8'))) throw invalidClient(!!basic);
+  if (given === undefined || !secretsEqual(secret, given)) throw invalidClient(!!basic);
   return { client, confidential: true };
+}
+
+/** Compares the digests, in constant time: neither the secret's content nor its length shows in the timing. */
+function secretsEqual(secret: string, given: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return bytesEqual(digest(secret), digest(given));
 }

@@ -126,6 +126,21 @@ async function applyPool(deps: Deps, pool: CheckedPool, call: Call): Promise<voi
   }
   if (pool.mfa) await call('SetUserPoolMfaConfig', pool.mfa.request, pool.mfa.path);
 
+  // Resource servers before the clients that name their scopes.
+  for (const server of pool.resourceServers) {
+    const current = await deps.store.getResourceServer(pool.id, server.request.Identifier as string);
+    const wanted = { Name: server.request.Name, Scopes: server.request.Scopes ?? [] };
+    if (current && isDeepStrictEqual({ Name: current.name, Scopes: current.scopes }, JSON.parse(JSON.stringify(wanted)))) continue;
+    await call(current ? 'UpdateResourceServer' : 'CreateResourceServer', server.request, server.path);
+  }
+  if (pool.domain) {
+    const current = await deps.store.getUserPoolDomainForPool(pool.id);
+    if (current && current.domain !== pool.domain.request.Domain) {
+      throw new SeedError(pool.domain.path, `the pool already has the domain ${current.domain} (DeleteUserPoolDomain it first)`);
+    }
+    if (!current) await call('CreateUserPoolDomain', pool.domain.request, pool.domain.path);
+  }
+
   for (const client of pool.clients) {
     const current = await deps.store.getClient(client.id);
     const request = { ...client.request, ...(client.secret ? { GenerateSecret: true } : {}) };

@@ -37,8 +37,18 @@ export async function exportPool(poolId: string, withSecrets: boolean, options: 
   const mfa = await call('GetUserPoolMfaConfig', { UserPoolId: poolId });
   entry.MfaConfig = pick(mfa, inputMembers('SetUserPoolMfaConfig'), ['UserPoolId']);
 
-  const clients: Record<string, unknown>[] = [];
+  if (typeof pool.Domain === 'string') entry.Domain = pool.Domain;
+  const resourceServers: Record<string, unknown>[] = [];
   let token: string | undefined;
+  do {
+    const page = await call('ListResourceServers', { UserPoolId: poolId, MaxResults: 50, ...(token ? { NextToken: token } : {}) });
+    for (const r of page.ResourceServers as Record<string, unknown>[]) resourceServers.push(pick(r, new Set(['Identifier', 'Name', 'Scopes'])));
+    token = page.NextToken as string | undefined;
+  } while (token);
+  if (resourceServers.length > 0) entry.resourceServers = resourceServers;
+
+  const clients: Record<string, unknown>[] = [];
+  token = undefined;
   do {
     const page = await call('ListUserPoolClients', { UserPoolId: poolId, MaxResults: 60, ...(token ? { NextToken: token } : {}) });
     for (const summary of page.UserPoolClients as { ClientId: string }[]) {

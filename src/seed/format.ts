@@ -28,6 +28,10 @@ export interface SeedPool {
   clients?: SeedClient[];
   groups?: SeedGroup[];
   users?: SeedUser[];
+  /** The pool's prefix domain (CreateUserPoolDomain), served at /domains/<Domain>/. */
+  Domain?: string;
+  /** CreateResourceServer's requests without UserPoolId. */
+  resourceServers?: Record<string, unknown>[];
   /** Any other member of CreateUserPool's request (Policies, Schema, UsernameAttributes, ...). */
   [member: string]: unknown;
 }
@@ -71,7 +75,8 @@ export class SeedError extends Error {
 }
 
 const STATUSES: SeedUserStatus[] = ['CONFIRMED', 'FORCE_CHANGE_PASSWORD', 'UNCONFIRMED'];
-const POOL_KEYS = new Set(['Id', 'MfaConfig', 'clients', 'groups', 'users']);
+const POOL_KEYS = new Set(['Id', 'MfaConfig', 'clients', 'groups', 'users', 'Domain', 'resourceServers']);
+const RESOURCE_SERVER_KEYS = new Set(['Identifier', 'Name', 'Scopes']);
 const CLIENT_KEYS = new Set(['ClientId', 'ClientSecret']);
 const USER_KEYS = new Set(['Username', 'status', 'password', 'enabled', 'attributes', 'groups', 'totpSecret']);
 const GROUP_KEYS = new Set(['GroupName', 'Description', 'Precedence', 'RoleArn']);
@@ -134,6 +139,9 @@ export interface CheckedPool {
   clients: { path: string; id: string; secret?: string; request: Record<string, unknown> }[];
   groups: { path: string; request: Record<string, unknown> }[];
   users: (SeedUser & { path: string })[];
+  /** CreateUserPoolDomain's request. */
+  domain?: { path: string; request: Record<string, unknown> };
+  resourceServers: { path: string; request: Record<string, unknown> }[];
 }
 
 /**
@@ -252,6 +260,25 @@ export function checkSeed(seed: unknown, region: string): CheckedPool[] {
       return { ...(u as unknown as SeedUser), path: upath };
     });
 
-    return { path, id: mine.Id, request, ...(mfa ? { mfa } : {}), clients, groups, users };
+    let domain: CheckedPool['domain'];
+    if (mine.Domain !== undefined) {
+      const domainRequest = { Domain: mine.Domain, UserPoolId: mine.Id };
+      checkRequest('CreateUserPoolDomain', domainRequest, `${path}.Domain`);
+      domain = { path: `${path}.Domain`, request: domainRequest };
+    }
+    const identifiers = new Set<string>();
+    const resourceServers = list('resourceServers').map((r, i) => {
+      const rpath = `${path}.resourceServers[${i}]`;
+      need(isObject(r), rpath, 'must be an object');
+      for (const key of Object.keys(r)) need(RESOURCE_SERVER_KEYS.has(key), `${rpath}.${key}`, `unknown member (${[...RESOURCE_SERVER_KEYS].join(', ')})`);
+      need(typeof r.Identifier === 'string', `${rpath}.Identifier`, 'is required');
+      need(!identifiers.has(r.Identifier), `${rpath}.Identifier`, `${r.Identifier} appears twice in the pool`);
+      identifiers.add(r.Identifier);
+      const request = { ...r, UserPoolId: mine.Id };
+      checkRequest('CreateResourceServer', request, rpath);
+      return { path: rpath, request };
+    });
+
+    return { path, id: mine.Id, request, ...(mfa ? { mfa } : {}), clients, groups, users, ...(domain ? { domain } : {}), resourceServers };
   });
 }
