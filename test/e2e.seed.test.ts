@@ -253,6 +253,9 @@ describe('a seed file that contradicts itself or the model stops cognate serve w
     ['the same user twice', (s) => s.pools[0].users.push({ Username: 'alice' }), /pools\[0\]\.users\[4\]\.Username: alice appears twice/],
     ['a client secret the model refuses', (s) => (s.pools[0].clients[1].ClientSecret = 'short'), /pools\[0\]\.clients\[1\]\.ClientSecret: a client secret is 24 to 64/],
     ['a misspelt member', (s) => (s.pools[0].clients[0].ExplicitAuthFlow = []), /pools\[0\]\.clients\[0\]\.ExplicitAuthFlow: not a member of CreateUserPoolClient/],
+    ['a domain with a reserved word', (s) => (s.pools[0].Domain = 'my-cognito'), /pools\[0\]\.Domain: InvalidParameterException: Domain cannot contain reserved word: cognito/],
+    ['a resource server twice', (s) => s.pools[0].resourceServers.push({ Identifier: 'https://api.example', Name: 'Again' }), /pools\[0\]\.resourceServers\[1\]\.Identifier: https:\/\/api\.example appears twice/],
+    ['a client scope no resource server has', (s) => s.pools[0].clients[1].AllowedOAuthScopes.push('https://api.example/write'), /pools\[0\]\.clients\[1\]: ScopeDoesNotExistException: Invalid scope requested: https:\/\/api\.example\/write/],
   ];
   for (const [name, change, message] of cases) {
     test(name, async () => {
