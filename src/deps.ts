@@ -2,7 +2,7 @@ import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Sealer } from './crypto/sealing.js';
 import type { Logger } from './log.js';
-import type { Store } from './store/store.js';
+import type { ClientRecord, PoolRecord, Store, UserRecord } from './store/store.js';
 import type { KeyRing } from './tokens/keys.js';
 
 /** Everything an operation may touch; each operation names the part it uses. */
@@ -21,6 +21,11 @@ export interface RequestContext {
   baseUrl: string;
   /** The client's address, as the socket saw it (a device's `last_ip_used`). */
   sourceIp?: string;
+  /**
+   * Set by managed login (src/managedLogin/): a sign-in that reaches tokens calls this instead of
+   * issuing the API's tokens, so the pages end in an authorization code through the same decisions.
+   */
+  completeSignIn?: (signedIn: { pool: PoolRecord; client: ClientRecord; user: UserRecord }) => Promise<void>;
 }
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;

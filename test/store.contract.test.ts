@@ -24,7 +24,9 @@ import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
-import type { GroupRecord, ResourceServerRecord, Store, UserAttribute, UserPoolDomainRecord, UserRecord } from '../src/store/store.js';
+import type {
+  AuthorizationCodeRecord, GroupRecord, LoginSessionRecord, ResourceServerRecord, Store, UserAttribute, UserPoolDomainRecord, UserRecord,
+} from '../src/store/store.js';
 
 import { T0, clientRecord, importJob, keyRecord, outboxMessage, poolRecord, sessionRecord, signInRecord, deviceRecord, uid, userRecord } from './support/records.js';
 
@@ -721,6 +723,87 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal((await store.getSignIn(c.originJti))!.revokedAt, T0 - 1);
       assert.equal((await store.getSignIn(s.originJti))!.revokedAt, null, 'other users keep theirs');
       assert.equal(await store.revokeUserSignIns(poolId, 'rita', T0 + 4), 0);
+    });
+  });
+
+  describe('managed login: authorization codes and sessions', () => {
+    const code = (poolId: string, over: Partial<AuthorizationCodeRecord> = {}): AuthorizationCodeRecord => ({
+      codeHash: uid('code'),
+      poolId,
+      clientId: 'client',
+      username: 'uma',
+      sub: 'sub-of-uma',
+      redirectUri: 'https://app.example/callback',
+      scopes: 'openid email',
+      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      codeChallengeMethod: 'S256',
+      nonce: 'n-1',
+      state: 's-1',
+      authTime: Math.floor(T0 / 1000),
+      createdAt: T0,
+      expiresAt: T0 + 300_000,
+      consumedAt: null,
+      ...over,
+    });
+
+    test('a code is consumed once, of concurrent redemptions by one, and never once expired', async () => {
+      const poolId = await freshPool('uma');
+      const live = code(poolId);
+      const bare = code(poolId, { codeChallenge: null, codeChallengeMethod: null, nonce: null, state: null });
+      const expired = code(poolId, { expiresAt: T0 + 10 });
+      for (const c of [live, bare, expired]) await store.createAuthorizationCode(c);
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? store : other).consumeAuthorizationCode(live.codeHash, T0 + 5)));
+      const won = results.filter((r) => r !== undefined);
+      assert.equal(won.length, 1, 'exactly one redemption gets the code');
+      assert.deepEqual(won[0], { ...live, consumedAt: T0 + 5 });
+      assert.equal(await store.consumeAuthorizationCode(live.codeHash, T0 + 6), undefined, 'used');
+      assert.deepEqual(await other.consumeAuthorizationCode(bare.codeHash, T0 + 5), { ...bare, consumedAt: T0 + 5 });
+      assert.equal(await store.consumeAuthorizationCode(expired.codeHash, T0 + 10), undefined, 'expired at its expiry');
+      assert.equal(await store.consumeAuthorizationCode('missing', T0), undefined);
+    });
+
+    test('a login session is found until it expires, deleted once; the sweep deletes what expired', async () => {
+      const poolId = await freshPool('uma');
+      const session: LoginSessionRecord = {
+        idHash: uid('login'), poolId, username: 'uma', sub: 'sub-of-uma', authTime: Math.floor(T0 / 1000), createdAt: T0, expiresAt: T0 + 3_600_000,
+      };
+      const short = { ...session, idHash: uid('login'), expiresAt: T0 + 1000 };
+      await store.createLoginSession(session);
+      await store.createLoginSession(short);
+      assert.deepEqual(await other.getLoginSession(session.idHash, T0), session);
+      assert.equal(await store.getLoginSession(short.idHash, T0 + 1000), undefined, 'expired');
+      assert.equal(await store.getLoginSession('missing', T0), undefined);
+      const stale = code(poolId, { expiresAt: T0 + 1000 });
+      const fresh = code(poolId);
+      await store.createAuthorizationCode(stale);
+      await store.createAuthorizationCode(fresh);
+      assert.ok((await store.deleteExpiredLoginState(T0 + 2000)) >= 2);
+      assert.equal(await store.consumeAuthorizationCode(stale.codeHash, T0), undefined, 'swept');
+      assert.ok(await store.consumeAuthorizationCode(fresh.codeHash, T0 + 2000), 'kept');
+      assert.deepEqual(await store.getLoginSession(session.idHash, T0 + 2000), session, 'kept');
+      assert.equal(await store.deleteLoginSession(session.idHash), true);
+      assert.equal(await other.deleteLoginSession(session.idHash), false);
+      assert.equal(await store.getLoginSession(session.idHash, T0), undefined);
+    });
+
+    test('a sign-in keeps the OAuth scopes it was granted; the API\'s sign-ins have none', async () => {
+      const poolId = await freshPool('uma');
+      const oauth = signInRecord(poolId, 'uma', { scopes: 'openid email' });
+      const api = signInRecord(poolId, 'uma');
+      await store.createSignIn(oauth);
+      await store.createSignIn(api);
+      assert.deepEqual(await other.getSignIn(oauth.originJti), oauth);
+      assert.deepEqual(await store.getSignInByRefreshHash(oauth.refreshHash), oauth);
+      assert.equal((await store.getSignIn(api.originJti))!.scopes, undefined);
+    });
+
+    test('deleting the pool deletes its codes and sessions', async () => {
+      const poolId = await freshPool('uma');
+      const c = code(poolId);
+      await store.createAuthorizationCode(c);
+      await store.createLoginSession({ idHash: uid('login'), poolId, username: 'uma', sub: 's', authTime: 1, createdAt: T0, expiresAt: T0 + 1000 });
+      assert.equal(await store.deletePool(poolId), true);
+      assert.equal(await store.consumeAuthorizationCode(c.codeHash, T0), undefined);
     });
   });
 

@@ -20,9 +20,18 @@ import { T0, clientRecord, deviceRecord, importJob, keyRecord, poolRecord, sessi
  * sequential scans turned off (a plan that still scans has no index it could use).
  */
 
-const WATCHED = ['users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs', 'devices', 'resource_servers'];
+const WATCHED = ['authorization_codes', 'login_sessions', 'users', 'user_attribute_index', 'user_keys', 'auth_sessions', 'sign_ins', 'user_codes', 'outbox', 'groups', 'group_members', 'user_import_jobs', 'devices', 'resource_servers'];
 // Not watched: user_pool_domains holds at most one row per pool (its pool_id index is unique), so a
 // search by pool_id reads one row.
+
+const authorizationCode = (poolId: string, username: string, createdAt: number) => ({
+  codeHash: uid('code'), poolId, clientId: 'client', username, sub: `sub-of-${username}`, redirectUri: 'https://app.example/cb',
+  scopes: 'openid', codeChallenge: null, codeChallengeMethod: null, nonce: null, state: null, authTime: 1, createdAt,
+  expiresAt: createdAt + 300_000, consumedAt: null,
+});
+const loginSession = (poolId: string, username: string, createdAt: number) => ({
+  idHash: uid('login'), poolId, username, sub: `sub-of-${username}`, authTime: 1, createdAt, expiresAt: createdAt + 3_600_000,
+});
 
 /** Calls every store method once, on a pool seeded with `count` users. */
 async function exercise(store: Store, count: number): Promise<void> {
@@ -43,6 +52,8 @@ async function exercise(store: Store, count: number): Promise<void> {
     await store.createSignIn(signInRecord(poolId, name, { clientId: client.id }));
     await store.addOutboxMessage({ id: uid('msg'), poolId, username: name, channel: 'email', destination: `${name}@example.com`, purpose: 'SIGN_UP', message: 'hi', createdAt: T0 + i });
     await store.putUserCode({ poolId, username: name, purpose: 'SIGN_UP', codeHash: `h${i}`, expiresAt: T0 + 1000 });
+    await store.createAuthorizationCode(authorizationCode(poolId, name, T0 + i));
+    await store.createLoginSession(loginSession(poolId, name, T0 + i));
     // Every user in two of the pool's 40 groups: each group has members, each user groups.
     await store.addUserToGroup(poolId, groupOf(i).name, name);
     await store.addUserToGroup(poolId, groupOf(i + 1).name, name);
@@ -62,7 +73,9 @@ async function exercise(store: Store, count: number): Promise<void> {
   const job = importJob(poolId, 'import-zed', T0 + count);
   const user = userRecord(poolId, 'zed', [{ Name: 'email', Value: 'zed@example.com' }]);
   const session = sessionRecord(poolId, 'zed', { clientId: client.id });
-  const signIn = signInRecord(poolId, 'zed', { clientId: client.id });
+  const signIn = signInRecord(poolId, 'zed', { clientId: client.id, scopes: 'openid' });
+  const zedCode = authorizationCode(poolId, 'zed', T0 + count);
+  const zedLogin = loginSession(poolId, 'zed', T0 + count);
   const calls: Record<Exclude<keyof Store, 'ready' | 'close'>, () => Promise<unknown>> = {
     createPool: async () => {},
     getPool: () => store.getPool(poolId),
@@ -121,6 +134,12 @@ async function exercise(store: Store, count: number): Promise<void> {
     getSignInByRefreshHash: () => store.getSignInByRefreshHash(signIn.refreshHash),
     revokeSignIn: () => store.revokeSignIn(signIn.originJti, T0),
     revokeUserSignIns: () => store.revokeUserSignIns(poolId, 'zed', T0),
+    createAuthorizationCode: () => store.createAuthorizationCode(zedCode),
+    consumeAuthorizationCode: () => store.consumeAuthorizationCode(zedCode.codeHash, T0),
+    createLoginSession: () => store.createLoginSession(zedLogin),
+    getLoginSession: () => store.getLoginSession(zedLogin.idHash, T0),
+    deleteLoginSession: () => store.deleteLoginSession(zedLogin.idHash),
+    deleteExpiredLoginState: () => store.deleteExpiredLoginState(T0),
     putUserCode: () => store.putUserCode({ poolId, username: 'zed', purpose: 'SIGN_UP', codeHash: 'aa', expiresAt: T0 + 1000 }),
     consumeUserCode: async () => {
       await store.consumeUserCode(poolId, 'zed', 'SIGN_UP', 'bb', T0);

@@ -61,7 +61,8 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
   }
 }
 
-async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, parameters }: InitiateRequest): Promise<AuthResponse> {
+/** The password sign-in after the flow check; managed login calls it too (its pages need no ExplicitAuthFlows). */
+export async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, parameters }: InitiateRequest): Promise<AuthResponse> {
   const username = requireParameter(parameters, 'USERNAME');
   const password = requireParameter(parameters, 'PASSWORD');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);

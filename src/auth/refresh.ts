@@ -51,7 +51,7 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     client: req.client,
     user,
     ctx,
-    refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime },
+    refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime, scopes: signIn.scopes },
     ...(signIn.deviceKey ? { device: { key: signIn.deviceKey, groupKey: signIn.deviceGroupKey ?? null, isNew: false } } : {}),
   });
 }

@@ -61,6 +61,11 @@ export async function tokens(
   ctx: RequestContext,
   state: SignInState,
 ): Promise<AuthResponse> {
+  // Managed login: the sign-in is complete and the pages, not this answer, carry on (an authorization code).
+  if (ctx.completeSignIn) {
+    await ctx.completeSignIn(state);
+    return { ChallengeParameters: {} };
+  }
   return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx, device: tokenDevice(state) }) };
 }
 

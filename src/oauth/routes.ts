@@ -7,10 +7,12 @@ import type { Route } from './endpoint.js';
 import { revokeEndpoint } from './revoke.js';
 import { tokenEndpoint } from './token.js';
 import { userInfoEndpoint } from './userInfo.js';
+import { LOGIN_ROUTES } from '../managedLogin/routes.js';
 
 export const ROUTES: Record<string, Route> = {
   'POST /oauth2/token': tokenEndpoint,
   'GET /oauth2/userInfo': userInfoEndpoint,
   'POST /oauth2/userInfo': userInfoEndpoint,
   'POST /oauth2/revoke': revokeEndpoint,
+  ...LOGIN_ROUTES,
 };

@@ -6,6 +6,7 @@ import type { Deps } from '../deps.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { authenticateClient } from './clientAuth.js';
 import { clientCredentialsGrant } from './clientCredentials.js';
+import { authorizationCodeGrant, refreshTokenGrant } from '../managedLogin/grants.js';
 import { OAuthError, oauthEndpoint, readForm, sendJson, type DomainRequest } from './endpoint.js';
 
 /** What a grant is given: the authenticated client and the whole form. */
@@ -37,8 +38,8 @@ export type Grant = (request: GrantRequest) => Promise<TokenResponse>;
  */
 export const GRANTS: Record<string, Grant | undefined> = {
   client_credentials: clientCredentialsGrant,
-  authorization_code: undefined,
-  refresh_token: undefined,
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
 };
 
 export const tokenEndpoint = oauthEndpoint(async (request) => {

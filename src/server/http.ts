@@ -211,6 +211,8 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   const runSweep = async () => {
     const now = deps.clock.now();
     await deps.store.deleteExpiredSessions(now).catch((err) => deps.log.warn({ err }, 'session sweep failed'));
+    // Managed login's authorization codes (5 minutes) and sessions (1 hour): refused once expired anyway.
+    await deps.store.deleteExpiredLoginState(now).catch((err) => deps.log.warn({ err }, 'login state sweep failed'));
     // Outbox retention (docs/outbox.md): it holds temporary passwords and codes, and grows with every message.
     await deps.store
       .pruneOutbox(now - config.outboxRetentionHours * 3_600_000, config.outboxMaxPerPool)

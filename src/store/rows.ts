@@ -5,12 +5,14 @@
  */
 import type {
   AttributePage,
+  AuthorizationCodeRecord,
   ClientRecord,
   DeviceRecord,
   DeviceUpdate,
   FailureState,
   GroupRecord,
   ImportJobRecord,
+  LoginSessionRecord,
   OutboxMessage,
   Page,
   PoolRecord,
@@ -128,6 +130,35 @@ export const toSignIn = (r: Row): SignInRecord => ({
   revokedAt: numOrNull(r.revoked_at),
   // Only a sign-in of a device-tracking pool has a device (src/auth/devices.ts).
   ...(r.device_key != null ? { deviceKey: r.device_key, deviceGroupKey: r.device_group_key ?? null } : {}),
+  ...(r.scopes != null ? { scopes: String(r.scopes) } : {}),
+});
+
+export const toAuthorizationCode = (r: Row): AuthorizationCodeRecord => ({
+  codeHash: r.code_hash,
+  poolId: r.pool_id,
+  clientId: r.client_id,
+  username: r.username,
+  sub: r.sub,
+  redirectUri: r.redirect_uri,
+  scopes: r.scopes,
+  codeChallenge: r.code_challenge ?? null,
+  codeChallengeMethod: r.code_challenge_method ?? null,
+  nonce: r.nonce ?? null,
+  state: r.state ?? null,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
+  consumedAt: numOrNull(r.consumed_at),
+});
+
+export const toLoginSession = (r: Row): LoginSessionRecord => ({
+  idHash: r.id_hash,
+  poolId: r.pool_id,
+  username: r.username,
+  sub: r.sub,
+  authTime: Number(r.auth_time),
+  createdAt: Number(r.created_at),
+  expiresAt: Number(r.expires_at),
 });
 
 export const toDevice = (r: Row): DeviceRecord => ({

@@ -161,6 +161,45 @@ export interface SignInRecord {
    */
   deviceKey?: string | null;
   deviceGroupKey?: string | null;
+  /**
+   * The OAuth scopes (space-separated) a managed-login sign-in was granted, kept by its refreshes;
+   * absent for the API's sign-ins, whose access tokens carry `aws.cognito.signin.user.admin`.
+   */
+  scopes?: string;
+}
+
+/** An authorization code of the managed login's code flow (RFC 6749 section 4.1), stored as its SHA-256. */
+export interface AuthorizationCodeRecord {
+  codeHash: string;
+  poolId: string;
+  clientId: string;
+  username: string;
+  sub: string;
+  redirectUri: string;
+  /** Space-separated. */
+  scopes: string;
+  /** PKCE (RFC 7636): absent when the authorize request had none. */
+  codeChallenge: string | null;
+  codeChallengeMethod: 'S256' | 'plain' | null;
+  nonce: string | null;
+  state: string | null;
+  /** Epoch seconds of the authentication. */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  consumedAt: number | null;
+}
+
+/** A managed-login session (the domain's session cookie), stored as the SHA-256 of the cookie's value. */
+export interface LoginSessionRecord {
+  idHash: string;
+  poolId: string;
+  username: string;
+  sub: string;
+  /** Epoch seconds of the authentication. */
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
 }
 
 /** A confirmed device of a user (ConfirmDevice): only its SRP salt and sealed verifier, never its secret. */
@@ -479,6 +518,20 @@ export interface Store {
   updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean>;
   /** Deletes the device if `username` owns it (ForgetDevice). */
   deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean>;
+  // Managed login: authorization codes and the domain's sessions (src/managedLogin/)
+  createAuthorizationCode(code: AuthorizationCodeRecord): Promise<void>;
+  /**
+   * Consumes a code in one conditional statement: returns it only if it was neither used before nor
+   * expired at `now`; of concurrent redemptions exactly one gets it.
+   */
+  consumeAuthorizationCode(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined>;
+  createLoginSession(session: LoginSessionRecord): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  getLoginSession(idHash: string, now: number): Promise<LoginSessionRecord | undefined>;
+  /** Sign-out (/logout): false when there was none. */
+  deleteLoginSession(idHash: string): Promise<boolean>;
+  /** The sweep: deletes codes and managed-login sessions that expired before `now`; returns how many. */
+  deleteExpiredLoginState(now: number): Promise<number>;
 
   // Confirmation and reset codes
   /** Replaces the user's live code for the purpose. */

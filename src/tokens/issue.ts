@@ -72,19 +72,37 @@ export interface IssueRequest {
   client: ClientRecord;
   user: UserRecord;
   ctx: RequestContext;
-  /** Present on refresh: the sign-in whose auth_time and origin_jti the new tokens keep. */
-  refreshOf?: { originJti: string; authTime: number };
   /**
    * The sign-in's device in a pool that tracks devices (src/auth/devices.ts): `device_key` in the
    * access token, recorded with the sign-in; a new one is returned as NewDeviceMetadata.
    */
   device?: { key: string; groupKey: string | null; isNew: boolean };
+  /** Present on refresh: the sign-in whose auth_time, origin_jti and OAuth scopes the new tokens keep. */
+  refreshOf?: { originJti: string; authTime: number; scopes?: string };
+  /** A managed-login (OAuth 2.0) sign-in: src/managedLogin/tokens.ts. */
+  oauth?: OAuthIssue;
 }
+
+/**
+ * What the OAuth endpoints add to a sign-in's tokens: `scope` in the access token as granted, and in
+ * the ID token the authorize request's `nonce`, and `at_hash` (OpenID Connect Core 3.2.2.10, the
+ * implicit flow), with the `auth_time` of the original authentication.
+ */
+export interface OAuthIssue {
+  scopes: string[];
+  nonce?: string | null;
+  atHash?: boolean;
+  authTime?: number;
+}
+
+/** at_hash: the left half of the SHA-256 of the access token, base64url (OpenID Connect Core 3.1.3.6). */
+export const accessTokenHash = (accessToken: string) =>
+  createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16).toString('base64url');
 
 /** Signs the access and ID tokens and, on a new sign-in, records it with a new refresh token. */
 export async function issueTokens(
   deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
-  { pool, client, user, ctx, refreshOf, device }: IssueRequest,
+  { pool, client, user, ctx, refreshOf, device, oauth }: IssueRequest,
 ): Promise<AuthenticationResult> {
   // The user's groups as they are now (a refresh too): one indexed read per token pair.
   const [keys, groups] = await Promise.all([deps.keys.signingKeys(pool.id), deps.store.getUserGroups(pool.id, user.username)]);
@@ -94,7 +112,8 @@ export async function issueTokens(
   const iat = Math.floor(now / 1000);
   const lifetimes = tokenLifetimes(client);
   const originJti = refreshOf?.originJti ?? randomUUID();
-  const authTime = refreshOf?.authTime ?? iat;
+  const authTime = refreshOf?.authTime ?? oauth?.authTime ?? iat;
+  const scopes = oauth ? oauth.scopes.join(' ') : refreshOf?.scopes;
   const eventId = randomUUID();
   const iss = issuerFor(deps.config, ctx.baseUrl, pool.id);
 
@@ -113,6 +132,7 @@ export async function issueTokens(
       expiresAt: now + lifetimes.refresh * 1000,
       revokedAt: null,
       ...(device ? { deviceKey: device.key, deviceGroupKey: device.groupKey } : {}),
+      ...(scopes !== undefined ? { scopes } : {}),
     });
   }
 
@@ -126,7 +146,7 @@ export async function issueTokens(
     origin_jti: originJti,
     event_id: eventId,
     token_use: 'access',
-    scope: ACCESS_SCOPE,
+    scope: scopes ?? ACCESS_SCOPE,
     auth_time: authTime,
     exp: iat + lifetimes.access,
     iat,
@@ -148,10 +168,21 @@ export async function issueTokens(
     iat,
     jti: randomUUID(),
   };
-  const [AccessToken, IdToken] = await Promise.all([
-    signRs256(keys.access.kid, access, keys.access.key),
-    signRs256(keys.id.kid, id, keys.id.key),
-  ]);
+  let AccessToken: string;
+  let IdToken: string;
+  if (oauth?.nonce || oauth?.atHash) {
+    // The ID token names the access token (at_hash) and the authorize request (nonce), after `iss`.
+    AccessToken = await signRs256(keys.access.kid, access, keys.access.key);
+    const extra: Record<string, string> = {};
+    if (oauth.atHash) extra.at_hash = accessTokenHash(AccessToken);
+    if (oauth.nonce) extra.nonce = oauth.nonce;
+    IdToken = await signRs256(keys.id.kid, { ...id, ...extra }, keys.id.key);
+  } else {
+    [AccessToken, IdToken] = await Promise.all([
+      signRs256(keys.access.kid, access, keys.access.key),
+      signRs256(keys.id.kid, id, keys.id.key),
+    ]);
+  }
   const result: AuthenticationResult = { AccessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken };
   if (refreshToken) result.RefreshToken = refreshToken;
   if (refreshToken && device?.isNew && device.groupKey) {

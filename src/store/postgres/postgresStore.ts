@@ -2,6 +2,8 @@ import pg from 'pg';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import type {
   AccessContext,
+  AuthorizationCodeRecord,
+  LoginSessionRecord,
   UserKey,
   AttributeCursor,
   AttributePage,
@@ -35,7 +37,7 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
-import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, type Row } from '../rows.js';
+import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
@@ -91,9 +93,12 @@ const USER = userFields.join(', ');
 const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
 const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
 const SIGN_IN =
-  'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at, device_key, device_group_key';
+  'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at, device_key, device_group_key, scopes';
 const DEVICE =
   'pool_id, device_key, username, sub, group_key, salt, verifier_sealed, name, remembered, last_ip, created_at, modified_at, last_authenticated_at';
+const AUTHORIZATION_CODE =
+  'code_hash, pool_id, client_id, username, sub, redirect_uri, scopes, code_challenge, code_challenge_method, nonce, state, auth_time, created_at, expires_at, consumed_at';
+const LOGIN_SESSION = 'id_hash, pool_id, username, sub, auth_time, created_at, expires_at';
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
@@ -654,12 +659,54 @@ export class PostgresStore implements Store {
 
   async createSignIn(s: SignInRecord): Promise<void> {
     await this.query(
-      `INSERT INTO sign_ins (${SIGN_IN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      `INSERT INTO sign_ins (${SIGN_IN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
-        s.deviceKey ?? null, s.deviceGroupKey ?? null,
+        s.deviceKey ?? null, s.deviceGroupKey ?? null, s.scopes ?? null,
       ],
     );
+  }
+
+  // ---- managed login: authorization codes and the domain's sessions ----
+
+  async createAuthorizationCode(c: AuthorizationCodeRecord): Promise<void> {
+    await this.query(
+      `INSERT INTO authorization_codes (${AUTHORIZATION_CODE})
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        c.codeHash, c.poolId, c.clientId, c.username, c.sub, c.redirectUri, c.scopes, c.codeChallenge, c.codeChallengeMethod,
+        c.nonce, c.state, c.authTime, c.createdAt, c.expiresAt, c.consumedAt,
+      ],
+    );
+  }
+
+  async consumeAuthorizationCode(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
+    const row = await this.one(
+      `UPDATE authorization_codes SET consumed_at = $1 WHERE code_hash = $2 AND consumed_at IS NULL AND expires_at > $1
+       RETURNING ${AUTHORIZATION_CODE}`,
+      [now, codeHash],
+    );
+    return row && toAuthorizationCode(row);
+  }
+
+  async createLoginSession(l: LoginSessionRecord): Promise<void> {
+    await this.query(`INSERT INTO login_sessions (${LOGIN_SESSION}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
+      l.idHash, l.poolId, l.username, l.sub, l.authTime, l.createdAt, l.expiresAt,
+    ]);
+  }
+
+  async getLoginSession(idHash: string, now: number): Promise<LoginSessionRecord | undefined> {
+    const row = await this.one(`SELECT ${LOGIN_SESSION} FROM login_sessions WHERE id_hash = $1 AND expires_at > $2`, [idHash, now]);
+    return row && toLoginSession(row);
+  }
+
+  async deleteLoginSession(idHash: string): Promise<boolean> {
+    return ((await this.query('DELETE FROM login_sessions WHERE id_hash = $1', [idHash])).rowCount ?? 0) > 0;
+  }
+
+  async deleteExpiredLoginState(now: number): Promise<number> {
+    const codes = (await this.query('DELETE FROM authorization_codes WHERE expires_at < $1', [now])).rowCount ?? 0;
+    return codes + ((await this.query('DELETE FROM login_sessions WHERE expires_at < $1', [now])).rowCount ?? 0);
   }
 
   async getSignIn(originJti: string): Promise<SignInRecord | undefined> {

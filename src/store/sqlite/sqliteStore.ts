@@ -5,7 +5,7 @@ import { loadMigrations } from '../migrations.js';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
-import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, type Row } from '../rows.js';
+import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
@@ -33,6 +33,8 @@ import type {
   PoolRecord,
   Quota,
   SessionRecord,
+  AuthorizationCodeRecord,
+  LoginSessionRecord,
   SignInRecord,
   SigningKeyRecord,
   Store,
@@ -120,6 +122,8 @@ const STORE_CALLS = Object.keys({
   reserveSessionAttempt: 1, refundSessionAttempt: 1,
   deleteExpiredSessions: 1,
   createSignIn: 1, getSignIn: 1, getAccessContext: 1, getSignInByRefreshHash: 1, revokeSignIn: 1, revokeUserSignIns: 1,
+  createAuthorizationCode: 1, consumeAuthorizationCode: 1, createLoginSession: 1, getLoginSession: 1, deleteLoginSession: 1,
+  deleteExpiredLoginState: 1,
   putUserCode: 1, consumeUserCode: 1, addOutboxMessage: 1, listOutbox: 1, pruneOutbox: 1, getMeta: 1, putMetaIfAbsent: 1,
   createGroup: 1, getGroup: 1, listGroups: 1, updateGroup: 1, deleteGroup: 1, addUserToGroup: 1, removeUserFromGroup: 1,
   listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
@@ -735,10 +739,10 @@ export class SqliteStore implements Store {
   async createSignIn(s: SignInRecord): Promise<void> {
     this.sql(
       `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at, device_key, device_group_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         revoked_at, device_key, device_group_key, scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
-      s.deviceKey ?? null, s.deviceGroupKey ?? null,
+      s.deviceKey ?? null, s.deviceGroupKey ?? null, s.scopes ?? null,
     );
   }
 
@@ -827,6 +831,47 @@ export class SqliteStore implements Store {
 
   async deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean> {
     return this.sql('DELETE FROM devices WHERE pool_id = ? AND device_key = ? AND username = ?').run(poolId, deviceKey, username).changes > 0;
+  }
+
+  // ---- managed login: authorization codes and the domain's sessions ----
+
+  async createAuthorizationCode(c: AuthorizationCodeRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO authorization_codes (code_hash, pool_id, client_id, username, sub, redirect_uri, scopes, code_challenge,
+         code_challenge_method, nonce, state, auth_time, created_at, expires_at, consumed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      c.codeHash, c.poolId, c.clientId, c.username, c.sub, c.redirectUri, c.scopes, c.codeChallenge, c.codeChallengeMethod,
+      c.nonce, c.state, c.authTime, c.createdAt, c.expiresAt, c.consumedAt,
+    );
+  }
+
+  async consumeAuthorizationCode(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
+    const row = this.sql(
+      'UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > ? RETURNING *',
+    ).get(now, codeHash, now) as Row | undefined;
+    return row && toAuthorizationCode(row);
+  }
+
+  async createLoginSession(l: LoginSessionRecord): Promise<void> {
+    this.sql(
+      `INSERT INTO login_sessions (id_hash, pool_id, username, sub, auth_time, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(l.idHash, l.poolId, l.username, l.sub, l.authTime, l.createdAt, l.expiresAt);
+  }
+
+  async getLoginSession(idHash: string, now: number): Promise<LoginSessionRecord | undefined> {
+    const row = this.sql('SELECT * FROM login_sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as Row | undefined;
+    return row && toLoginSession(row);
+  }
+
+  async deleteLoginSession(idHash: string): Promise<boolean> {
+    return this.sql('DELETE FROM login_sessions WHERE id_hash = ?').run(idHash).changes > 0;
+  }
+
+  async deleteExpiredLoginState(now: number): Promise<number> {
+    const codes = this.sql('DELETE FROM authorization_codes WHERE expires_at < ?').run(now).changes;
+    return codes + this.sql('DELETE FROM login_sessions WHERE expires_at < ?').run(now).changes;
   }
 
   // ---- codes ----
