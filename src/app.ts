@@ -9,6 +9,7 @@ import { operations } from './operations/index.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/store.js';
 import { KeyRing } from './tokens/keys.js';
+import { createLambdaInvoker, lambdaEndpoint } from './triggers/lambdaClient.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -28,7 +29,9 @@ export function createDeps(config: Config, options: AppOptions = {}): Deps {
   const store = options.store ?? createStore(config.db, (err) => log.warn({ err: err.message }, 'idle database connection failed'));
   const sealer = new Sealer(key);
   const clock = options.clock ?? (config.testClock ? new OffsetClock() : systemClock);
-  return { store, clock, config, sealer, keys: new KeyRing(store, sealer), log };
+  const endpoint = lambdaEndpoint(config.lambdaEndpoint);
+  const lambda = endpoint ? createLambdaInvoker(endpoint) : undefined;
+  return { store, clock, config, sealer, keys: new KeyRing(store, sealer), log, lambda };
 }
 
 export function createHandlers(deps: Deps): Map<string, Handler> {

@@ -57,6 +57,13 @@ export interface Config {
   testClock: boolean;
   /** `--seed FILE`: a seed file (docs/seed.md) applied at start-up, before the server listens. */
   seed?: string;
+  /**
+   * `--lambda-endpoint URL`: where triggers are invoked (the Lambda Invoke API). Without it,
+   * AWS_ENDPOINT_URL_LAMBDA, else AWS_ENDPOINT_URL (src/triggers/lambdaClient.ts, docs/triggers.md).
+   */
+  lambdaEndpoint?: string;
+  /** How long a trigger may run: 5 seconds, as in Cognito; shorter only to test time-outs. */
+  lambdaTimeoutMs: number;
 }
 
 export const defaultDbPath = join('.cognate', 'cognate.db');
@@ -88,6 +95,7 @@ export function defaultConfig(overrides: Partial<Config> = {}): Config {
     outboxMaxPerPool: 1000,
     logLevel: 'info',
     testClock: false,
+    lambdaTimeoutMs: 5000,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import type { Sealer } from './crypto/sealing.js';
 import type { Logger } from './log.js';
 import type { ClientRecord, PoolRecord, Store, UserRecord } from './store/store.js';
 import type { KeyRing } from './tokens/keys.js';
+import type { LambdaInvoker } from './triggers/lambdaClient.js';
 
 /** Everything an operation may touch; each operation names the part it uses. */
 export interface Deps {
@@ -13,6 +14,8 @@ export interface Deps {
   sealer: Sealer;
   keys: KeyRing;
   log: Logger;
+  /** Invokes triggers' functions; undefined when no Lambda endpoint is configured (docs/triggers.md). */
+  lambda: LambdaInvoker | undefined;
 }
 
 export interface RequestContext {
@@ -26,6 +29,8 @@ export interface RequestContext {
    * issuing the API's tokens, so the pages end in an authorization code through the same decisions.
    */
   completeSignIn?: (signedIn: { pool: PoolRecord; client: ClientRecord; user: UserRecord }) => Promise<void>;
+  /** The request's ClientMetadata, for the triggers of the operations that take it (src/triggers/). */
+  clientMetadata?: Record<string, string>;
 }
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;

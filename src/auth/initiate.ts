@@ -9,6 +9,8 @@ import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
 import { presentedDevice } from './devices.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
+import { runPreAuthentication } from '../triggers/authentication.js';
+import { migrateUser } from '../triggers/userMigration.js';
 
 export interface InitiateRequest {
   pool: PoolRecord;
@@ -54,7 +56,7 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
     }
     case 'USER_SRP_AUTH':
       checkFlowAllowed(req.client, flow);
-      return startSrp(deps, req.pool, req.client, req.parameters);
+      return startSrp(deps, req.pool, req.client, req.parameters, ctx.clientMetadata);
     default:
       checkFlowAllowed(req.client, flow);
       throw InvalidParameterException(`The ${flow} flow is not supported by Cognate yet.`);
@@ -66,7 +68,15 @@ export async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, clie
   const username = requireParameter(parameters, 'USERNAME');
   const password = requireParameter(parameters, 'PASSWORD');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);
-  const user = await findUser(deps, pool.id, username, pool);
+  let user = await findUser(deps, pool.id, username, pool);
+  if (!user) {
+    // A name that is no user may be one the UserMigration trigger brings in (src/triggers/userMigration.ts);
+    // one migrated as RESET_REQUIRED answers PasswordResetRequiredException.
+    const migration = { source: 'UserMigration_Authentication' as const, password, validationData: ctx.clientMetadata };
+    user = await migrateUser(deps, pool, client, username, migration, () => NotAuthorizedException(INCORRECT_CREDENTIALS));
+    if (user) checkUserCanSignIn(user);
+  }
+  await runPreAuthentication(deps, pool, client, user, username, ctx.clientMetadata);
   if (!user) {
     // PreventUserExistenceErrors (ENABLED unless a client says LEGACY) hides whether the user exists.
     if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('User does not exist.');

@@ -53,5 +53,6 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     ctx,
     refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime, scopes: signIn.scopes },
     ...(signIn.deviceKey ? { device: { key: signIn.deviceKey, groupKey: signIn.deviceGroupKey ?? null, isNew: false } } : {}),
+    ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
   });
 }

@@ -8,6 +8,9 @@ import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
 import { missingRequiredAttributes, readableAttributes } from '../users/attributes.js';
 import { deviceChallenge, deviceContext, deviceSkipsMfa, tokenDevice, type PresentedDevice } from './devices.js';
+import { runPostAuthentication } from '../triggers/authentication.js';
+import { customMessage } from '../triggers/customMessage.js';
+import type { TokenSource } from '../triggers/preTokenGeneration.js';
 
 /** NEW_PASSWORD_REQUIRED names attributes `userAttributes.<name>`, in its parameters and its answer. */
 export const USER_ATTRIBUTE_PREFIX = 'userAttributes.';
@@ -28,6 +31,8 @@ export interface SignInState {
   device?: PresentedDevice;
   /** The device whose proof (DEVICE_PASSWORD_VERIFIER) this sign-in has given. */
   provenDevice?: { key: string; groupKey: string };
+  /** The pre token generation trigger's source, when not TokenGeneration_Authentication. */
+  tokenSource?: TokenSource;
 }
 
 /** Refuses users who may not finish signing in, with Cognito's errors. */
@@ -57,16 +62,28 @@ export async function challenge(
 }
 
 export async function tokens(
-  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config' | 'lambda' | 'log'>,
   ctx: RequestContext,
   state: SignInState,
 ): Promise<AuthResponse> {
+  // The post authentication trigger, then the pre token generation trigger (in issueTokens).
+  await runPostAuthentication(deps, state.pool, state.client, state.user, ctx.clientMetadata);
   // Managed login: the sign-in is complete and the pages, not this answer, carry on (an authorization code).
   if (ctx.completeSignIn) {
     await ctx.completeSignIn(state);
     return { ChallengeParameters: {} };
   }
-  return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx, device: tokenDevice(state) }) };
+  const { tokenSource, ...issue } = state;
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(deps, {
+      ...issue,
+      ctx,
+      device: tokenDevice(state),
+      ...(tokenSource ? { source: tokenSource } : {}),
+      ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
+    }),
+  };
 }
 
 /**
@@ -124,6 +141,14 @@ async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthRespons
   const phone = attribute(state.user, 'phone_number') ?? '';
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const template = (state.pool.settings.SmsAuthenticationMessage as string | undefined) ?? 'Your authentication code is {####}. ';
+  const composed = await customMessage(deps, state.pool, {
+    source: 'CustomMessage_Authentication',
+    user: state.user,
+    channel: 'sms',
+    message: template,
+    code,
+    clientId: state.client.id,
+  });
   await deps.store.addOutboxMessage({
     id: randomUUID(),
     poolId: state.pool.id,
@@ -131,7 +156,7 @@ async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthRespons
     channel: 'sms',
     destination: phone,
     purpose: 'MFA',
-    message: template.replace('{####}', code),
+    message: composed.message,
     createdAt: deps.clock.now(),
   });
   deps.log.info({ poolId: state.pool.id, username: state.user.username, destination: phone }, 'SMS MFA code sent to the outbox');

@@ -16,6 +16,7 @@ import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { presentedDevice, type PresentedDevice } from './devices.js';
+import { runPreAuthentication } from '../triggers/authentication.js';
 
 /**
  * USER_SRP_AUTH, Cognito's SRP-6a (3072-bit group, g = 2, HKDF "Caldera Derived Key"), the default
@@ -35,6 +36,7 @@ export async function startSrp(
   pool: PoolRecord,
   client: ClientRecord,
   parameters: Record<string, string>,
+  clientMetadata?: Record<string, string>,
 ): Promise<AuthResponse> {
   const username = requireParameter(parameters, 'USERNAME');
   const AHex = requireParameter(parameters, 'SRP_A');
@@ -43,6 +45,7 @@ export async function startSrp(
   if (A === null || A % N === 0n) throw InvalidParameterException('SRP_A is not a valid SRP public value.');
 
   const user = await findUser(deps, pool.id, username, pool);
+  await runPreAuthentication(deps, pool, client, user, username, clientMetadata);
   const verifier = user ? openVerifier(deps, user) : undefined;
   // An unknown user gets a challenge that looks real and fails at the answer, so the answer to
   // InitiateAuth does not tell who exists (PreventUserExistenceErrors): the same salt on every call,

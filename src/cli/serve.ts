@@ -31,6 +31,11 @@ Starts the Cognito user pools endpoint. Every option has an environment variable
   --outbox-max-per-pool N  outbox messages kept per pool, newest (COGNATE_OUTBOX_MAX_PER_POOL, default 1000)
   --seed FILE              apply this seed file (JSON, docs/seed.md) before listening: pools, clients,
                            groups and users with fixed ids; applying it again changes nothing (COGNATE_SEED)
+  --lambda-endpoint URL    where pools' Lambda triggers are invoked (Lambda Invoke API: sam local
+                           start-lambda, LocalStack ...) (COGNATE_LAMBDA_ENDPOINT; default
+                           AWS_ENDPOINT_URL_LAMBDA, else AWS_ENDPOINT_URL; docs/triggers.md)
+  --lambda-timeout-ms N    how long a trigger may run (COGNATE_LAMBDA_TIMEOUT_MS, default 5000, as
+                           Cognito; shorter only to test time-outs)
   --log-level LEVEL        trace, debug, info, warn, error (COGNATE_LOG_LEVEL, default info)
   --test-clock             for tests: POST /_cognate/clock moves the server's clock forward
                            (COGNATE_TEST_CLOCK=1; off by default, the endpoint then answers 404)
@@ -63,6 +68,8 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
       'outbox-max-per-pool': { type: 'string' },
       'test-clock': { type: 'boolean' },
       seed: { type: 'string' },
+      'lambda-endpoint': { type: 'string' },
+      'lambda-timeout-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -109,10 +116,15 @@ export function configFromArgs(args: string[], env: NodeJS.ProcessEnv = process.
     outboxMaxPerPool: integer('outbox-max-per-pool', 'OUTBOX_MAX_PER_POOL', base.outboxMaxPerPool, 1),
     testClock: values['test-clock'] ?? ['1', 'true'].includes(env.COGNATE_TEST_CLOCK ?? ''),
     ...(pick(values.seed, 'SEED') ? { seed: pick(values.seed, 'SEED') } : {}),
+    ...(pick(values['lambda-endpoint'], 'LAMBDA_ENDPOINT') ? { lambdaEndpoint: pick(values['lambda-endpoint'], 'LAMBDA_ENDPOINT') } : {}),
+    lambdaTimeoutMs: integer('lambda-timeout-ms', 'LAMBDA_TIMEOUT_MS', base.lambdaTimeoutMs, 1),
     ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey } } : {}),
   };
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
     throw new Error('--headers-timeout-ms must not exceed --request-timeout-ms');
+  }
+  if (config.lambdaEndpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(config.lambdaEndpoint)) {
+    throw new Error(`--lambda-endpoint must be an http:// or https:// URL, not ${config.lambdaEndpoint}`);
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(config.region)) throw new Error(`--region ${config.region} is not a region name`);
   return config;

@@ -7,6 +7,7 @@ import { defaultPolicies, poolView } from '../domain/views.js';
 import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
 import { checkUsernameSettings } from '../users/usernames.js';
+import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
 
 /**
  * CreateUserPool. TOTP cannot be turned on here (the request has no field for it): a TOTP pool is
@@ -37,6 +38,7 @@ export async function createPool(
     ...deviceConfigurationSetting(rest),
     Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
     MfaConfiguration: mfa,
+    ...(rest.LambdaConfig !== undefined ? { LambdaConfig: checkLambdaConfig(rest.LambdaConfig) } : {}),
     // An SMS configuration at creation with MFA on turns SMS MFA on, as in Cognito.
     SmsMfaEnabled: mfa !== 'OFF',
   };

@@ -3,6 +3,7 @@ import { deviceConfigurationSetting } from '../auth/devices.js';
 import { InvalidParameterException } from '../errors.js';
 import { defaultPolicies } from '../domain/views.js';
 import { loadPool } from './common.js';
+import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
 
 /** Settings that only other operations change, or that cannot change after creation. */
 const KEPT = ['SoftwareTokenMfaEnabled', 'SmsMfaEnabled', 'SmsAuthenticationMessage', 'UsernameAttributes', 'AliasAttributes', 'Schema', 'UsernameConfiguration'];
@@ -31,6 +32,7 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
         ...deviceConfigurationSetting(rest),
         Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
         MfaConfiguration: mfa,
+        ...(rest.LambdaConfig !== undefined ? { LambdaConfig: checkLambdaConfig(rest.LambdaConfig) } : {}),
       },
     };
     await deps.store.updatePool(updated);

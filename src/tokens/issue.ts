@@ -8,6 +8,7 @@ import { signRs256 } from './jwt.js';
 import { groupClaims } from './groupClaims.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { isTokenClaimAttribute, readableAttributes } from '../users/attributes.js';
+import { applyTokenCustomization, runPreTokenGeneration, type TokenSource } from '../triggers/preTokenGeneration.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -81,6 +82,10 @@ export interface IssueRequest {
   refreshOf?: { originJti: string; authTime: number; scopes?: string };
   /** A managed-login (OAuth 2.0) sign-in: src/managedLogin/tokens.ts. */
   oauth?: OAuthIssue;
+  /** The pre token generation trigger's source: TokenGeneration_Authentication unless said (RefreshTokens on refresh). */
+  source?: TokenSource;
+  /** The request's ClientMetadata, for the pre token generation trigger. */
+  clientMetadata?: Record<string, string>;
 }
 
 /**
@@ -101,19 +106,30 @@ export const accessTokenHash = (accessToken: string) =>
 
 /** Signs the access and ID tokens and, on a new sign-in, records it with a new refresh token. */
 export async function issueTokens(
-  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
-  { pool, client, user, ctx, refreshOf, device, oauth }: IssueRequest,
+  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config' | 'lambda' | 'log'>,
+  { pool, client, user, ctx, refreshOf, device, oauth, source, clientMetadata }: IssueRequest,
 ): Promise<AuthenticationResult> {
   // The user's groups as they are now (a refresh too): one indexed read per token pair.
   const [keys, groups] = await Promise.all([deps.keys.signingKeys(pool.id), deps.store.getUserGroups(pool.id, user.username)]);
   if (!keys) throw internalError();
   const claimsOfGroups = groupClaims(groups);
+  // The OAuth scopes granted at the managed login, kept by refreshes; the API's sign-ins have none.
+  const scopes = oauth ? oauth.scopes.join(' ') : refreshOf?.scopes;
+  // Before anything is written: a failing trigger leaves no sign-in behind.
+  const custom = await runPreTokenGeneration(deps, {
+    pool,
+    client,
+    user,
+    source: source ?? (refreshOf ? 'TokenGeneration_RefreshTokens' : oauth ? 'TokenGeneration_HostedAuth' : 'TokenGeneration_Authentication'),
+    groups: claimsOfGroups,
+    scopes: (scopes ?? ACCESS_SCOPE).split(' '),
+    ...(clientMetadata ? { clientMetadata } : {}),
+  });
   const now = deps.clock.now();
   const iat = Math.floor(now / 1000);
   const lifetimes = tokenLifetimes(client);
   const originJti = refreshOf?.originJti ?? randomUUID();
   const authTime = refreshOf?.authTime ?? oauth?.authTime ?? iat;
-  const scopes = oauth ? oauth.scopes.join(' ') : refreshOf?.scopes;
   const eventId = randomUUID();
   const iss = issuerFor(deps.config, ctx.baseUrl, pool.id);
 
@@ -137,7 +153,7 @@ export async function issueTokens(
   }
 
   // Claim order and names follow Cognito's tokens (developer guide, "Using the access token").
-  const access = {
+  const access: Record<string, unknown> = {
     sub: user.sub,
     ...(device ? { device_key: device.key } : {}),
     ...claimsOfGroups.access,
@@ -153,7 +169,7 @@ export async function issueTokens(
     jti: randomUUID(),
     username: user.username,
   };
-  const id = {
+  const id: Record<string, unknown> = {
     sub: user.sub,
     ...claimsOfGroups.id,
     ...idTokenAttributes(client, user),
@@ -168,6 +184,7 @@ export async function issueTokens(
     iat,
     jti: randomUUID(),
   };
+  if (custom) applyTokenCustomization(custom, access, id);
   let AccessToken: string;
   let IdToken: string;
   if (oauth?.nonce || oauth?.atHash) {

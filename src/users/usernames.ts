@@ -68,10 +68,11 @@ export async function nameNewUser(
   pool: PoolRecord,
   given: string,
   attributes: UserAttribute[],
-  options: { forceAliasCreation?: boolean; holder: (key: UserKey) => Promise<boolean> },
+  options: { forceAliasCreation?: boolean; holder: (key: UserKey) => Promise<boolean>; sub?: string },
 ): Promise<NewUserName> {
   const rules = usernameRules(pool);
-  const sub = randomUUID();
+  // `sub`: naming the same user again (after a pre sign-up trigger changed its attributes).
+  const sub = options.sub ?? randomUUID();
   const keys: UserKey[] = [];
   const movedKeys: UserKey[] = [];
   if (rules.usernameAttributes.length > 0) {
