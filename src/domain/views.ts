@@ -1,6 +1,6 @@
 import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { userMfaSettings } from '../auth/mfa.js';
-import { STANDARD_ATTRIBUTES as STANDARD } from '../users/attributes.js';
+import { schemaAttributes } from './schema.js';
 
 /** Epoch seconds with milliseconds as a fraction, as Cognito's timestamps arrive on the wire. */
 export const wireTime = (ms: number) => ms / 1000;
@@ -19,22 +19,14 @@ export const defaultPolicies = {
 
 /** UserPoolType, as DescribeUserPool returns it. */
 export function poolView(pool: PoolRecord, estimatedUsers?: number): Record<string, unknown> {
-  const { SoftwareTokenMfaEnabled: _totp, SmsMfaEnabled: _sms, SmsAuthenticationMessage: _msg, ...settings } = pool.settings;
+  const { SoftwareTokenMfaEnabled: _totp, SmsMfaEnabled: _sms, SmsAuthenticationMessage: _msg, Schema, ...settings } = pool.settings;
   return {
     Id: pool.id,
     Name: pool.name,
     ...settings,
     MfaConfiguration: pool.settings.MfaConfiguration ?? 'OFF',
-    // UserPoolType names the schema SchemaAttributes, custom attributes with their prefix (only
-    // the Schema the pool was created with: Cognito also lists every standard attribute).
-    ...(Array.isArray(settings.Schema)
-      ? {
-          SchemaAttributes: (settings.Schema as Record<string, unknown>[]).map((a) => ({
-            ...a,
-            Name: typeof a.Name === 'string' && !/^(dev:)?custom:/.test(a.Name) && !STANDARD.has(a.Name) ? `custom:${a.Name}` : a.Name,
-          })),
-        }
-      : {}),
+    // Every standard attribute, with the pool's changes, then its custom ones (src/domain/schema.ts).
+    SchemaAttributes: schemaAttributes(Schema),
     LastModifiedDate: wireTime(pool.modifiedAt),
     CreationDate: wireTime(pool.createdAt),
     ...(estimatedUsers === undefined ? {} : { EstimatedNumberOfUsers: estimatedUsers }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { isTrueValue } from '../domain/attributeValues.js';
+import { schemaAttributes } from '../domain/schema.js';
 import { wireTime } from '../domain/views.js';
 import { newUser } from '../operations/common.js';
 import type { ImportJobRecord, ImportJobUpdate, PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
@@ -17,15 +18,10 @@ const STANDARD_COLUMNS = [
   'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified',
   'address', 'updated_at',
 ];
-const STANDARD = new Set([...STANDARD_COLUMNS, 'sub']);
 
 /** The pool's CSV header: the standard attributes, the pool's custom ones, then `cognito:mfa_enabled` and `cognito:username`. */
 export function csvHeader(pool: PoolRecord): string[] {
-  const schema = (pool.settings.Schema as { Name: string }[] | undefined) ?? [];
-  const custom = schema
-    .map((s) => s.Name)
-    .filter((name) => !STANDARD.has(name))
-    .map((name) => (name.startsWith('custom:') ? name : `custom:${name}`));
+  const custom = schemaAttributes(pool.settings.Schema).map((s) => s.Name).filter((name) => /^(dev:)?custom:/.test(name));
   return [...STANDARD_COLUMNS, ...custom, 'cognito:mfa_enabled', 'cognito:username'];
 }
 
@@ -117,11 +113,8 @@ export function rowToUser(pool: PoolRecord, columns: Map<string, number>, fields
   if (!auto.some((name) => isTrueValue(get(`${name}_verified`)))) {
     return 'The User Record does not set any of the auto verified attributes to true.';
   }
-  const schema = (pool.settings.Schema as { Name: string; Required?: boolean }[] | undefined) ?? [];
-  for (const s of schema) {
-    if (!s.Required) continue;
-    const name = STANDARD.has(s.Name) || s.Name.startsWith('custom:') ? s.Name : `custom:${s.Name}`;
-    if (name !== 'sub' && !get(name)) return `The required attribute ${name} is empty.`;
+  for (const s of schemaAttributes(pool.settings.Schema)) {
+    if (s.Required && s.Name !== 'sub' && !get(s.Name)) return `The required attribute ${s.Name} is empty.`;
   }
   if (mfaOn && !phone) return 'cognito:mfa_enabled is true but phone_number is empty.';
   const user = newUser(pool.id, username, randomUUID(), attributes, 'RESET_REQUIRED', now);

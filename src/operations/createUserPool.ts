@@ -3,6 +3,7 @@ import { InvalidParameterException } from '../errors.js';
 import { newPoolId } from '../domain/ids.js';
 import { poolIdFromTags } from '../domain/fixedIds.js';
 import { defaultPolicies, poolView } from '../domain/views.js';
+import { buildSchema } from '../domain/schema.js';
 import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
 import { checkUsernameSettings } from '../users/usernames.js';
@@ -19,6 +20,8 @@ export async function createPool(
 ): Promise<{ UserPool: Record<string, unknown> }> {
   const { PoolName, ...rest } = input;
   checkUsernameSettings(rest);
+  // The whole schema is stored: standard attributes with the request's changes, and custom ones.
+  const schema = buildSchema(rest.Schema);
   const mfa = rest.MfaConfiguration ?? 'OFF';
   if (mfa !== 'OFF' && !rest.SmsConfiguration) {
     throw InvalidParameterException(
@@ -33,6 +36,7 @@ export async function createPool(
   const id = chosen ?? newPoolId(deps.config.region);
   const settings: PoolSettings = {
     ...rest,
+    Schema: schema,
     Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
     MfaConfiguration: mfa,
     // An SMS configuration at creation with MFA on turns SMS MFA on, as in Cognito.

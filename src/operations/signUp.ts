@@ -3,7 +3,7 @@ import { InvalidParameterException, UsernameExistsException } from '../errors.js
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { sendCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
-import { checkAttributeWrite } from '../users/attributes.js';
+import { checkAttributeWrite, checkRequiredAttributes } from '../users/attributes.js';
 import { findUser, newUser } from './common.js';
 import { existsMessage, nameNewUser } from '../users/usernames.js';
 
@@ -20,6 +20,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     const named = await nameNewUser(pool, input.Username, attributes, {
       holder: async (key) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined,
     });
+    checkRequiredAttributes(pool, named.attributes);
     const exists = () => UsernameExistsException(existsMessage(pool, named));
     if (await findUser(deps, pool.id, input.Username, pool)) throw exists();
     const sub = named.sub;

@@ -1,3 +1,4 @@
+import { isEmail, isPhone } from '../domain/attributeValues.js';
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
 import { mergeAttributes } from './attributes.js';
@@ -37,10 +38,7 @@ export function checkUsernameSettings(settings: Record<string, unknown>): void {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
-export const isEmail = (s: string) => EMAIL.test(s);
-export const isPhone = (s: string) => PHONE.test(s);
+export { isEmail, isPhone };
 
 /** The value a key is stored and looked up under: lower-cased in case-insensitive pools (phone numbers have no case). */
 export function keyValue(rules: UsernameRules, name: string, value: string): string {
