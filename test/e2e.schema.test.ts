@@ -79,6 +79,42 @@ function schemaTests(engine: string, cognito: () => CognitoIdentityProviderClien
     ]);
   });
 
+  test(`DescribeUserPool carries Cognito's defaults and EstimatedNumberOfUsers (${engine})`, async () => {
+    const plain = await pool(cognito());
+    await createUser(cognito(), plain.poolId, 'one');
+    await createUser(cognito(), plain.poolId, 'two');
+    const described = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: plain.poolId }))).UserPool!;
+    assert.equal(described.EstimatedNumberOfUsers, 2);
+    assert.equal(described.SmsVerificationMessage, 'Your verification code is {####}. ');
+    assert.equal(described.EmailVerificationMessage, 'Your verification code is {####}. ');
+    assert.equal(described.EmailVerificationSubject, 'Your verification code');
+    assert.deepEqual(described.VerificationMessageTemplate, {
+      SmsMessage: 'Your verification code is {####}. ', EmailMessage: 'Your verification code is {####}. ', EmailSubject: 'Your verification code', DefaultEmailOption: 'CONFIRM_WITH_CODE',
+    });
+    assert.deepEqual(described.AdminCreateUserConfig, { AllowAdminCreateUserOnly: false, UnusedAccountValidityDays: 7 });
+    assert.deepEqual(described.UsernameConfiguration, { CaseSensitive: true });
+    assert.deepEqual(described.UserAttributeUpdateSettings, { AttributesRequireVerificationBeforeUpdate: [] });
+    assert.deepEqual(described.EmailConfiguration, { EmailSendingAccount: 'COGNITO_DEFAULT' });
+    assert.deepEqual(described.Policies!.SignInPolicy, { AllowedFirstAuthFactors: ['PASSWORD'] });
+    assert.equal(described.DeletionProtection, 'INACTIVE');
+    assert.equal(described.MfaConfiguration, 'OFF');
+    assert.deepEqual(described.UserPoolTags, {});
+    assert.deepEqual(described.LambdaConfig, {});
+
+    const configured = await pool(cognito(), {
+      VerificationMessageTemplate: { EmailMessage: 'Code: {####}', EmailSubject: 'Welcome', DefaultEmailOption: 'CONFIRM_WITH_CODE' },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UsernameConfiguration: { CaseSensitive: false },
+    });
+    const other = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: configured.poolId }))).UserPool!;
+    assert.equal(other.EstimatedNumberOfUsers, 0);
+    assert.equal(other.EmailVerificationMessage, 'Code: {####}', 'the template and the older members agree');
+    assert.equal(other.EmailVerificationSubject, 'Welcome');
+    assert.equal(other.VerificationMessageTemplate!.SmsMessage, 'Your verification code is {####}. ');
+    assert.deepEqual(other.AdminCreateUserConfig, { AllowAdminCreateUserOnly: true, UnusedAccountValidityDays: 7 });
+    assert.deepEqual(other.UsernameConfiguration, { CaseSensitive: false });
+  });
+
   test(`CreateUserPool refuses invalid schemas with InvalidParameterException (${engine})`, async () => {
     const refused = (Schema: SchemaAttributeType[], message: string | RegExp) =>
       rejectsWith(cognito().send(new CreateUserPoolCommand({ PoolName: name(), Schema })), 'InvalidParameterException', message);

@@ -17,6 +17,42 @@ export const defaultPolicies = {
   },
 };
 
+const VERIFICATION_MESSAGE = 'Your verification code is {####}. ';
+const VERIFICATION_SUBJECT = 'Your verification code';
+
+/**
+ * What DescribeUserPool shows for settings a pool was created without: Cognito's values as its
+ * describe-user-pool example and API reference show them (docs/behaviour.md, "Pools and app
+ * clients"). The verification texts are those Cognate sends (src/auth/codes.ts).
+ */
+function describedDefaults(settings: PoolRecord['settings']): Record<string, unknown> {
+  const template = (settings.VerificationMessageTemplate ?? {}) as Record<string, unknown>;
+  const policies = (settings.Policies ?? {}) as Record<string, any>;
+  const sms = settings.SmsVerificationMessage ?? template.SmsMessage ?? VERIFICATION_MESSAGE;
+  const email = settings.EmailVerificationMessage ?? template.EmailMessage ?? VERIFICATION_MESSAGE;
+  const subject = settings.EmailVerificationSubject ?? template.EmailSubject ?? VERIFICATION_SUBJECT;
+  return {
+    DeletionProtection: settings.DeletionProtection ?? 'INACTIVE',
+    LambdaConfig: settings.LambdaConfig ?? {},
+    Policies: { ...policies, SignInPolicy: policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
+    SmsVerificationMessage: sms,
+    EmailVerificationMessage: email,
+    EmailVerificationSubject: subject,
+    VerificationMessageTemplate: { SmsMessage: sms, EmailMessage: email, EmailSubject: subject, DefaultEmailOption: 'CONFIRM_WITH_CODE', ...template },
+    UserAttributeUpdateSettings: settings.UserAttributeUpdateSettings ?? { AttributesRequireVerificationBeforeUpdate: [] },
+    EmailConfiguration: settings.EmailConfiguration ?? { EmailSendingAccount: 'COGNITO_DEFAULT' },
+    UserPoolTags: settings.UserPoolTags ?? {},
+    AdminCreateUserConfig: {
+      AllowAdminCreateUserOnly: false,
+      UnusedAccountValidityDays: policies.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7,
+      ...(settings.AdminCreateUserConfig as Record<string, unknown> | undefined),
+    },
+    // The API's default when UsernameConfiguration is omitted: case-sensitive (src/users/usernames.ts).
+    UsernameConfiguration: settings.UsernameConfiguration ?? { CaseSensitive: true },
+    UserPoolTier: settings.UserPoolTier ?? 'ESSENTIALS',
+  };
+}
+
 /** UserPoolType, as DescribeUserPool returns it. */
 export function poolView(pool: PoolRecord, estimatedUsers?: number): Record<string, unknown> {
   const { SoftwareTokenMfaEnabled: _totp, SmsMfaEnabled: _sms, SmsAuthenticationMessage: _msg, Schema, ...settings } = pool.settings;
@@ -24,6 +60,7 @@ export function poolView(pool: PoolRecord, estimatedUsers?: number): Record<stri
     Id: pool.id,
     Name: pool.name,
     ...settings,
+    ...describedDefaults(settings),
     MfaConfiguration: pool.settings.MfaConfiguration ?? 'OFF',
     // Every standard attribute, with the pool's changes, then its custom ones (src/domain/schema.ts).
     SchemaAttributes: schemaAttributes(Schema),

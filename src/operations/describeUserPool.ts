@@ -3,4 +3,7 @@ import { poolView } from '../domain/views.js';
 import { loadPool } from './common.js';
 
 export default (deps: Pick<Deps, 'store'>): Handler =>
-  async (input) => ({ UserPool: poolView(await loadPool(deps, input.UserPoolId)) });
+  async (input) => {
+    const pool = await loadPool(deps, input.UserPoolId);
+    return { UserPool: poolView(pool, await deps.store.countUsers(pool.id)) };
+  };

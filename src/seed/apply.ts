@@ -116,9 +116,13 @@ async function applyPool(deps: Deps, pool: CheckedPool, call: Call): Promise<voi
     for (const key of ['Schema', 'UsernameAttributes', 'AliasAttributes', 'UsernameConfiguration']) {
       const wanted = pool.request[key];
       // A Schema is compared as the whole schema it makes (src/domain/schema.ts).
+      // UsernameConfiguration with its default (case-sensitive), as DescribeUserPool shows it.
+      const configured = (v: unknown) => ({ CaseSensitive: true, ...(v as object | undefined) });
       const same = key === 'Schema'
         ? isDeepStrictEqual(schemaAttributes(wanted), schemaAttributes(existing.settings.Schema))
-        : isDeepStrictEqual(wanted, existing.settings[key]);
+        : key === 'UsernameConfiguration'
+          ? isDeepStrictEqual(configured(wanted), configured(existing.settings[key]))
+          : isDeepStrictEqual(wanted, existing.settings[key]);
       if (wanted !== undefined && !same) {
         throw new SeedError(`${pool.path}.${key}`, `differs from the existing pool ${pool.id}'s, and cannot change after creation`);
       }
