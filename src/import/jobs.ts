@@ -3,7 +3,7 @@ import type { Deps } from '../deps.js';
 import { isTrueValue } from '../domain/attributeValues.js';
 import { schemaAttributes } from '../domain/schema.js';
 import { wireTime } from '../domain/views.js';
-import { newUser } from '../operations/common.js';
+import { newUser } from '../users/lookup.js';
 import type { ImportJobRecord, ImportJobUpdate, PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
 import { CsvReader } from './csv.js';
 import { valueProblem } from '../users/attributes.js';
