@@ -1,4 +1,5 @@
-import { test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import {
   AdminAddUserToGroupCommand,
@@ -17,12 +18,8 @@ import {
 } from 'amazon-cognito-identity-js';
 import { control } from './support/control.js';
 import { nextStep, PASSWORD, totpCode } from './support/fixtures.js';
-import { sdk, useServer, type TestServer } from './support/server.js';
-
-let server: TestServer;
-let client: ReturnType<typeof sdk>;
-// amazon-cognito-identity-js signs its SRP claim with the real time; the server's clock starts there.
-useServer((s, c) => ((server = s), (client = c)), { realTime: true });
+import { pgSchemaUrl, pgSkip } from './support/postgres.js';
+import { sdk, startServer, type TestServer } from './support/server.js';
 
 const EMAIL = 'dana@example.com';
 
@@ -42,7 +39,9 @@ function signIn(user: CognitoUser): Promise<Outcome> {
 const callback = <T>(run: (done: (err: any, value?: T) => void) => void): Promise<T> =>
   new Promise((resolve, reject) => run((err, value) => (err ? reject(err) : resolve(value as T))));
 
-test('an email-as-username pool end to end with amazon-cognito-identity-js: sign-up, outbox code, SRP by email, TOTP, tokens with the UUID username, a custom attribute and the groups', async () => {
+/** The whole journey against `server`, on either engine. */
+async function journey(server: TestServer): Promise<void> {
+  const client = sdk(server.url);
   // The pool an ordinary application configures: sign-in by email, custom:tenant_id, a group, TOTP optional.
   const created = await client.send(
     new CreateUserPoolCommand({
@@ -108,4 +107,31 @@ test('an email-as-username pool end to end with amazon-cognito-identity-js: sign
   assert.equal(id['custom:tenant_id'], 'tenant-42', 'the custom attribute in the ID token');
   assert.deepEqual(access['cognito:groups'], ['admins'], 'the groups in the access token');
   assert.deepEqual(id['cognito:groups'], ['admins'], 'the groups in the ID token');
+}
+
+const TITLE = 'an email-as-username pool end to end with amazon-cognito-identity-js: sign-up, outbox code, SRP by email, TOTP, tokens with the UUID username, a custom attribute and the groups';
+
+describe('SQLite', () => {
+  let server: TestServer;
+  // amazon-cognito-identity-js signs its SRP claim with the real time; the server's clock starts there.
+  before(async () => {
+    server = await startServer();
+    server.clock.set(Date.now());
+  });
+  after(() => server.stop());
+  test(`${TITLE} (SQLite)`, () => journey(server));
+});
+
+describe('PostgreSQL', { skip: pgSkip }, () => {
+  let server: TestServer;
+  const schema = pgSchemaUrl();
+  before(async () => {
+    server = await startServer({ db: schema.url, sealingKey: randomBytes(32).toString('hex') });
+    server.clock.set(Date.now());
+  });
+  after(async () => {
+    await server?.stop();
+    await schema.drop();
+  });
+  test(`${TITLE} (PostgreSQL)`, () => journey(server));
 });
