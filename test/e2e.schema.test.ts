@@ -194,7 +194,13 @@ function schemaTests(engine: string, cognito: () => CognitoIdentityProviderClien
     await rejectsWith(update([{ Name: 'custom:age', Value: '1000' }]), invalid, nonConforming('custom:age', 'Number must be no greater than 150'));
     await rejectsWith(update([{ Name: 'custom:tenant_id', Value: 'other' }]), invalid, 'Cannot modify the non-mutable attribute custom:tenant_id');
     await rejectsWith(update([{ Name: 'email', Value: '' }]), invalid, nonConforming('email', 'The attribute is required'));
-    const token = (await passwordSignIn(cognito(), clientId, 'bob')).AuthenticationResult!.AccessToken!;
+    const signedIn = (await passwordSignIn(cognito(), clientId, 'bob')).AuthenticationResult!;
+    const token = signedIn.AccessToken!;
+    // Custom attributes are strings in the ID token, whatever their type; email_verified is a boolean.
+    const id = JSON.parse(Buffer.from(signedIn.IdToken!.split('.')[1], 'base64url').toString('utf8'));
+    assert.equal(id['custom:age'], '42');
+    assert.equal(id['custom:vip'], 'True');
+    assert.equal(id['custom:joined'], '2026-01-01T12:00:00Z');
     const selfUpdate = (attributes: { Name: string; Value: string }[]) => cognito().send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: attributes }));
     await rejectsWith(selfUpdate([{ Name: 'custom:vip', Value: 'maybe' }]), invalid, nonConforming('custom:vip', 'Boolean must be true or false'));
     await selfUpdate([{ Name: 'custom:age', Value: '43' }, { Name: 'custom:vip', Value: 'false' }]);
