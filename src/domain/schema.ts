@@ -69,6 +69,14 @@ interface SchemaEntry {
   NumberAttributeConstraints?: { MinValue?: unknown; MaxValue?: unknown };
 }
 
+/** A standard attribute's entry, its constraint objects copied too (callers may change them). */
+function copy(a: SchemaAttribute): SchemaAttribute {
+  const out: SchemaAttribute = { ...a };
+  if (a.StringAttributeConstraints) out.StringAttributeConstraints = { ...a.StringAttributeConstraints };
+  if (a.NumberAttributeConstraints) out.NumberAttributeConstraints = { ...a.NumberAttributeConstraints };
+  return out;
+}
+
 const bareName = (name: string) => name.replace(/^(dev:)?custom:/, '');
 const customName = (bare: string, developerOnly: boolean) => `${developerOnly ? 'dev:' : ''}custom:${bare}`;
 const isStandard = (name: string) => STANDARD_BY_NAME.has(name);
@@ -87,7 +95,7 @@ function constraints<K extends string>(given: Record<string, unknown> | undefine
  * before it (custom names with or without their prefix), so applying it twice changes nothing.
  */
 export function schemaAttributes(stored: unknown): SchemaAttribute[] {
-  const byName = new Map<string, SchemaAttribute>(STANDARD_SCHEMA.map((a) => [a.Name, structuredClone(a) as SchemaAttribute]));
+  const byName = new Map<string, SchemaAttribute>(STANDARD_SCHEMA.map((a) => [a.Name, copy(a)]));
   for (const entry of Array.isArray(stored) ? (stored as SchemaEntry[]) : []) {
     if (typeof entry?.Name !== 'string') continue;
     const standard = byName.get(entry.Name);
