@@ -247,6 +247,27 @@ function schemaTests(engine: string, cognito: () => CognitoIdentityProviderClien
     assert.equal(now['phone_number_verified'], undefined, 'its _verified goes with it');
     assert.equal(now['dev:custom:secret'], undefined);
   });
+
+  test(`deleting an email frees its alias; the sign-in email of an email-as-username pool is not deleted (${engine})`, async () => {
+    const aliased = await pool(cognito(), { AliasAttributes: ['email'] });
+    await createUser(cognito(), aliased.poolId, 'dora', [{ Name: 'email', Value: 'dora@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+    assert.equal((await cognito().send(new AdminGetUserCommand({ UserPoolId: aliased.poolId, Username: 'dora@example.com' }))).Username, 'dora');
+    await cognito().send(new AdminDeleteUserAttributesCommand({ UserPoolId: aliased.poolId, Username: 'dora', UserAttributeNames: ['email'] }));
+    await rejectsWith(cognito().send(new AdminGetUserCommand({ UserPoolId: aliased.poolId, Username: 'dora@example.com' })), 'UserNotFoundException');
+    await createUser(cognito(), aliased.poolId, 'ed', [{ Name: 'email', Value: 'dora@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+    assert.equal((await cognito().send(new AdminGetUserCommand({ UserPoolId: aliased.poolId, Username: 'dora@example.com' }))).Username, 'ed');
+
+    const byEmail = await pool(cognito(), { UsernameAttributes: ['email'] });
+    await createUser(cognito(), byEmail.poolId, 'fay@example.com', [{ Name: 'given_name', Value: 'Fay' }]);
+    await rejectsWith(
+      cognito().send(new AdminDeleteUserAttributesCommand({ UserPoolId: byEmail.poolId, Username: 'fay@example.com', UserAttributeNames: ['email'] })),
+      'InvalidParameterException',
+      nonConforming('email', 'The attribute is required'),
+    );
+    await cognito().send(new AdminDeleteUserAttributesCommand({ UserPoolId: byEmail.poolId, Username: 'fay@example.com', UserAttributeNames: ['given_name'] }));
+    const fay = await cognito().send(new AdminGetUserCommand({ UserPoolId: byEmail.poolId, Username: 'fay@example.com' }));
+    assert.equal(fay.UserAttributes!.find((a) => a.Name === 'given_name'), undefined);
+  });
 }
 
 describe('SQLite', () => {
