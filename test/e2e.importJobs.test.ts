@@ -169,6 +169,40 @@ test('create, upload over HTTP, start, Succeeded: users in RESET_REQUIRED who re
   await rejectsWith(client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: created.JobId })), 'InvalidParameterException');
 });
 
+test('imported users of an email-as-username pool are found by email; a second user with that email is skipped; values are checked against the schema', async () => {
+  const { poolId } = await importPool({
+    UsernameAttributes: ['email'],
+    UsernameConfiguration: { CaseSensitive: false },
+    Schema: [{ Name: 'seats', AttributeDataType: 'Number', NumberAttributeConstraints: { MinValue: '1', MaxValue: '100' } }],
+  });
+  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'held@example.com', MessageAction: 'SUPPRESS' }));
+  const job = await createJob(poolId);
+  const row = (u: string, email: string, more: Record<string, string> = {}) => ({
+    'cognito:username': u, 'cognito:mfa_enabled': 'false', email, email_verified: 'true', ...more,
+  });
+  const body = csv(await header(poolId), [
+    row('u-ann', 'ann@example.com', { 'custom:seats': '5' }),
+    row('u-ann2', 'ANN@example.com'), // the same email (case-insensitive pool): skipped
+    row('u-held', 'held@example.com'), // an existing user's email: skipped
+    row('u-many', 'many@example.com', { 'custom:seats': '500' }), // out of range: failed
+    row('u-bad', 'not-an-email'), // failed
+    row('u-ben', 'ben@example.com'),
+  ]);
+  assert.equal((await upload(job.PreSignedUrl!, body)).status, 200);
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+  const done = await waitForEnd(poolId, job.JobId!);
+  assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [2, 2, 2]);
+  const ann = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'ann@example.com' }));
+  assert.equal(ann.Username, 'u-ann');
+  assert.equal(ann.UserAttributes!.find((a) => a.Name === 'custom:seats')!.Value, '5');
+  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'Ben@Example.com' }))).Username, 'u-ben');
+  // The imported email is taken: nobody else signs up with it.
+  await rejectsWith(
+    client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ann@example.com', MessageAction: 'SUPPRESS' })),
+    'UsernameExistsException',
+  );
+});
+
 test('the upload URL: a wrong or missing token is refused, a later upload replaces an earlier one, and it expires after 15 minutes', async () => {
   const { poolId } = await importPool();
   const job = await createJob(poolId);

@@ -243,6 +243,20 @@ test('email alias: refused as a username, signs in only once verified, moves to 
   assert.ok((await passwordSignIn(clientId, 'caz')).AuthenticationResult, 'signs in by preferred_username');
 });
 
+test('email alias: the newest user who verifies it by ConfirmSignUp with ForceAliasCreation takes it; the previous holder can no longer use it', async () => {
+  const { poolId, clientId } = await pool({ AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
+  const email = [{ Name: 'email', Value: 'moving@example.com' }];
+  for (const name of ['first', 'second']) await client.send(new SignUpCommand({ ClientId: clientId, Username: name, Password: PASSWORD, UserAttributes: email }));
+  await client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'first', ConfirmationCode: (await outboxCode(poolId, 'first', 'SIGN_UP')).code }));
+  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'moving@example.com' }))).Username, 'first');
+  const code = (await outboxCode(poolId, 'second', 'SIGN_UP')).code;
+  await client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'second', ConfirmationCode: code, ForceAliasCreation: true }));
+  assert.equal((await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'moving@example.com' }))).Username, 'second');
+  assert.equal((await passwordSignIn(clientId, 'moving@example.com')).AuthenticationResult !== undefined, true);
+  const first = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'first' }));
+  assert.equal(first.UserAttributes!.find((a) => a.Name === 'email_verified')!.Value, 'false');
+});
+
 test('case-insensitive usernames: found in any case, unique in any case; case-sensitive by default', async () => {
   const insensitive = await pool({ UsernameConfiguration: { CaseSensitive: false } });
   await client.send(new AdminCreateUserCommand({ UserPoolId: insensitive.poolId, Username: 'Frank', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Pass-1' }));

@@ -330,6 +330,8 @@ export function storeContract(factory: () => Promise<Store>): void {
       const cy = (await store.getUser(poolId, 'cy'))!;
       assert.equal((await store.getUserBySub(poolId, cy.sub))?.username, 'cy');
       assert.equal(await store.getUserBySub(elsewhere, cy.sub), undefined);
+      assert.equal(await store.countUsers(poolId), 5);
+      assert.equal(await store.countUsers(elsewhere), 1);
     });
 
     test('findUsersByAttribute follows createUser and updateUser', async () => {

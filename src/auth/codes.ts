@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { CodeMismatchException, ExpiredCodeException, InvalidParameterException, LimitExceededException, UserNotFoundException } from '../errors.js';
-import { findUser } from '../operations/common.js';
+import { findUser } from '../users/lookup.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { attribute, attributeIsTrue } from './mfa.js';

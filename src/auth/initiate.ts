@@ -1,6 +1,6 @@
 import type { Deps, RequestContext } from '../deps.js';
 import { InvalidParameterException, NotAuthorizedException, UserNotFoundException } from '../errors.js';
-import { findUser } from '../operations/common.js';
+import { findUser } from '../users/lookup.js';
 import type { ClientRecord, PoolRecord } from '../store/store.js';
 import { checkFlowAllowed, checkSecretHash } from './client.js';
 import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, checkPasswordWithLockout } from './password.js';

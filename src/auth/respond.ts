@@ -8,7 +8,7 @@ import {
   SoftwareTokenMFANotFoundException,
 } from '../errors.js';
 import { matchTotp } from '../crypto/totp.js';
-import { findUser } from '../operations/common.js';
+import { findUser } from '../users/lookup.js';
 import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';

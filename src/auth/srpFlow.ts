@@ -4,7 +4,7 @@ import { InvalidParameterException, NotAuthorizedException } from '../errors.js'
 import { N, parseHexInt, parseSrpTimestamp } from '../crypto/srp.js';
 import { runSrp } from '../crypto/srpPool.js';
 import { poolShortName } from '../domain/ids.js';
-import { findUser } from '../operations/common.js';
+import { findUser } from '../users/lookup.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { checkSecretHash } from './client.js';

@@ -4,3 +4,9 @@
  * users created through the SDK with "True" count as verified in Cognito).
  */
 export const isTrueValue = (value: string | undefined) => value !== undefined && value.toLowerCase() === 'true';
+
+/** An email address and an E.164 phone number, as Cognito's formats for them. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+export const isEmail = (s: string) => EMAIL.test(s);
+export const isPhone = (s: string) => PHONE.test(s);

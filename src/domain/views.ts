@@ -1,6 +1,6 @@
 import type { ClientRecord, GroupRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { userMfaSettings } from '../auth/mfa.js';
-import { STANDARD_ATTRIBUTES as STANDARD } from '../users/attributes.js';
+import { schemaAttributes } from './schema.js';
 
 /** Epoch seconds with milliseconds as a fraction, as Cognito's timestamps arrive on the wire. */
 export const wireTime = (ms: number) => ms / 1000;
@@ -17,24 +17,53 @@ export const defaultPolicies = {
   },
 };
 
+const VERIFICATION_MESSAGE = 'Your verification code is {####}. ';
+const VERIFICATION_SUBJECT = 'Your verification code';
+
+/**
+ * What DescribeUserPool shows for settings a pool was created without: Cognito's values as its
+ * describe-user-pool example and API reference show them (docs/behaviour.md, "Pools and app
+ * clients"). The verification texts are those Cognate sends (src/auth/codes.ts).
+ */
+function describedDefaults(settings: PoolRecord['settings']): Record<string, unknown> {
+  const template = (settings.VerificationMessageTemplate ?? {}) as Record<string, unknown>;
+  const policies = (settings.Policies ?? {}) as Record<string, any>;
+  const sms = settings.SmsVerificationMessage ?? template.SmsMessage ?? VERIFICATION_MESSAGE;
+  const email = settings.EmailVerificationMessage ?? template.EmailMessage ?? VERIFICATION_MESSAGE;
+  const subject = settings.EmailVerificationSubject ?? template.EmailSubject ?? VERIFICATION_SUBJECT;
+  return {
+    DeletionProtection: settings.DeletionProtection ?? 'INACTIVE',
+    LambdaConfig: settings.LambdaConfig ?? {},
+    Policies: { ...policies, SignInPolicy: policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
+    SmsVerificationMessage: sms,
+    EmailVerificationMessage: email,
+    EmailVerificationSubject: subject,
+    VerificationMessageTemplate: { SmsMessage: sms, EmailMessage: email, EmailSubject: subject, DefaultEmailOption: 'CONFIRM_WITH_CODE', ...template },
+    UserAttributeUpdateSettings: settings.UserAttributeUpdateSettings ?? { AttributesRequireVerificationBeforeUpdate: [] },
+    EmailConfiguration: settings.EmailConfiguration ?? { EmailSendingAccount: 'COGNITO_DEFAULT' },
+    UserPoolTags: settings.UserPoolTags ?? {},
+    AdminCreateUserConfig: {
+      AllowAdminCreateUserOnly: false,
+      UnusedAccountValidityDays: policies.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7,
+      ...(settings.AdminCreateUserConfig as Record<string, unknown> | undefined),
+    },
+    // The API's default when UsernameConfiguration is omitted: case-sensitive (src/users/usernames.ts).
+    UsernameConfiguration: settings.UsernameConfiguration ?? { CaseSensitive: true },
+    UserPoolTier: settings.UserPoolTier ?? 'ESSENTIALS',
+  };
+}
+
 /** UserPoolType, as DescribeUserPool returns it. */
 export function poolView(pool: PoolRecord, estimatedUsers?: number): Record<string, unknown> {
-  const { SoftwareTokenMfaEnabled: _totp, SmsMfaEnabled: _sms, SmsAuthenticationMessage: _msg, ...settings } = pool.settings;
+  const { SoftwareTokenMfaEnabled: _totp, SmsMfaEnabled: _sms, SmsAuthenticationMessage: _msg, Schema, ...settings } = pool.settings;
   return {
     Id: pool.id,
     Name: pool.name,
     ...settings,
+    ...describedDefaults(settings),
     MfaConfiguration: pool.settings.MfaConfiguration ?? 'OFF',
-    // UserPoolType names the schema SchemaAttributes, custom attributes with their prefix (only
-    // the Schema the pool was created with: Cognito also lists every standard attribute).
-    ...(Array.isArray(settings.Schema)
-      ? {
-          SchemaAttributes: (settings.Schema as Record<string, unknown>[]).map((a) => ({
-            ...a,
-            Name: typeof a.Name === 'string' && !/^(dev:)?custom:/.test(a.Name) && !STANDARD.has(a.Name) ? `custom:${a.Name}` : a.Name,
-          })),
-        }
-      : {}),
+    // Every standard attribute, with the pool's changes, then its custom ones (src/domain/schema.ts).
+    SchemaAttributes: schemaAttributes(Schema),
     LastModifiedDate: wireTime(pool.modifiedAt),
     CreationDate: wireTime(pool.createdAt),
     ...(estimatedUsers === undefined ? {} : { EstimatedNumberOfUsers: estimatedUsers }),

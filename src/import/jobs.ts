@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.js';
 import { isTrueValue } from '../domain/attributeValues.js';
+import { schemaAttributes } from '../domain/schema.js';
 import { wireTime } from '../domain/views.js';
-import { newUser } from '../operations/common.js';
+import { newUser } from '../users/lookup.js';
 import type { ImportJobRecord, ImportJobUpdate, PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
 import { CsvReader } from './csv.js';
+import { valueProblem } from '../users/attributes.js';
+import { userKeys, usernameRules } from '../users/usernames.js';
 
 /**
  * User import jobs (developer guide, "Importing users into user pools from a CSV file"): the CSV
@@ -17,15 +20,10 @@ const STANDARD_COLUMNS = [
   'email', 'email_verified', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified',
   'address', 'updated_at',
 ];
-const STANDARD = new Set([...STANDARD_COLUMNS, 'sub']);
 
 /** The pool's CSV header: the standard attributes, the pool's custom ones, then `cognito:mfa_enabled` and `cognito:username`. */
 export function csvHeader(pool: PoolRecord): string[] {
-  const schema = (pool.settings.Schema as { Name: string }[] | undefined) ?? [];
-  const custom = schema
-    .map((s) => s.Name)
-    .filter((name) => !STANDARD.has(name))
-    .map((name) => (name.startsWith('custom:') ? name : `custom:${name}`));
+  const custom = schemaAttributes(pool.settings.Schema).map((s) => s.Name).filter((name) => /^(dev:)?custom:/.test(name));
   return [...STANDARD_COLUMNS, ...custom, 'cognito:mfa_enabled', 'cognito:username'];
 }
 
@@ -117,17 +115,36 @@ export function rowToUser(pool: PoolRecord, columns: Map<string, number>, fields
   if (!auto.some((name) => isTrueValue(get(`${name}_verified`)))) {
     return 'The User Record does not set any of the auto verified attributes to true.';
   }
-  const schema = (pool.settings.Schema as { Name: string; Required?: boolean }[] | undefined) ?? [];
-  for (const s of schema) {
-    if (!s.Required) continue;
-    const name = STANDARD.has(s.Name) || s.Name.startsWith('custom:') ? s.Name : `custom:${s.Name}`;
-    if (name !== 'sub' && !get(name)) return `The required attribute ${name} is empty.`;
+  for (const s of schemaAttributes(pool.settings.Schema)) {
+    if (s.Required && s.Name !== 'sub' && !get(s.Name)) return `The required attribute ${s.Name} is empty.`;
+    // Values fit their attribute's type and constraints, as on every other write (src/users/attributes.ts).
+    const problem = valueProblem(s, get(s.Name));
+    if (problem) return `${s.Name}: ${problem}`.slice(0, 256);
+  }
+  const signInNames = usernameRules(pool).usernameAttributes;
+  if (signInNames.length > 0 && !signInNames.some((name) => get(name))) {
+    return `The user has no ${signInNames.join(' or ')}, the pool's sign-in attribute.`;
   }
   if (mfaOn && !phone) return 'cognito:mfa_enabled is true but phone_number is empty.';
   const user = newUser(pool.id, username, randomUUID(), attributes, 'RESET_REQUIRED', now);
   // cognito:mfa_enabled is the legacy SMS MFA flag: codes go to the phone number (here, the outbox).
   if (mfaOn) user.smsMfaEnabled = true;
   return user;
+}
+
+/**
+ * Creates a batch of users; how many were created (the rest are skipped). In a pool whose users
+ * have sign-in keys (UsernameAttributes, AliasAttributes, case-insensitive usernames), each user is
+ * created with its keys in one statement group (createUser), so a user whose email, phone number,
+ * preferred_username or lower-cased username another user holds is skipped, and the imported user
+ * is found by its email or alias like any other. Other pools take the batch insert.
+ */
+async function createBatch(store: Deps['store'], pool: PoolRecord, batch: UserRecord[]): Promise<number> {
+  const keyed = batch.map((user) => ({ user, keys: userKeys(pool, user.username, user.attributes) }));
+  if (keyed.every((k) => k.keys.length === 0)) return store.createUsers(batch);
+  let created = 0;
+  for (const { user, keys } of keyed) if (await store.createUser(user, keys)) created++;
+  return created;
 }
 
 /**
@@ -170,7 +187,7 @@ export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, 
         if (typeof user === 'string') counts.failedUsers++;
         else batch.push(user);
       }
-      const created = await store.createUsers(batch);
+      const created = await createBatch(store, pool, batch);
       counts.importedUsers += created;
       counts.skippedUsers += batch.length - created;
       await new Promise((resolve) => setImmediate(resolve));

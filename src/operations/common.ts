@@ -1,51 +1,14 @@
 import type { Deps } from '../deps.js';
-import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException } from '../errors.js';
-import type { PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
-import { lookupKeys, usernameRules } from '../users/usernames.js';
+import { InvalidParameterException, ResourceNotFoundException } from '../errors.js';
+// User look-up and new user records live in src/users/lookup.ts, below auth/ and operations/.
+export { findUser, loadUser, newUser } from '../users/lookup.js';
+import type { PoolRecord } from '../store/store.js';
 
 export async function loadPool(deps: Pick<Deps, 'store'>, poolId: string): Promise<PoolRecord> {
   const pool = await deps.store.getPool(poolId);
   if (!pool) throw ResourceNotFoundException(`User pool ${poolId} does not exist.`);
   return pool;
 }
-
-export async function loadUser(deps: Pick<Deps, 'store'>, poolId: string, username: string): Promise<UserRecord> {
-  const user = await findUser(deps, poolId, username);
-  if (!user) throw UserNotFoundException('User does not exist.');
-  return user;
-}
-
-/**
- * A user named by username, or by an email or phone number the pool lets people sign in with
- * (UsernameAttributes / AliasAttributes), or by sub.
- */
-export async function findUser(
-  deps: Pick<Deps, 'store'>,
-  poolId: string,
-  name: string,
-  pool?: PoolRecord,
-): Promise<UserRecord | undefined> {
-  const direct = await deps.store.getUser(poolId, name);
-  if (direct) return direct;
-  // Every look-up below is one index probe: an unknown name costs the same in any pool.
-  const bySub = await deps.store.getUserBySub(poolId, name);
-  if (bySub) return bySub;
-  const loaded = pool ?? (await deps.store.getPool(poolId));
-  if (!loaded) return undefined;
-  // The lower-cased username (case-insensitive pools), the email or phone number of a
-  // UsernameAttributes pool, a verified alias or preferred_username (src/users/usernames.ts).
-  for (const key of lookupKeys(loaded, name)) {
-    const found = await deps.store.getUserByKey(poolId, key.name, key.value);
-    if (found) return found;
-  }
-  // Users imported into a UsernameAttributes pool (createUsers writes no keys) by their attribute.
-  for (const attribute of usernameRules(loaded).usernameAttributes) {
-    const found = await deps.store.findUsersByAttribute(poolId, attribute, name);
-    if (found.length === 1) return found[0];
-  }
-  return undefined;
-}
-
 
 /** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */
 export const encodeCursor = (key: string | undefined) => (key === undefined ? undefined : Buffer.from(key).toString('base64url'));
@@ -54,33 +17,4 @@ export function decodeCursor(token: string | undefined): string | undefined {
   const key = Buffer.from(token, 'base64url').toString('utf8');
   if (!key || Buffer.from(key).toString('base64url') !== token) throw InvalidParameterException('Invalid pagination token.');
   return key;
-}
-
-/** A user record with nothing set up yet; `sub` is a fresh UUID, as Cognito's. */
-export function newUser(
-  poolId: string,
-  username: string,
-  sub: string,
-  attributes: UserAttribute[],
-  status: UserRecord['status'],
-  now: number,
-): UserRecord {
-  return {
-    poolId,
-    username,
-    sub,
-    status,
-    enabled: true,
-    attributes: [{ Name: 'sub', Value: sub }, ...attributes.filter((a) => a.Name !== 'sub')],
-    passwordSalt: null,
-    passwordVerifierSealed: null,
-    totpSecretSealed: null,
-    totpPendingSecretSealed: null,
-    totpEnabled: false,
-    totpFriendlyDeviceName: null,
-    smsMfaEnabled: false,
-    preferredMfa: null,
-    createdAt: now,
-    modifiedAt: now,
-  };
 }

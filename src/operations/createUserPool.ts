@@ -4,6 +4,7 @@ import { InvalidParameterException } from '../errors.js';
 import { newPoolId } from '../domain/ids.js';
 import { poolIdFromTags } from '../domain/fixedIds.js';
 import { defaultPolicies, poolView } from '../domain/views.js';
+import { buildSchema } from '../domain/schema.js';
 import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
 import { checkUsernameSettings } from '../users/usernames.js';
@@ -21,6 +22,8 @@ export async function createPool(
 ): Promise<{ UserPool: Record<string, unknown> }> {
   const { PoolName, ...rest } = input;
   checkUsernameSettings(rest);
+  // The whole schema is stored: standard attributes with the request's changes, and custom ones.
+  const schema = buildSchema(rest.Schema);
   const mfa = rest.MfaConfiguration ?? 'OFF';
   if (mfa !== 'OFF' && !rest.SmsConfiguration) {
     throw InvalidParameterException(
@@ -36,6 +39,7 @@ export async function createPool(
   const settings: PoolSettings = {
     ...rest,
     ...deviceConfigurationSetting(rest),
+    Schema: schema,
     Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
     MfaConfiguration: mfa,
     ...(rest.LambdaConfig !== undefined ? { LambdaConfig: checkLambdaConfig(rest.LambdaConfig) } : {}),

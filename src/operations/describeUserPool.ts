@@ -5,6 +5,7 @@ import { loadPool } from './common.js';
 /** DescribeUserPool; `Domain` is the pool's prefix domain when it has one (CreateUserPoolDomain). */
 export default (deps: Pick<Deps, 'store'>): Handler =>
   async (input) => {
-    const [pool, domain] = await Promise.all([loadPool(deps, input.UserPoolId), deps.store.getUserPoolDomainForPool(input.UserPoolId)]);
-    return { UserPool: { ...poolView(pool), ...(domain ? { Domain: domain.domain } : {}) } };
+    const pool = await loadPool(deps, input.UserPoolId);
+    const [domain, users] = await Promise.all([deps.store.getUserPoolDomainForPool(pool.id), deps.store.countUsers(pool.id)]);
+    return { UserPool: { ...poolView(pool, users), ...(domain ? { Domain: domain.domain } : {}) } };
   };

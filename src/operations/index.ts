@@ -1,8 +1,10 @@
 import type { OperationFactory } from '../deps.js';
+import addCustomAttributes from './addCustomAttributes.js';
 import adminAddUserToGroup from './adminAddUserToGroup.js';
 import adminConfirmSignUp from './adminConfirmSignUp.js';
 import adminCreateUser from './adminCreateUser.js';
 import adminDeleteUser from './adminDeleteUser.js';
+import adminDeleteUserAttributes from './adminDeleteUserAttributes.js';
 import adminDisableUser from './adminDisableUser.js';
 import adminEnableUser from './adminEnableUser.js';
 import adminGetUser from './adminGetUser.js';
@@ -24,6 +26,7 @@ import createUserPool from './createUserPool.js';
 import createUserPoolClient from './createUserPoolClient.js';
 import deleteGroup from './deleteGroup.js';
 import deleteUser from './deleteUser.js';
+import deleteUserAttributes from './deleteUserAttributes.js';
 import deleteUserPool from './deleteUserPool.js';
 import deleteUserPoolClient from './deleteUserPoolClient.js';
 import describeUserPool from './describeUserPool.js';
@@ -81,10 +84,12 @@ import updateUserPoolDomain from './updateUserPoolDomain.js';
 
 /** Every implemented operation, by its wire name (X-Amz-Target suffix). */
 export const operations: Record<string, OperationFactory> = {
+  AddCustomAttributes: addCustomAttributes,
   AdminAddUserToGroup: adminAddUserToGroup,
   AdminConfirmSignUp: adminConfirmSignUp,
   AdminCreateUser: adminCreateUser,
   AdminDeleteUser: adminDeleteUser,
+  AdminDeleteUserAttributes: adminDeleteUserAttributes,
   AdminDisableUser: adminDisableUser,
   AdminEnableUser: adminEnableUser,
   AdminGetUser: adminGetUser,
@@ -106,6 +111,7 @@ export const operations: Record<string, OperationFactory> = {
   CreateUserPoolClient: createUserPoolClient,
   DeleteGroup: deleteGroup,
   DeleteUser: deleteUser,
+  DeleteUserAttributes: deleteUserAttributes,
   DeleteUserPool: deleteUserPool,
   DeleteUserPoolClient: deleteUserPoolClient,
   DescribeUserPool: describeUserPool,

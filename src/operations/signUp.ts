@@ -3,7 +3,7 @@ import { InvalidParameterException, UsernameExistsException } from '../errors.js
 import { checkSecretHash, loadClient } from '../auth/client.js';
 import { prepareCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
-import { checkAttributeWrite } from '../users/attributes.js';
+import { checkAttributeWrite, checkRequiredAttributes } from '../users/attributes.js';
 import { findUser, newUser } from './common.js';
 import { existsMessage, nameNewUser } from '../users/usernames.js';
 import { applyPreSignUp } from '../triggers/preSignUp.js';
@@ -20,6 +20,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda'
     checkPasswordPolicy(pool, input.Password);
     const holder = async (key: { name: string; value: string }) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined;
     let named = await nameNewUser(pool, input.Username, attributes, { holder });
+    checkRequiredAttributes(pool, named.attributes);
     const exists = () => UsernameExistsException(existsMessage(pool, named));
     if (await findUser(deps, pool.id, input.Username, pool)) throw exists();
     // The pre sign-up trigger runs before anything is written: a refusal leaves no user.

@@ -6,6 +6,7 @@
  * touched. Writes that would change only a modified date are skipped, so that applying the same
  * file twice changes nothing.
  */
+import { schemaAttributes } from '../domain/schema.js';
 import { isDeepStrictEqual } from 'node:util';
 import type { Deps, Handler, RequestContext } from '../deps.js';
 import { createHandlers } from '../app.js';
@@ -114,7 +115,15 @@ async function applyPool(deps: Deps, pool: CheckedPool, call: Call): Promise<voi
     const update = pick(pool.request, inputMembers('UpdateUserPool'));
     for (const key of ['Schema', 'UsernameAttributes', 'AliasAttributes', 'UsernameConfiguration']) {
       const wanted = pool.request[key];
-      if (wanted !== undefined && !isDeepStrictEqual(wanted, existing.settings[key])) {
+      // A Schema is compared as the whole schema it makes (src/domain/schema.ts).
+      // UsernameConfiguration with its default (case-sensitive), as DescribeUserPool shows it.
+      const configured = (v: unknown) => ({ CaseSensitive: true, ...(v as object | undefined) });
+      const same = key === 'Schema'
+        ? isDeepStrictEqual(schemaAttributes(wanted), schemaAttributes(existing.settings.Schema))
+        : key === 'UsernameConfiguration'
+          ? isDeepStrictEqual(configured(wanted), configured(existing.settings[key]))
+          : isDeepStrictEqual(wanted, existing.settings[key]);
+      if (wanted !== undefined && !same) {
         throw new SeedError(`${pool.path}.${key}`, `differs from the existing pool ${pool.id}'s, and cannot change after creation`);
       }
     }

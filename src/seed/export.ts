@@ -5,7 +5,8 @@
  * passwords and TOTP secrets cannot be exported: the server keeps only SRP verifiers and sealed
  * secrets, and the API never returns either.
  */
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { STANDARD_SCHEMA } from '../domain/schema.js';
 import { callOperation, CliFailure, classifyError, type ClientOptions } from '../cli/cognitoIdp/client.js';
 import { inputMembers, SEED_VERSION } from './format.js';
 
@@ -30,9 +31,13 @@ export async function exportPool(poolId: string, withSecrets: boolean, options: 
   const call = (op: string, params: Record<string, unknown>) => callOperation(op, params, options);
   const pool = (await call('DescribeUserPool', { UserPoolId: poolId })).UserPool as Record<string, unknown>;
   const entry: Record<string, unknown> = { Id: pool.Id, ...pick(pool, inputMembers('CreateUserPool'), ['MfaConfiguration']), PoolName: pool.Name };
-  // DescribeUserPool's SchemaAttributes are CreateUserPool's Schema, custom names without their prefix.
+  // CreateUserPool's Schema from DescribeUserPool's SchemaAttributes: the custom attributes, names
+  // without their prefix, and the standard ones the pool changed.
   if (Array.isArray(pool.SchemaAttributes)) {
-    entry.Schema = (pool.SchemaAttributes as Record<string, unknown>[]).map((a) => ({ ...a, Name: String(a.Name).replace(/^custom:/, '') }));
+    const schema = (pool.SchemaAttributes as Record<string, unknown>[])
+      .filter((a) => /^(dev:)?custom:/.test(String(a.Name)) || !isDeepStrictEqual(a, STANDARD_SCHEMA.find((s) => s.Name === a.Name)))
+      .map((a) => ({ ...a, Name: String(a.Name).replace(/^(dev:)?custom:/, '') }));
+    if (schema.length > 0) entry.Schema = schema;
   }
   const mfa = await call('GetUserPoolMfaConfig', { UserPoolId: poolId });
   entry.MfaConfig = pick(mfa, inputMembers('SetUserPoolMfaConfig'), ['UserPoolId']);

@@ -418,6 +418,8 @@ export interface Store {
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
   /** The user with this `sub` (users_sub index). */
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  /** How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers). */
+  countUsers(poolId: string): Promise<number>;
   /** Users whose attribute `name` has exactly `value` (aliases, sign-in by email). */
   findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]>;
   listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>>;

@@ -62,8 +62,9 @@ function idTokenAttributes(client: ClientRecord, user: UserRecord): Record<strin
   const claims: Record<string, unknown> = {};
   for (const { Name, Value } of readableAttributes(client, user.attributes)) {
     if (!isTokenClaimAttribute(Name)) continue;
-    // Cognito puts the *_verified attributes in ID tokens as JSON booleans.
-    claims[Name] = Name.endsWith('_verified') ? isTrueValue(Value) : Value;
+    // Cognito puts the *_verified attributes in ID tokens as JSON booleans; a custom attribute's value
+    // is always a string ("custom:isMember": "true", SchemaAttributeType in the API reference).
+    claims[Name] = Name === 'email_verified' || Name === 'phone_number_verified' ? isTrueValue(Value) : Value;
   }
   return claims;
 }

@@ -1,5 +1,7 @@
 import { InvalidParameterException, NotAuthorizedException } from '../errors.js';
 import type { ClientRecord, PoolRecord, UserAttribute } from '../store/store.js';
+import { isEmail, isPhone } from '../domain/attributeValues.js';
+import { schemaAttributes, STANDARD_ATTRIBUTES, type SchemaAttribute } from '../domain/schema.js';
 
 /**
  * The rules for writing user attributes, in one place: every write of attributes a request carries
@@ -8,12 +10,8 @@ import type { ClientRecord, PoolRecord, UserAttribute } from '../store/store.js'
  * docs/behaviour.md, section "Attributes", gives the sources and the choices.
  */
 
-/** https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-attributes.html#cognito-user-pools-standard-attributes */
-export const STANDARD_ATTRIBUTES = new Set([
-  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name',
-  'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile',
-  'updated_at', 'website', 'zoneinfo', 'sub',
-]);
+/** The standard attributes requests may write (src/domain/schema.ts has their definitions). */
+export { STANDARD_ATTRIBUTES };
 
 /** Set only by verification (codes) and by administrators, never by users themselves. */
 export const VERIFIED_ATTRIBUTES = new Set(['email_verified', 'phone_number_verified']);
@@ -27,13 +25,6 @@ export type AttributeWriter =
   | { by: 'admin'; at: 'create' | 'update' }
   | { by: 'user'; at: 'create' | 'update'; client: ClientRecord };
 
-interface SchemaEntry {
-  Name?: string;
-  Mutable?: boolean;
-  Required?: boolean;
-  DeveloperOnlyAttribute?: boolean;
-}
-
 export interface PoolAttribute {
   /** The name attributes carry: `email`, `custom:tier`, `dev:custom:tier`. */
   name: string;
@@ -42,33 +33,27 @@ export interface PoolAttribute {
   /** Only `Mutable: false` in the pool's Schema makes an attribute immutable (sub is always). */
   mutable: boolean;
   required: boolean;
+  /** Its SchemaAttributes entry: data type and constraints. */
+  schema: SchemaAttribute;
 }
 
 /**
- * The pool's attributes by the names they are written with: the standard ones, adjusted by the
- * Schema entries that name them, and the custom ones of the Schema (given as `tier` or
- * `custom:tier`), as `custom:tier`, or `dev:custom:tier` when DeveloperOnlyAttribute is set.
+ * The pool's attributes by the names they are written with: its schema (src/domain/schema.ts)
+ * but `identities`, which no request writes.
  */
 export function poolAttributes(pool: PoolRecord): Map<string, PoolAttribute> {
   const attributes = new Map<string, PoolAttribute>();
-  for (const name of STANDARD_ATTRIBUTES) {
-    attributes.set(name, { name, custom: false, developerOnly: false, mutable: name !== 'sub', required: false });
-  }
-  for (const entry of (pool.settings.Schema as SchemaEntry[] | undefined) ?? []) {
-    if (typeof entry?.Name !== 'string') continue;
-    const standard = attributes.get(entry.Name);
-    if (standard && !standard.custom) {
-      attributes.set(entry.Name, {
-        ...standard,
-        mutable: standard.mutable && entry.Mutable !== false,
-        required: entry.Required === true,
-      });
-      continue;
-    }
-    const bare = entry.Name.replace(/^(dev:)?custom:/, '');
-    const developerOnly = entry.DeveloperOnlyAttribute === true;
-    const name = `${developerOnly ? 'dev:' : ''}custom:${bare}`;
-    attributes.set(name, { name, custom: true, developerOnly, mutable: entry.Mutable !== false, required: entry.Required === true });
+  for (const schema of schemaAttributes(pool.settings.Schema)) {
+    if (schema.Name === 'identities') continue;
+    const custom = !STANDARD_ATTRIBUTES.has(schema.Name);
+    attributes.set(schema.Name, {
+      name: schema.Name,
+      custom,
+      developerOnly: schema.DeveloperOnlyAttribute,
+      mutable: schema.Mutable,
+      required: schema.Required,
+      schema,
+    });
   }
   return attributes;
 }
@@ -115,8 +100,64 @@ export function checkAttributeWrite(pool: PoolRecord, writer: AttributeWriter, u
     const immutable = updates.find((a) => !known.get(a.Name)!.mutable);
     if (immutable) throw InvalidParameterException(`Cannot modify the non-mutable attribute ${immutable.Name}`);
   }
+  for (const { Name, Value } of updates) {
+    const attribute = known.get(Name)!;
+    // A required attribute is never emptied (at creation, SignUp checks it with checkRequiredAttributes).
+    if ((Value === undefined || Value === null || Value === '') && attribute.required && writer.at === 'update') {
+      throw nonConforming(Name, 'The attribute is required');
+    }
+    const problem = valueProblem(attribute.schema, Value);
+    if (problem) throw nonConforming(Name, problem);
+  }
   // Boolean attributes are kept as written ("True" stays "True"): src/domain/attributeValues.ts.
   return updates;
+}
+
+const nonConforming = (name: string, why: string) => InvalidParameterException(`Attributes did not conform to the schema: ${name}: ${why}`);
+
+const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
+/** ISO 8601: a date, or a date and time with an optional fraction and offset. */
+const DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$/;
+
+/**
+ * Why a value does not fit its attribute's data type and constraints, or undefined when it fits.
+ * An empty value clears the attribute and is not checked (required attributes are, above).
+ * Boolean values are accepted in any letter case, as Cognito accepts "True".
+ */
+export function valueProblem(schema: SchemaAttribute, value: string | undefined | null): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (schema.Name === 'email' && !isEmail(value)) return 'Invalid email address format.';
+  if (schema.Name === 'phone_number' && !isPhone(value)) return 'Invalid phone number format.';
+  switch (schema.AttributeDataType) {
+    case 'String': {
+      const { MinLength, MaxLength } = schema.StringAttributeConstraints ?? {};
+      const length = [...value].length;
+      if (length > Number(MaxLength ?? 2048)) return `String must be no longer than ${MaxLength ?? 2048} characters`;
+      if (MinLength !== undefined && length < Number(MinLength)) return `String must be no shorter than ${MinLength} characters`;
+      return undefined;
+    }
+    case 'Number': {
+      if (!NUMBER.test(value)) return 'Number must be a number';
+      const { MinValue, MaxValue } = schema.NumberAttributeConstraints ?? {};
+      if (MinValue !== undefined && Number(value) < Number(MinValue)) return `Number must be no less than ${MinValue}`;
+      if (MaxValue !== undefined && Number(value) > Number(MaxValue)) return `Number must be no greater than ${MaxValue}`;
+      return undefined;
+    }
+    case 'DateTime':
+      return DATE_TIME.test(value) && !Number.isNaN(Date.parse(value.replace(' ', 'T'))) ? undefined : 'DateTime must be an ISO 8601 date or date and time';
+    case 'Boolean':
+      return /^(true|false)$/i.test(value) ? undefined : 'Boolean must be true or false';
+  }
+}
+
+/**
+ * A new user (SignUp) must have every required attribute: Cognito's "Attributes did not conform to
+ * the schema: <name>: The attribute is required". AdminCreateUser does not check: the user supplies
+ * what is missing in the NEW_PASSWORD_REQUIRED answer.
+ */
+export function checkRequiredAttributes(pool: PoolRecord, attributes: UserAttribute[]): void {
+  const missing = missingRequiredAttributes(pool, [{ Name: 'sub', Value: 'x' }, ...attributes]);
+  if (missing.length > 0) throw nonConforming(missing[0], 'The attribute is required');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isEmail, isPhone } from '../domain/attributeValues.js';
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
 import { mergeAttributes } from './attributes.js';
@@ -37,10 +38,7 @@ export function checkUsernameSettings(settings: Record<string, unknown>): void {
   }
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
-export const isEmail = (s: string) => EMAIL.test(s);
-export const isPhone = (s: string) => PHONE.test(s);
+export { isEmail, isPhone };
 
 /** The value a key is stored and looked up under: lower-cased in case-insensitive pools (phone numbers have no case). */
 export function keyValue(rules: UsernameRules, name: string, value: string): string {
@@ -126,6 +124,24 @@ export async function nameNewUser(
     }
   }
   return { username: given, sub, attributes, keys, movedKeys };
+}
+
+/**
+ * The keys of a user written as it is (an imported user): the lower-cased username in a
+ * case-insensitive pool, the email or phone number of a UsernameAttributes pool, verified email and
+ * phone aliases and preferred_username of an AliasAttributes pool.
+ */
+export function userKeys(pool: PoolRecord, username: string, attributes: UserAttribute[]): UserKey[] {
+  const rules = usernameRules(pool);
+  const keys: UserKey[] = [];
+  if (!rules.caseSensitive && rules.usernameAttributes.length === 0) keys.push({ name: 'username', value: username.toLowerCase() });
+  for (const name of [...rules.usernameAttributes, ...rules.aliasAttributes]) {
+    const value = attr(attributes, name);
+    if (!value) continue;
+    const strict = rules.usernameAttributes.includes(name) || name === 'preferred_username';
+    if (strict || verified(attributes, name)) keys.push({ name, value: keyValue(rules, name, value) });
+  }
+  return keys;
 }
 
 /** The keys `name` may be looked up under, in order, besides the username itself and the sub. */

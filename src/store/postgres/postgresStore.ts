@@ -378,6 +378,11 @@ export class PostgresStore implements Store {
     return row && toUser(row);
   }
 
+  async countUsers(poolId: string): Promise<number> {
+    const row = await this.one('SELECT count(*)::int AS n FROM users WHERE pool_id = $1', [poolId]);
+    return Number(row!.n);
+  }
+
   async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
     const { rows } = await this.query(
       `SELECT ${USER_AS_U}

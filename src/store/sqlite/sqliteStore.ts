@@ -114,7 +114,7 @@ export interface SqliteStoreOptions {
 const STORE_CALLS = Object.keys({
   createPool: 1, getPool: 1, listPools: 1, updatePool: 1, deletePool: 1, getSigningKeys: 1, getSigningKey: 1,
   createClient: 1, getClient: 1, listClients: 1, updateClient: 1, deleteClient: 1,
-  createUser: 1, getUserByKey: 1, putUserKey: 1, deleteUserKey: 1, getUser: 1, getUserBySub: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
+  createUser: 1, getUserByKey: 1, putUserKey: 1, deleteUserKey: 1, getUser: 1, getUserBySub: 1, countUsers: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
   listUsersByAttribute: 1, listUsersByStatus: 1, updateUser: 1, deleteUser: 1,
   consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
   reserveAttempt: 1, refundAttempt: 1, reserveNameAttempt: 1, takeQuota: 1, clearQuota: 1,
@@ -416,6 +416,10 @@ export class SqliteStore implements Store {
   async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
     const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
     return row && toUser(row);
+  }
+
+  async countUsers(poolId: string): Promise<number> {
+    return (this.sql('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as { n: number }).n;
   }
 
   // CROSS JOIN makes SQLite read the attribute index first: with a plain JOIN and ORDER BY username
