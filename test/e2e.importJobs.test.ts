@@ -329,3 +329,48 @@ test('20,000 users import in a few seconds while /health keeps answering within 
   const u = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'user19999' }));
   assert.equal(u.UserStatus, 'RESET_REQUIRED');
 });
+
+test('one active job per pool: a second start is LimitExceededException until the first ends; other pools are not held up', async () => {
+  const { poolId } = await importPool();
+  const cols = await header(poolId);
+  const first = await createJob(poolId, 'first');
+  const second = await createJob(poolId, 'second');
+  await upload(first.PreSignedUrl!, bigCsv(cols, 60_000, 'a'));
+  await upload(second.PreSignedUrl!, bigCsv(cols, 10, 'b'));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: first.JobId }));
+  await rejectsWith(
+    client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId })),
+    'LimitExceededException',
+    new RegExp(`Only one import job can be active at a time: ${first.JobId}`),
+  );
+  const waiting = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId }))).UserImportJob!;
+  assert.equal(waiting.Status, 'Created', 'the refused job can be started later');
+
+  const other = await importPool();
+  const elsewhere = await createJob(other.poolId);
+  await upload(elsewhere.PreSignedUrl!, bigCsv(await header(other.poolId), 10, 'c'));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: other.poolId, JobId: elsewhere.JobId }));
+  assert.equal((await waitForEnd(other.poolId, elsewhere.JobId!)).Status, 'Succeeded');
+
+  await client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: first.JobId }));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId }));
+  const done = await waitForEnd(poolId, second.JobId!);
+  assert.equal(done.Status, 'Succeeded');
+  assert.equal(done.ImportedUsers, 10);
+});
+
+test('a job not started within 24 hours is Expired: its CSV deleted, it cannot be started', async () => {
+  const { poolId } = await importPool();
+  const job = await createJob(poolId, 'forgotten');
+  await upload(job.PreSignedUrl!, bigCsv(await header(poolId), 1, 'x'));
+  server.clock.advance(24 * 3_600_000 - 1000);
+  const list = async () => (await client.send(new ListUserImportJobsCommand({ UserPoolId: poolId, MaxResults: 10 }))).UserImportJobs!;
+  assert.equal((await list())[0].Status, 'Created');
+  server.clock.advance(1000);
+  assert.equal((await list())[0].Status, 'Expired', 'listed as Expired');
+  const described = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }))).UserImportJob!;
+  assert.equal(described.Status, 'Expired');
+  await rejectsWith(client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException', /its status is Expired/);
+  assert.equal((await server.running.deps.store.getImportJob(poolId, job.JobId!))!.hasCsv, false, 'the file is deleted');
+  await rejectsWith(client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException');
+});

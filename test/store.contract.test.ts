@@ -863,6 +863,38 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.getImportCsv(poolId, job.jobId), undefined);
     });
 
+    test('one active job per pool, even when starts race; the active job; jobs whose heartbeat is old', async () => {
+      const poolId = await freshPool();
+      const [a, b, c] = ['import-actA', 'import-actB', 'import-actC'].map((id, i) => importJob(poolId, id, T0 + i));
+      const elsewhere = importJob(await freshPool(), 'import-actD', T0);
+      for (const j of [a, b, c, elsewhere]) await store.createImportJob(j);
+      assert.equal(await store.getActiveImportJob(poolId), undefined);
+      const starts = await Promise.all(
+        [a, b, c].map((j, i) => (i === 1 ? other : store).updateImportJob(poolId, j.jobId, 'Created', { status: 'Pending', startedAt: T0 + 10 })),
+      );
+      assert.equal(starts.filter(Boolean).length, 1, 'one of three racing starts wins');
+      const winner = starts.find(Boolean)!;
+      assert.equal((await other.getActiveImportJob(poolId))!.jobId, winner.jobId);
+      assert.ok(await store.updateImportJob(elsewhere.poolId, elsewhere.jobId, 'Created', { status: 'Pending', startedAt: T0 + 10 }), 'another pool is not held up');
+      const loser = [a, b, c].find((j) => j.jobId !== winner.jobId)!;
+      assert.equal((await store.getImportJob(poolId, loser.jobId))!.status, 'Created', 'the losers are unchanged');
+
+      // Heartbeats: a job counts as stale by its last heartbeat, or its start before the first.
+      const stale = async (before: number) => (await other.listStaleImportJobs(before)).filter((j) => j.poolId === poolId).map((j) => j.jobId);
+      assert.deepEqual(await stale(T0 + 10), []);
+      assert.deepEqual(await stale(T0 + 11), [winner.jobId]);
+      const running = await store.updateImportJob(poolId, winner.jobId, 'Pending', { status: 'InProgress', heartbeatAt: T0 + 50 });
+      assert.equal(running!.heartbeatAt, T0 + 50);
+      assert.deepEqual(await stale(T0 + 50), []);
+      assert.deepEqual(await stale(T0 + 51), [winner.jobId]);
+      assert.ok(await store.updateImportJob(poolId, winner.jobId, 'InProgress', { status: 'Stopping' }), 'Stopping is still the active job');
+      assert.equal(await store.updateImportJob(poolId, loser.jobId, 'Created', { status: 'Pending' }), undefined);
+      assert.ok(await store.updateImportJob(poolId, winner.jobId, 'Stopping', { status: 'Stopped', completedAt: T0 + 60 }));
+      assert.deepEqual(await stale(T0 + 100), []);
+      assert.equal(await store.getActiveImportJob(poolId), undefined);
+      assert.ok(await other.updateImportJob(poolId, loser.jobId, 'Created', { status: 'Pending', startedAt: T0 + 70 }), 'the next job can start');
+    });
+
     test("listImportJobs: a pool's jobs newest first, in pages; deleting the pool deletes them", async () => {
       const poolId = await freshPool();
       const jobs = [3, 1, 2, 2].map((t, i) => importJob(poolId, `import-list${i}`, T0 + t));

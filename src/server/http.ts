@@ -14,6 +14,7 @@ import { control } from './control.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
+import { recoverImportJobs, STALE_JOB_MS } from '../import/jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -242,11 +243,19 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   };
   const sweep = setInterval(() => void runSweep(), SESSION_SWEEP_MS);
   sweep.unref();
+  // Import jobs a stopped process left active (docs/behaviour.md, "User import jobs"): with the database
+  // to this process alone, all of them; on a shared one, those whose heartbeat is old, now and at each sweep.
+  const recoverJobs = (staleBefore: number) =>
+    recoverImportJobs(deps, staleBefore).catch((err) => deps.log.warn({ err }, 'import job recovery failed'));
+  await recoverJobs(deps.store.exclusive ? Number.MAX_SAFE_INTEGER : deps.clock.now() - STALE_JOB_MS);
+  const jobSweep = deps.store.exclusive ? undefined : setInterval(() => void recoverJobs(deps.clock.now() - STALE_JOB_MS), SESSION_SWEEP_MS);
+  jobSweep?.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweep);
+      clearInterval(jobSweep);
       server.close(() => resolve());
       server.closeIdleConnections();
     }).then(() => deps.store.close()));

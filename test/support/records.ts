@@ -126,5 +126,6 @@ export const importJob = (poolId: string, jobId = uid('import-job').replace(/[^0
   failedUsers: 0,
   completionMessage: null,
   hasCsv: false,
+  heartbeatAt: null,
   ...over,
 });

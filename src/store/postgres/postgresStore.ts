@@ -108,6 +108,8 @@ const types: pg.CustomTypesConfig = {
 export class PostgresStore implements Store {
   /** The URL without its password, for logs. */
   readonly description: string;
+  /** Several instances may share the database. */
+  readonly exclusive = false;
   private readonly pool: pg.Pool;
   private readonly schema?: string;
   private readonly names = new Map<string, string>();
@@ -954,12 +956,36 @@ export class PostgresStore implements Store {
   async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
     const { sets, values } = importJobAssignments(update, (n) => `$${n}`);
     const n = values.length;
+    let row: Row | undefined;
+    try {
+      row = await this.one(
+        `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
+         WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
+        [...values, poolId, jobId, from],
+      );
+    } catch (err) {
+      // A second active job in the pool (user_import_jobs_one_active), also when two instances race.
+      if ((err as { code?: string }).code === '23505') return undefined;
+      throw err;
+    }
+    return row && toImportJob(row);
+  }
+
+  async getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined> {
     const row = await this.one(
-      `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
-       WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
-      [...values, poolId, jobId, from],
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = $1`,
+      [poolId],
     );
     return row && toImportJob(row);
+  }
+
+  async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
+    const { rows } = await this.query(
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
+         AND coalesce(heartbeat_at, started_at, 0) < $1`,
+      [staleBefore],
+    );
+    return rows.map(toImportJob);
   }
 
   async clearOutbox(poolId: string): Promise<number> {
