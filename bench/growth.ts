@@ -63,9 +63,14 @@ const request = (operation: string, input: unknown, admin = false): autocannon.R
   body: JSON.stringify(input),
 });
 
-async function timed(url: string, requests: autocannon.Request[], okStatus = 200): Promise<LoadResult> {
-  await runAutocannon({ url, connections: CONNECTIONS, duration: 1, requests, okStatus });
-  return runAutocannon({ url, connections: CONNECTIONS, duration: DURATION, requests, okStatus });
+type Measured = LoadResult & { serverCpuUs: number };
+
+/** 1 s of warm-up, then DURATION seconds; the server's CPU (all threads, /proc) per successful request. */
+async function timed(server: Child, requests: autocannon.Request[], okStatus = 200): Promise<Measured> {
+  await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: 1, requests, okStatus });
+  const cpu0 = server.cpuSeconds();
+  const r = await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: DURATION, requests, okStatus });
+  return { ...r, serverCpuUs: ((server.cpuSeconds() - cpu0) * 1e6) / r.ok };
 }
 
 /** The server's resident set, from /proc (Linux). */
@@ -173,7 +178,7 @@ interface SizeResult {
   startupMs: number;
   rssMiB: number;
   dbMiB: number;
-  ops: [string, LoadResult][];
+  ops: [string, Measured][];
 }
 
 async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise<SizeResult> {
@@ -229,11 +234,14 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
         ],
       ],
     ];
-    const results: [string, LoadResult][] = [];
+    const results: [string, Measured][] = [];
     for (const [name, requests, okStatus] of ops) {
-      const r = await timed(server.url, requests, okStatus);
+      const r = await timed(server, requests, okStatus);
       const bad = Object.entries(r.other).map(([k, v]) => `${v} x ${k}`).join(', ');
-      log(`${engine} ${size.toLocaleString('en-US')}: ${name}: ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms${bad ? `; other answers: ${bad}` : ''}`);
+      log(
+        `${engine} ${size.toLocaleString('en-US')}: ${name}: ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms, ` +
+          `server CPU ${fmtRate(r.serverCpuUs)} us each${bad ? `; other answers: ${bad}` : ''}`,
+      );
       results.push([name, r]);
     }
     const result = { engine, size, importPerSecond, startupMs: server.startupMs, rssMiB: rssMiB(server.child.pid), dbMiB: 0, ops: results };
@@ -252,11 +260,11 @@ async function main(): Promise<void> {
   const reference = await startReference();
   const referenceRequests = [request('GetUser', { AccessToken: 'x'.repeat(1000) })];
   try {
-    const refStart = await timed(reference.url, referenceRequests);
+    const refStart = await timed(reference, referenceRequests);
     log(`reference: ${fmtRate(refStart.rps)} req/s`);
     const results: SizeResult[] = [];
     for (const engine of ENGINES) for (const size of SIZES) results.push(await measureSize(engine, size));
-    const refEnd = await timed(reference.url, referenceRequests);
+    const refEnd = await timed(reference, referenceRequests);
     log(`reference at the end: ${fmtRate(refEnd.rps)} req/s`);
     const ref = (refStart.rps + refEnd.rps) / 2;
 
@@ -265,11 +273,18 @@ async function main(): Promise<void> {
       const first = results.find((x) => x.engine === r.engine)!;
       for (const [name, op] of r.ops) {
         const base = first.ops.find(([n]) => n === name)![1];
-        rows.push([r.engine, r.size.toLocaleString('en-US'), name, fmtRate(op.rps), fmtMs(op.p99), fmtRatio(op.rps / ref), fmtRatio(op.rps / base.rps)]);
+        rows.push([
+          r.engine, r.size.toLocaleString('en-US'), name, fmtRate(op.rps), fmtMs(op.p99), fmtRatio(op.rps / ref), fmtRatio(op.rps / base.rps),
+          fmtRate(op.serverCpuUs), fmtRatio(op.serverCpuUs / base.serverCpuUs),
+        ]);
       }
     }
-    console.log(`\nreference (bare node:http): ${fmtRate(refStart.rps)} req/s at the start, ${fmtRate(refEnd.rps)} at the end; ratios use the mean\n`);
-    console.log(table(['engine', 'users', 'operation', 'req/s', 'p99 ms', 'ratio', `vs ${SIZES[0]!.toLocaleString('en-US')}`], rows));
+    console.log(
+      `\nreference (bare node:http): ${fmtRate(refStart.rps)} req/s (${fmtRate(refStart.serverCpuUs)} us) at the start, ` +
+        `${fmtRate(refEnd.rps)} (${fmtRate(refEnd.serverCpuUs)} us) at the end; ratios use the mean\n`,
+    );
+    const first = SIZES[0]!.toLocaleString('en-US');
+    console.log(table(['engine', 'users', 'operation', 'req/s', 'p99 ms', 'ratio', `vs ${first}`, 'server CPU us', `CPU vs ${first}`], rows));
     console.log('');
     console.log(
       table(

@@ -737,7 +737,18 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(missing.pool?.id, poolId);
       assert.equal(missing.user, undefined);
       assert.equal(missing.signIn, undefined);
-      assert.deepEqual(await store.getAccessContext('no-pool', 'cleo', signIn.originJti), { pool: undefined, user: undefined, signIn });
+      const noPool = await store.getAccessContext('no-pool', 'cleo', signIn.originJti);
+      assert.deepEqual([noPool.pool, noPool.user, noPool.signIn], [undefined, undefined, signIn]);
+      // An engine may read the sign-in's client with the rest: then it is the client, or null when it is gone.
+      if (found.client !== undefined) {
+        assert.equal(found.client, null, 'signInRecord names a client that was never created');
+        const clientId = `${poolId}-ctx`;
+        await store.createClient({ id: clientId, poolId, name: 'ctx', secretSealed: null, settings: {}, createdAt: T0, modifiedAt: T0 });
+        const withClient = signInRecord(poolId, 'cleo', { clientId });
+        await store.createSignIn(withClient);
+        assert.deepEqual((await other.getAccessContext(poolId, 'cleo', withClient.originJti)).client, await store.getClient(clientId));
+        assert.equal(missing.client, undefined, 'no sign-in, no client');
+      }
     });
   });
 

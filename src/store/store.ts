@@ -190,6 +190,12 @@ export interface AccessContext {
   pool?: PoolRecord;
   user?: UserRecord;
   signIn?: SignInRecord;
+  /**
+   * The sign-in's app client, when the engine reads it in the same statement (PostgreSQL: one round
+   * trip instead of a second query); null when read and absent; undefined when not read (SQLite,
+   * whose record cache makes getClient cheap).
+   */
+  client?: ClientRecord | null;
 }
 
 export interface Page<T> {

@@ -88,6 +88,14 @@ const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, au
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
+/** Columns of several tables in one row, each named `<alias>.<column>` so that getAccessContext can split them. */
+const prefixed = (alias: string, columns: string) => columns.split(', ').map((c) => `${alias}.${c} AS "${alias}.${c}"`).join(', ');
+const ACCESS_CONTEXT = `SELECT ${prefixed('p', POOL)}, ${prefixed('u', USER)}, ${prefixed('s', SIGN_IN)}, ${prefixed('c', CLIENT)}
+  FROM (SELECT 1) AS one
+  LEFT JOIN pools p ON p.id = $1
+  LEFT JOIN users u ON u.pool_id = $1 AND u.username = $2
+  LEFT JOIN sign_ins s ON s.origin_jti = $3
+  LEFT JOIN clients c ON c.id = s.client_id`;
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
 const INT8_OID = 20;
@@ -445,6 +453,9 @@ export class PostgresStore implements Store {
     const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
     const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
       WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
+    // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
+    // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...).
+    if (!update.attributes) return ((await this.query(text, [...values, poolId, username])).rowCount ?? 0) > 0;
     return this.transaction(async (c) => {
       // The row lock taken here serialises concurrent updates of one user, index refresh included.
       const changed = ((await this.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
@@ -658,9 +669,27 @@ export class PostgresStore implements Store {
     return row && toSignIn(row);
   }
 
+  /**
+   * One statement, one round trip: the pool, the user, the sign-in and its client, each read by its
+   * primary key (LEFT JOINs from one row, so a missing one is a row of NULLs, not a missing row).
+   * Nothing is cached: a revocation or a deleted user by another instance is seen at once.
+   */
   async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    const [pool, user, signIn] = await Promise.all([this.getPool(poolId), this.getUser(poolId, username), this.getSignIn(originJti)]);
-    return { pool, user, signIn };
+    const row = await this.one(ACCESS_CONTEXT, [poolId, username, originJti]);
+    if (!row) return {};
+    const part = (prefix: string, key: string) => {
+      if (row[`${prefix}${key}`] === null) return undefined;
+      const out: Row = {};
+      for (const name in row) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = row[name];
+      return out;
+    };
+    const [pool, user, signIn, client] = [part('p.', 'id'), part('u.', 'username'), part('s.', 'origin_jti'), part('c.', 'id')];
+    return {
+      pool: pool && toPool(pool),
+      user: user && toUser(user),
+      signIn: signIn && toSignIn(signIn),
+      client: signIn ? (client ? toClient(client) : null) : undefined,
+    };
   }
 
   async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
