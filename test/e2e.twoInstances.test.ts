@@ -8,6 +8,7 @@ import {
   InitiateAuthCommand,
   RevokeTokenCommand,
   SetUserMFAPreferenceCommand,
+  UpdateUserPoolClientCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { ManualClock } from '../src/clock.js';
@@ -60,6 +61,23 @@ describe('two instances on one PostgreSQL database', { skip: pgSkip }, () => {
       onA.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: second.RefreshToken! } })),
       'NotAuthorizedException',
     );
+  });
+
+  test("an app client changed on one instance is read as changed by the other on its next request (GetUser's ReadAttributes)", async () => {
+    const onA = sdk(a.url);
+    const onB = sdk(b.url);
+    const { poolId, clientId } = await createPool(onA);
+    await createUser(onA, poolId, 'cy', [{ Name: 'email', Value: 'cy@example.com' }, { Name: 'name', Value: 'Cy' }]);
+    const token = (await passwordSignIn(onA, clientId, 'cy')).AuthenticationResult!.AccessToken!;
+    const names = async () => (await onA.send(new GetUserCommand({ AccessToken: token }))).UserAttributes!.map((x) => x.Name).sort();
+    assert.deepEqual(await names(), ['email', 'name', 'sub']);
+    await onB.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: poolId, ClientId: clientId, ReadAttributes: ['email'],
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    assert.deepEqual(await names(), ['email', 'sub']);
   });
 
   test('a TOTP step consumed on one instance is refused by the other, in VerifySoftwareToken and at sign-in', async () => {

@@ -30,6 +30,7 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
+import { BoundedMap } from '../../boundedMap.js';
 import { attributePage, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
@@ -88,9 +89,17 @@ const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, au
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
-/** Columns of several tables in one row, each named `<alias>.<column>` so that getAccessContext can split them. */
-const prefixed = (alias: string, columns: string) => columns.split(', ').map((c) => `${alias}.${c} AS "${alias}.${c}"`).join(', ');
-const ACCESS_CONTEXT = `SELECT ${prefixed('p', POOL)}, ${prefixed('u', USER)}, ${prefixed('s', SIGN_IN)}, ${prefixed('c', CLIENT)}
+/** The columns of the four tables getAccessContext reads in one row (an array), each table's first column its key. */
+const ACCESS_PARTS = [
+  ['p', POOL],
+  ['u', USER],
+  ['s', SIGN_IN],
+  ['c', CLIENT],
+].reduce<{ alias: string; columns: string[]; start: number }[]>((parts, [alias, list]) => {
+  const last = parts[parts.length - 1];
+  return [...parts, { alias: alias!, columns: list!.split(', '), start: last ? last.start + last.columns.length : 0 }];
+}, []);
+const ACCESS_CONTEXT = `SELECT ${ACCESS_PARTS.map(({ alias, columns }) => columns.map((c) => `${alias}.${c}`).join(', ')).join(', ')}
   FROM (SELECT 1) AS one
   LEFT JOIN pools p ON p.id = $1
   LEFT JOIN users u ON u.pool_id = $1 AND u.username = $2
@@ -228,7 +237,7 @@ export class PostgresStore implements Store {
 
   async getPool(id: string): Promise<PoolRecord | undefined> {
     const row = await this.one(`SELECT ${POOL} FROM pools WHERE id = $1`, [id]);
-    return row && toPool(row);
+    return row && this.poolRecord(row);
   }
 
   async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
@@ -270,7 +279,7 @@ export class PostgresStore implements Store {
 
   async getClient(id: string): Promise<ClientRecord | undefined> {
     const row = await this.one(`SELECT ${CLIENT} FROM clients WHERE id = $1`, [id]);
-    return row && toClient(row);
+    return row && this.clientRecord(row);
   }
 
   async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
@@ -675,21 +684,49 @@ export class PostgresStore implements Store {
    * Nothing is cached: a revocation or a deleted user by another instance is seen at once.
    */
   async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    const row = await this.one(ACCESS_CONTEXT, [poolId, username, originJti]);
+    await this.ready();
+    const { rows } = await this.pool.query<unknown[]>({ name: this.nameOf(ACCESS_CONTEXT), text: ACCESS_CONTEXT, values: [poolId, username, originJti], rowMode: 'array' });
+    const row = rows[0];
     if (!row) return {};
-    const part = (prefix: string, key: string) => {
-      if (row[`${prefix}${key}`] === null) return undefined;
+    // The row is the four tables' columns in ACCESS_PARTS' order; a part whose first column (its key) is null is absent.
+    const parts = ACCESS_PARTS.map(({ columns, start }) => {
+      if (row[start] === null) return undefined;
       const out: Row = {};
-      for (const name in row) if (name.startsWith(prefix)) out[name.slice(prefix.length)] = row[name];
+      for (let i = 0; i < columns.length; i++) out[columns[i]!] = row[start + i];
       return out;
-    };
-    const [pool, user, signIn, client] = [part('p.', 'id'), part('u.', 'username'), part('s.', 'origin_jti'), part('c.', 'id')];
+    });
+    const [pool, user, signIn, client] = parts;
     return {
-      pool: pool && toPool(pool),
+      pool: pool && this.poolRecord(pool),
       user: user && toUser(user),
       signIn: signIn && toSignIn(signIn),
-      client: signIn ? (client ? toClient(client) : null) : undefined,
+      client: signIn ? (client ? this.clientRecord(client) : null) : undefined,
     };
+  }
+
+  /**
+   * Pool and client records by content: a row identical, column for column, to the one a record was
+   * made from last time gets that (frozen) record back, without parsing its settings JSON again. The
+   * row is still read from PostgreSQL on every call, so a change by another instance is seen at once:
+   * only the parsing is saved, never the read.
+   */
+  private readonly parsed = new BoundedMap<string, { row: Row; record: PoolRecord | ClientRecord }>(4096);
+
+  private fromContent<T extends PoolRecord | ClientRecord>(kind: string, row: Row, make: (row: Row) => T): T {
+    const key = `${kind}\n${row.id}`;
+    const known = this.parsed.get(key);
+    if (known && Object.keys(row).every((column) => known.row[column] === row[column])) return known.record as T;
+    const record = Object.freeze(make(row));
+    this.parsed.set(key, { row, record });
+    return record;
+  }
+
+  private poolRecord(row: Row): PoolRecord {
+    return this.fromContent('pool', row, toPool);
+  }
+
+  private clientRecord(row: Row): ClientRecord {
+    return this.fromContent('client', row, toClient);
   }
 
   async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
