@@ -9,7 +9,6 @@ import {
   DescribeUserImportJobCommand,
   GetCSVHeaderCommand,
   StartUserImportJobCommand,
-  type UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { sdk, startServerProcess, type ServerProcess } from './support/server.js';
 
@@ -31,13 +30,13 @@ after(async () => {
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const COUNT = 50_000;
 
-function bigCsv(cols: string[], count: number): string {
+function bigCsv(cols: string[], count: number, prefix = 'r'): string {
   const lines = [cols.join(',')];
   for (let i = 0; i < count; i++) {
     const row = new Array<string>(cols.length).fill('');
-    row[cols.indexOf('cognito:username')] = `r${i}`;
+    row[cols.indexOf('cognito:username')] = `${prefix}${i}`;
     row[cols.indexOf('cognito:mfa_enabled')] = 'false';
-    row[cols.indexOf('email')] = `r${i}@example.com`;
+    row[cols.indexOf('email')] = `${prefix}${i}@example.com`;
     row[cols.indexOf('email_verified')] = 'true';
     lines.push(row.join(','));
   }
@@ -58,12 +57,14 @@ test('a job running when the server is killed ends Failed at the next start, and
   await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
   const describe = async (jobId: string) => (await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: jobId }))).UserImportJob!;
   // Wait until some users are in, then kill the process mid-job.
-  let seen: UserImportJobType;
-  for (;;) {
-    seen = await describe(job.JobId!);
-    if (seen.ImportedUsers! >= 1000 || !['Pending', 'InProgress'].includes(seen.Status!)) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  const runningJob = async (jobId: string) => {
+    for (;;) {
+      const seen = await describe(jobId);
+      if (seen.ImportedUsers! >= 1000 || !['Pending', 'InProgress'].includes(seen.Status!)) return seen;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const seen = await runningJob(job.JobId!);
   assert.equal(seen.Status, 'InProgress', `still running when killed (${seen.ImportedUsers} imported)`);
   first.child.kill('SIGKILL');
   await new Promise((resolve) => first.child.once('exit', resolve));
@@ -91,5 +92,22 @@ test('a job running when the server is killed ends Failed at the next start, and
   assert.equal(done.Status, 'Succeeded', `${done.Status}: ${done.CompletionMessage}`);
   assert.equal(done.ImportedUsers! + done.SkippedUsers!, COUNT);
   assert.ok(done.SkippedUsers! >= ended.ImportedUsers!, 'the users of the interrupted job are skipped');
-  assert.equal(await second.stop(), 0);
+
+  // A graceful stop (SIGTERM) ends the running job itself, at the end of its batch, before exiting.
+  const third = await create();
+  assert.equal((await fetch(third.PreSignedUrl!, { method: 'PUT', body: bigCsv(cols, COUNT, 's') })).status, 200);
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: third.JobId }));
+  assert.equal((await runningJob(third.JobId!)).Status, 'InProgress');
+  assert.equal(await second.stop(), 0, second.output());
+  const stoppedAt = Date.now();
+  client.destroy();
+  const last = await startServerProcess(['--db', db]);
+  running.push(last);
+  client = sdk(last.url);
+  const interrupted = await describe(third.JobId!);
+  assert.equal(interrupted.Status, 'Failed');
+  assert.equal(interrupted.CompletionMessage, 'The import job was interrupted because the server stopped. Users imported before that remain.');
+  assert.ok(interrupted.CompletionDate!.getTime() <= stoppedAt, 'ended by the process that stopped, not by the next one');
+  client.destroy();
+  assert.equal(await last.stop(), 0);
 });

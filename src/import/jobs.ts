@@ -153,8 +153,41 @@ export function rowToUser(pool: PoolRecord, columns: Map<string, number>, fields
  * event loop served between them (setImmediate), the counters written after each batch, and a
  * StopUserImportJob honoured between batches. Never throws: a failure ends the job as Failed.
  */
-export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string): Promise<void> {
+export function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string): Promise<void> {
+  const jobs = jobsOf(deps.store);
+  const run = runJob(deps, pool, jobId, jobs).finally(() => jobs.running.delete(run));
+  jobs.running.add(run);
+  return run;
+}
+
+/** The jobs running on a store in this process, and whether the server is shutting down. */
+interface RunningJobs {
+  stopping: boolean;
+  running: Set<Promise<void>>;
+}
+const runningJobs = new WeakMap<object, RunningJobs>();
+const jobsOf = (store: object): RunningJobs => {
+  let jobs = runningJobs.get(store);
+  if (!jobs) runningJobs.set(store, (jobs = { stopping: false, running: new Set() }));
+  return jobs;
+};
+
+/**
+ * At shutdown (SIGTERM), before the store closes: each running job ends at the end of its current
+ * batch as Failed with INTERRUPTED_MESSAGE, as the next process would have ended it (waits up to `waitMs`).
+ */
+export async function stopImportJobs(store: object, waitMs = 5_000): Promise<void> {
+  const jobs = jobsOf(store);
+  jobs.stopping = true;
+  if (jobs.running.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled([...jobs.running]), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+}
+
+async function runJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string, jobs: RunningJobs): Promise<void> {
   const { store } = deps;
+  if (jobs.stopping) return; // a Pending job is started again by the next process
   const counts = { importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
   const finish = async (from: ImportJobRecord['status'], update: ImportJobUpdate) =>
     store.updateImportJob(pool.id, jobId, from, { ...counts, completedAt: deps.clock.now(), dropCsv: true, ...update });
@@ -198,6 +231,10 @@ export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, 
       await new Promise((resolve) => setImmediate(resolve));
       if (!(await store.updateImportJob(pool.id, jobId, 'InProgress', { ...counts, heartbeatAt: deps.clock.now() }))) {
         await finish('Stopping', { status: 'Stopped', completionMessage: STOPPED_MESSAGE });
+        return;
+      }
+      if (jobs.stopping) {
+        await finish('InProgress', { status: 'Failed', completionMessage: INTERRUPTED_MESSAGE });
         return;
       }
     }

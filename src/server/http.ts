@@ -14,7 +14,7 @@ import { control } from './control.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
-import { recoverImportJobs, STALE_JOB_MS } from '../import/jobs.js';
+import { recoverImportJobs, STALE_JOB_MS, stopImportJobs } from '../import/jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -258,7 +258,9 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
       clearInterval(jobSweep);
       server.close(() => resolve());
       server.closeIdleConnections();
-    }).then(() => deps.store.close()));
+    })
+      .then(() => stopImportJobs(deps.store))
+      .then(() => deps.store.close()));
 
   return { url, deps, server, close, sweep: runSweep };
 }
