@@ -29,6 +29,7 @@ after(async () => {
 
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const COUNT = 50_000;
+const INTERRUPTED = 'The import job was interrupted because the server stopped. Users imported before that remain.';
 
 function bigCsv(cols: string[], count: number, prefix = 'r'): string {
   const lines = [cols.join(',')];
@@ -70,13 +71,18 @@ test('a job running when the server is killed ends Failed at the next start, and
   await new Promise((resolve) => first.child.once('exit', resolve));
   client.destroy();
 
-  const second = await startServerProcess(['--db', db]);
-  running.push(second);
-  client = sdk(second.url);
-  const ended = await describe(job.JobId!);
-  assert.equal(ended.Status, 'Failed');
-  assert.equal(ended.CompletionMessage, 'The import job was interrupted because the server stopped. Users imported before that remain.');
-  assert.ok(ended.CompletionDate instanceof Date);
+  /** The next process on the database, and the interrupted job as it shows it. */
+  const restart = async (jobId: string) => {
+    const next = await startServerProcess(['--db', db]);
+    running.push(next);
+    client = sdk(next.url);
+    const job = await describe(jobId);
+    assert.equal(job.Status, 'Failed');
+    assert.equal(job.CompletionMessage, INTERRUPTED);
+    assert.ok(job.CompletionDate instanceof Date);
+    return { next, job };
+  };
+  const { next: second, job: ended } = await restart(job.JobId!);
   assert.ok(ended.ImportedUsers! >= 1000 && ended.ImportedUsers! < COUNT, `the counts it last wrote (${ended.ImportedUsers})`);
 
   // The pool is free again: the same file in a new job imports the rest and skips who is already in.
@@ -101,12 +107,7 @@ test('a job running when the server is killed ends Failed at the next start, and
   assert.equal(await second.stop(), 0, second.output());
   const stoppedAt = Date.now();
   client.destroy();
-  const last = await startServerProcess(['--db', db]);
-  running.push(last);
-  client = sdk(last.url);
-  const interrupted = await describe(third.JobId!);
-  assert.equal(interrupted.Status, 'Failed');
-  assert.equal(interrupted.CompletionMessage, 'The import job was interrupted because the server stopped. Users imported before that remain.');
+  const { next: last, job: interrupted } = await restart(third.JobId!);
   assert.ok(interrupted.CompletionDate!.getTime() <= stoppedAt, 'ended by the process that stopped, not by the next one');
   client.destroy();
   assert.equal(await last.stop(), 0);
