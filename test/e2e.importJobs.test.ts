@@ -362,7 +362,9 @@ test('one active job per pool: a second start is LimitExceededException until th
 test('a job not started within 24 hours is Expired: its CSV deleted, it cannot be started', async () => {
   const { poolId } = await importPool();
   const job = await createJob(poolId, 'forgotten');
+  const swept = await createJob(poolId, 'swept');
   await upload(job.PreSignedUrl!, bigCsv(await header(poolId), 1, 'x'));
+  await upload(swept.PreSignedUrl!, bigCsv(await header(poolId), 1, 'y'));
   server.clock.advance(24 * 3_600_000 - 1000);
   const list = async () => (await client.send(new ListUserImportJobsCommand({ UserPoolId: poolId, MaxResults: 10 }))).UserImportJobs!;
   assert.equal((await list())[0].Status, 'Created');
@@ -373,4 +375,8 @@ test('a job not started within 24 hours is Expired: its CSV deleted, it cannot b
   await rejectsWith(client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException', /its status is Expired/);
   assert.equal((await server.running.deps.store.getImportJob(poolId, job.JobId!))!.hasCsv, false, 'the file is deleted');
   await rejectsWith(client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException');
+  // The periodic sweep expires the job nobody asked about, and deletes its file.
+  await server.running.sweep();
+  const store = server.running.deps.store;
+  assert.deepEqual([(await store.getImportJob(poolId, swept.JobId!))!.status, (await store.getImportJob(poolId, swept.JobId!))!.hasCsv], ['Expired', false]);
 });

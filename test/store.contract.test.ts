@@ -906,6 +906,19 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.ok(await other.updateImportJob(poolId, loser.jobId, 'Created', { status: 'Pending', startedAt: T0 + 70 }), 'the next job can start');
     });
 
+    test('expireImportJobs: jobs still Created before the time become Expired, their CSV deleted; others are untouched', async () => {
+      const poolId = await freshPool();
+      const [old, young, started] = ['import-expA', 'import-expB', 'import-expC'].map((id, i) => importJob(poolId, id, T0 + [1, 5, 1][i]!));
+      for (const j of [old, young, started]) {
+        await store.createImportJob(j);
+        await store.putImportCsv(poolId, j.jobId, 'x');
+      }
+      await store.updateImportJob(poolId, started.jobId, 'Created', { status: 'Pending', startedAt: T0 + 2 });
+      assert.ok((await other.expireImportJobs(T0 + 3)) >= 1);
+      const after = await Promise.all([old, young, started].map((j) => store.getImportJob(poolId, j.jobId)));
+      assert.deepEqual(after.map((j) => [j!.status, j!.hasCsv]), [['Expired', false], ['Created', true], ['Pending', true]]);
+    });
+
     test("listImportJobs: a pool's jobs newest first, in pages; deleting the pool deletes them", async () => {
       const poolId = await freshPool();
       const jobs = [3, 1, 2, 2].map((t, i) => importJob(poolId, `import-list${i}`, T0 + t));

@@ -154,6 +154,7 @@ async function exercise(store: Store, count: number): Promise<void> {
     },
     getActiveImportJob: () => store.getActiveImportJob(poolId),
     listStaleImportJobs: () => store.listStaleImportJobs(T0),
+    expireImportJobs: () => store.expireImportJobs(T0 - 1),
     // Another pool's outbox: the seeded one keeps its messages for the plans above.
     clearOutbox: async () => {
       const other = uid('pool');

@@ -14,7 +14,7 @@ import { control } from './control.js';
 import { CORS, CORS_ADMIN } from './cors.js';
 import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
-import { recoverImportJobs, STALE_JOB_MS, stopImportJobs } from '../import/jobs.js';
+import { EXPIRY_MS, recoverImportJobs, STALE_JOB_MS, stopImportJobs } from '../import/jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -240,6 +240,8 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
     await deps.store
       .pruneOutbox(now - config.outboxRetentionHours * 3_600_000, config.outboxMaxPerPool)
       .catch((err) => deps.log.warn({ err }, 'outbox sweep failed'));
+    // Import jobs not started within 24 hours: Expired, their CSV (up to 100 MB) deleted.
+    await deps.store.expireImportJobs(now - EXPIRY_MS + 1).catch((err) => deps.log.warn({ err }, 'import job expiry failed'));
   };
   const sweep = setInterval(() => void runSweep(), SESSION_SWEEP_MS);
   sweep.unref();

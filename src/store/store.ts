@@ -489,6 +489,8 @@ export interface Store {
    * first) is before `staleBefore`: jobs left by a process that stopped.
    */
   listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]>;
+  /** Jobs of every pool still `Created` and created before `createdBefore` become `Expired`, their CSV deleted; answers how many. */
+  expireImportJobs(createdBefore: number): Promise<number>;
   /** Deletes a pool's outbox (DELETE /_cognate/outbox); answers how many messages it held. */
   clearOutbox(poolId: string): Promise<number>;
 

@@ -1045,6 +1045,13 @@ export class PostgresStore implements Store {
     return row && toImportJob(row);
   }
 
+  async expireImportJobs(createdBefore: number): Promise<number> {
+    const result = await this.query("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < $1", [
+      createdBefore,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
   async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
     const { rows } = await this.query(
       `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')

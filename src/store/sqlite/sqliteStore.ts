@@ -119,7 +119,7 @@ const STORE_CALLS = Object.keys({
   listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
   // user import jobs
   createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
-  getActiveImportJob: 1, listStaleImportJobs: 1,
+  getActiveImportJob: 1, listStaleImportJobs: 1, expireImportJobs: 1,
   clearOutbox: 1,
 } satisfies Record<Exclude<keyof Store, 'ready' | 'close' | 'exclusive'>, 1>) as Exclude<keyof Store, 'ready' | 'close' | 'exclusive'>[];
 
@@ -1015,6 +1015,10 @@ export class SqliteStore implements Store {
       `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = ?`,
     ).get(poolId) as Row | undefined;
     return row && toImportJob(row);
+  }
+
+  async expireImportJobs(createdBefore: number): Promise<number> {
+    return this.sql("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < ?").run(createdBefore).changes;
   }
 
   async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
