@@ -89,17 +89,11 @@ const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, au
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
-/** The columns of the four tables getAccessContext reads in one row (an array), each table's first column its key. */
-const ACCESS_PARTS = [
-  ['p', POOL],
-  ['u', USER],
-  ['s', SIGN_IN],
-  ['c', CLIENT],
-].reduce<{ alias: string; columns: string[]; start: number }[]>((parts, [alias, list]) => {
-  const last = parts[parts.length - 1];
-  return [...parts, { alias: alias!, columns: list!.split(', '), start: last ? last.start + last.columns.length : 0 }];
-}, []);
-const ACCESS_CONTEXT = `SELECT ${ACCESS_PARTS.map(({ alias, columns }) => columns.map((c) => `${alias}.${c}`).join(', ')).join(', ')}
+/**
+ * The token check's four rows in one statement, each table's row as one JSON column (`row_to_json`, null
+ * when the LEFT JOIN found nothing): pg describes and converts 4 columns instead of 38.
+ */
+const ACCESS_CONTEXT = `SELECT row_to_json(p) AS pool_row, row_to_json(u) AS user_row, row_to_json(s) AS sign_in_row, row_to_json(c) AS client_row
   FROM (SELECT 1) AS one
   LEFT JOIN pools p ON p.id = $1
   LEFT JOIN users u ON u.pool_id = $1 AND u.username = $2
@@ -684,23 +678,13 @@ export class PostgresStore implements Store {
    * Nothing is cached: a revocation or a deleted user by another instance is seen at once.
    */
   async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    await this.ready();
-    const { rows } = await this.pool.query<unknown[]>({ name: this.nameOf(ACCESS_CONTEXT), text: ACCESS_CONTEXT, values: [poolId, username, originJti], rowMode: 'array' });
-    const row = rows[0];
+    const row = await this.one(ACCESS_CONTEXT, [poolId, username, originJti]);
     if (!row) return {};
-    // The row is the four tables' columns in ACCESS_PARTS' order; a part whose first column (its key) is null is absent.
-    const parts = ACCESS_PARTS.map(({ columns, start }) => {
-      if (row[start] === null) return undefined;
-      const out: Row = {};
-      for (let i = 0; i < columns.length; i++) out[columns[i]!] = row[start + i];
-      return out;
-    });
-    const [pool, user, signIn, client] = parts;
     return {
-      pool: pool && this.poolRecord(pool),
-      user: user && toUser(user),
-      signIn: signIn && toSignIn(signIn),
-      client: signIn ? (client ? this.clientRecord(client) : null) : undefined,
+      pool: row.pool_row ? this.poolRecord(row.pool_row) : undefined,
+      user: row.user_row ? toUser(row.user_row) : undefined,
+      signIn: row.sign_in_row ? toSignIn(row.sign_in_row) : undefined,
+      client: row.sign_in_row ? (row.client_row ? this.clientRecord(row.client_row) : null) : undefined,
     };
   }
 
