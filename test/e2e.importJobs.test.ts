@@ -16,6 +16,7 @@ import {
   StopUserImportJobCommand,
   type UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { INTERRUPTED_MESSAGE, recoverImportJobs } from '../src/import/jobs.js';
 import { passwordSignIn, rejectsWith } from './support/fixtures.js';
 import { sdk, useServer, type TestServer } from './support/server.js';
 
@@ -379,4 +380,26 @@ test('a job not started within 24 hours is Expired: its CSV deleted, it cannot b
   await server.running.sweep();
   const store = server.running.deps.store;
   assert.deepEqual([(await store.getImportJob(poolId, swept.JobId!))!.status, (await store.getImportJob(poolId, swept.JobId!))!.hasCsv], ['Expired', false]);
+});
+
+test('recovery of jobs a stopped process left: Pending starts again, InProgress ends Failed, Stopping ends Stopped', async () => {
+  const store = server.running.deps.store;
+  const cols = await header((await importPool()).poolId);
+  const pools = await Promise.all([importPool(), importPool(), importPool()]);
+  const jobs = await Promise.all(pools.map(({ poolId }) => createJob(poolId)));
+  for (const job of jobs) await upload(job.PreSignedUrl!, bigCsv(cols, 5, 'r'));
+  // As a process that stopped would leave them (each pool may have one active job).
+  const now = server.clock.now();
+  const [pending, inProgress, stopping] = jobs.map((job, i) => ({ poolId: pools[i]!.poolId, jobId: job.JobId! }));
+  await store.updateImportJob(pending.poolId, pending.jobId, 'Created', { status: 'Pending', startedAt: now });
+  await store.updateImportJob(inProgress.poolId, inProgress.jobId, 'Created', { status: 'InProgress', startedAt: now, heartbeatAt: now, importedUsers: 2 });
+  await store.updateImportJob(stopping.poolId, stopping.jobId, 'Created', { status: 'Stopping', startedAt: now });
+  await recoverImportJobs(server.running.deps, Number.MAX_SAFE_INTEGER);
+  const resumed = await waitForEnd(pending.poolId, pending.jobId);
+  assert.deepEqual([resumed.Status, resumed.ImportedUsers], ['Succeeded', 5]);
+  const failed = await waitForEnd(inProgress.poolId, inProgress.jobId);
+  assert.deepEqual([failed.Status, failed.ImportedUsers, failed.CompletionMessage], ['Failed', 2, INTERRUPTED_MESSAGE]);
+  assert.equal((await store.getImportJob(inProgress.poolId, inProgress.jobId))!.hasCsv, false);
+  const stopped = await waitForEnd(stopping.poolId, stopping.jobId);
+  assert.deepEqual([stopped.Status, stopped.CompletionMessage], ['Stopped', 'The Import Job was stopped by the developer.']);
 });
