@@ -55,6 +55,8 @@ export interface AutocannonLoad {
   /** A fixed number of requests. */
   amount?: number;
   requests: autocannon.Request[];
+  /** The status that counts as a success (default 200; 400 for a look-up that must fail, as an unknown user's). */
+  okStatus?: number;
 }
 
 export async function runAutocannon(load: AutocannonLoad): Promise<LoadResult> {
@@ -78,7 +80,7 @@ export async function runAutocannon(load: AutocannonLoad): Promise<LoadResult> {
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
       lastResponseAt = performance.now();
-      if (statusCode === 200) {
+      if (statusCode === (load.okStatus ?? 200)) {
         ok++;
         latencies.add(responseTime);
       } else {

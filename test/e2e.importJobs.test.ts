@@ -16,6 +16,7 @@ import {
   StopUserImportJobCommand,
   type UserImportJobType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { INTERRUPTED_MESSAGE, recoverImportJobs } from '../src/import/jobs.js';
 import { passwordSignIn, rejectsWith } from './support/fixtures.js';
 import { sdk, useServer, type TestServer } from './support/server.js';
 
@@ -362,4 +363,77 @@ test('20,000 users import in a few seconds while /health keeps answering within 
   assert.ok(median < 100, `/health took ${median} ms (median)`);
   const u = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'user19999' }));
   assert.equal(u.UserStatus, 'RESET_REQUIRED');
+});
+
+test('one active job per pool: a second start is LimitExceededException until the first ends; other pools are not held up', async () => {
+  const { poolId } = await importPool();
+  const cols = await header(poolId);
+  const first = await createJob(poolId, 'first');
+  const second = await createJob(poolId, 'second');
+  await upload(first.PreSignedUrl!, bigCsv(cols, 60_000, 'a'));
+  await upload(second.PreSignedUrl!, bigCsv(cols, 10, 'b'));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: first.JobId }));
+  await rejectsWith(
+    client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId })),
+    'LimitExceededException',
+    new RegExp(`Only one import job can be active at a time: ${first.JobId}`),
+  );
+  const waiting = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId }))).UserImportJob!;
+  assert.equal(waiting.Status, 'Created', 'the refused job can be started later');
+
+  const other = await importPool();
+  const elsewhere = await createJob(other.poolId);
+  await upload(elsewhere.PreSignedUrl!, bigCsv(await header(other.poolId), 10, 'c'));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: other.poolId, JobId: elsewhere.JobId }));
+  assert.equal((await waitForEnd(other.poolId, elsewhere.JobId!)).Status, 'Succeeded');
+
+  await client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: first.JobId }));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: second.JobId }));
+  const done = await waitForEnd(poolId, second.JobId!);
+  assert.equal(done.Status, 'Succeeded');
+  assert.equal(done.ImportedUsers, 10);
+});
+
+test('a job not started within 24 hours is Expired: its CSV deleted, it cannot be started', async () => {
+  const { poolId } = await importPool();
+  const job = await createJob(poolId, 'forgotten');
+  const swept = await createJob(poolId, 'swept');
+  await upload(job.PreSignedUrl!, bigCsv(await header(poolId), 1, 'x'));
+  await upload(swept.PreSignedUrl!, bigCsv(await header(poolId), 1, 'y'));
+  server.clock.advance(24 * 3_600_000 - 1000);
+  const list = async () => (await client.send(new ListUserImportJobsCommand({ UserPoolId: poolId, MaxResults: 10 }))).UserImportJobs!;
+  assert.equal((await list())[0].Status, 'Created');
+  server.clock.advance(1000);
+  assert.equal((await list())[0].Status, 'Expired', 'listed as Expired');
+  const described = (await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }))).UserImportJob!;
+  assert.equal(described.Status, 'Expired');
+  await rejectsWith(client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException', /its status is Expired/);
+  assert.equal((await server.running.deps.store.getImportJob(poolId, job.JobId!))!.hasCsv, false, 'the file is deleted');
+  await rejectsWith(client.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })), 'InvalidParameterException');
+  // The periodic sweep expires the job nobody asked about, and deletes its file.
+  await server.running.sweep();
+  const store = server.running.deps.store;
+  assert.deepEqual([(await store.getImportJob(poolId, swept.JobId!))!.status, (await store.getImportJob(poolId, swept.JobId!))!.hasCsv], ['Expired', false]);
+});
+
+test('recovery of jobs a stopped process left: Pending starts again, InProgress ends Failed, Stopping ends Stopped', async () => {
+  const store = server.running.deps.store;
+  const cols = await header((await importPool()).poolId);
+  const pools = await Promise.all([importPool(), importPool(), importPool()]);
+  const jobs = await Promise.all(pools.map(({ poolId }) => createJob(poolId)));
+  for (const job of jobs) await upload(job.PreSignedUrl!, bigCsv(cols, 5, 'r'));
+  // As a process that stopped would leave them (each pool may have one active job).
+  const now = server.clock.now();
+  const [pending, inProgress, stopping] = jobs.map((job, i) => ({ poolId: pools[i]!.poolId, jobId: job.JobId! }));
+  await store.updateImportJob(pending.poolId, pending.jobId, 'Created', { status: 'Pending', startedAt: now });
+  await store.updateImportJob(inProgress.poolId, inProgress.jobId, 'Created', { status: 'InProgress', startedAt: now, heartbeatAt: now, importedUsers: 2 });
+  await store.updateImportJob(stopping.poolId, stopping.jobId, 'Created', { status: 'Stopping', startedAt: now });
+  await recoverImportJobs(server.running.deps, Number.MAX_SAFE_INTEGER);
+  const resumed = await waitForEnd(pending.poolId, pending.jobId);
+  assert.deepEqual([resumed.Status, resumed.ImportedUsers], ['Succeeded', 5]);
+  const failed = await waitForEnd(inProgress.poolId, inProgress.jobId);
+  assert.deepEqual([failed.Status, failed.ImportedUsers, failed.CompletionMessage], ['Failed', 2, INTERRUPTED_MESSAGE]);
+  assert.equal((await store.getImportJob(inProgress.poolId, inProgress.jobId))!.hasCsv, false);
+  const stopped = await waitForEnd(stopping.poolId, stopping.jobId);
+  assert.deepEqual([stopped.Status, stopped.CompletionMessage], ['Stopped', 'The Import Job was stopped by the developer.']);
 });

@@ -822,7 +822,18 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(missing.pool?.id, poolId);
       assert.equal(missing.user, undefined);
       assert.equal(missing.signIn, undefined);
-      assert.deepEqual(await store.getAccessContext('no-pool', 'cleo', signIn.originJti), { pool: undefined, user: undefined, signIn });
+      const noPool = await store.getAccessContext('no-pool', 'cleo', signIn.originJti);
+      assert.deepEqual([noPool.pool, noPool.user, noPool.signIn], [undefined, undefined, signIn]);
+      // An engine may read the sign-in's client with the rest: then it is the client, or null when it is gone.
+      if (found.client !== undefined) {
+        assert.equal(found.client, null, 'signInRecord names a client that was never created');
+        const clientId = `${poolId}-ctx`;
+        await store.createClient({ id: clientId, poolId, name: 'ctx', secretSealed: null, settings: {}, createdAt: T0, modifiedAt: T0 });
+        const withClient = signInRecord(poolId, 'cleo', { clientId });
+        await store.createSignIn(withClient);
+        assert.deepEqual((await other.getAccessContext(poolId, 'cleo', withClient.originJti)).client, await store.getClient(clientId));
+        assert.equal(missing.client, undefined, 'no sign-in, no client');
+      }
     });
   });
 
@@ -946,6 +957,51 @@ export function storeContract(factory: () => Promise<Store>): void {
         completionMessage: 'Import Job Completed Successfully.', hasCsv: false,
       });
       assert.equal(await store.getImportCsv(poolId, job.jobId), undefined);
+    });
+
+    test('one active job per pool, even when starts race; the active job; jobs whose heartbeat is old', async () => {
+      const poolId = await freshPool();
+      const [a, b, c] = ['import-actA', 'import-actB', 'import-actC'].map((id, i) => importJob(poolId, id, T0 + i));
+      const elsewhere = importJob(await freshPool(), 'import-actD', T0);
+      for (const j of [a, b, c, elsewhere]) await store.createImportJob(j);
+      assert.equal(await store.getActiveImportJob(poolId), undefined);
+      const starts = await Promise.all(
+        [a, b, c].map((j, i) => (i === 1 ? other : store).updateImportJob(poolId, j.jobId, 'Created', { status: 'Pending', startedAt: T0 + 10 })),
+      );
+      assert.equal(starts.filter(Boolean).length, 1, 'one of three racing starts wins');
+      const winner = starts.find(Boolean)!;
+      assert.equal((await other.getActiveImportJob(poolId))!.jobId, winner.jobId);
+      assert.ok(await store.updateImportJob(elsewhere.poolId, elsewhere.jobId, 'Created', { status: 'Pending', startedAt: T0 + 10 }), 'another pool is not held up');
+      const loser = [a, b, c].find((j) => j.jobId !== winner.jobId)!;
+      assert.equal((await store.getImportJob(poolId, loser.jobId))!.status, 'Created', 'the losers are unchanged');
+
+      // Heartbeats: a job counts as stale by its last heartbeat, or its start before the first.
+      const stale = async (before: number) => (await other.listStaleImportJobs(before)).filter((j) => j.poolId === poolId).map((j) => j.jobId);
+      assert.deepEqual(await stale(T0 + 10), []);
+      assert.deepEqual(await stale(T0 + 11), [winner.jobId]);
+      const running = await store.updateImportJob(poolId, winner.jobId, 'Pending', { status: 'InProgress', heartbeatAt: T0 + 50 });
+      assert.equal(running!.heartbeatAt, T0 + 50);
+      assert.deepEqual(await stale(T0 + 50), []);
+      assert.deepEqual(await stale(T0 + 51), [winner.jobId]);
+      assert.ok(await store.updateImportJob(poolId, winner.jobId, 'InProgress', { status: 'Stopping' }), 'Stopping is still the active job');
+      assert.equal(await store.updateImportJob(poolId, loser.jobId, 'Created', { status: 'Pending' }), undefined);
+      assert.ok(await store.updateImportJob(poolId, winner.jobId, 'Stopping', { status: 'Stopped', completedAt: T0 + 60 }));
+      assert.deepEqual(await stale(T0 + 100), []);
+      assert.equal(await store.getActiveImportJob(poolId), undefined);
+      assert.ok(await other.updateImportJob(poolId, loser.jobId, 'Created', { status: 'Pending', startedAt: T0 + 70 }), 'the next job can start');
+    });
+
+    test('expireImportJobs: jobs still Created before the time become Expired, their CSV deleted; others are untouched', async () => {
+      const poolId = await freshPool();
+      const [old, young, started] = ['import-expA', 'import-expB', 'import-expC'].map((id, i) => importJob(poolId, id, T0 + [1, 5, 1][i]!));
+      for (const j of [old, young, started]) {
+        await store.createImportJob(j);
+        await store.putImportCsv(poolId, j.jobId, 'x');
+      }
+      await store.updateImportJob(poolId, started.jobId, 'Created', { status: 'Pending', startedAt: T0 + 2 });
+      assert.ok((await other.expireImportJobs(T0 + 3)) >= 1);
+      const after = await Promise.all([old, young, started].map((j) => store.getImportJob(poolId, j.jobId)));
+      assert.deepEqual(after.map((j) => [j!.status, j!.hasCsv]), [['Expired', false], ['Created', true], ['Pending', true]]);
     });
 
     test("listImportJobs: a pool's jobs newest first, in pages; deleting the pool deletes them", async () => {

@@ -76,7 +76,7 @@ async function exercise(store: Store, count: number): Promise<void> {
   const signIn = signInRecord(poolId, 'zed', { clientId: client.id, scopes: 'openid' });
   const zedCode = authorizationCode(poolId, 'zed', T0 + count);
   const zedLogin = loginSession(poolId, 'zed', T0 + count);
-  const calls: Record<Exclude<keyof Store, 'ready' | 'close'>, () => Promise<unknown>> = {
+  const calls: Record<Exclude<keyof Store, 'ready' | 'close' | 'exclusive'>, () => Promise<unknown>> = {
     createPool: async () => {},
     getPool: () => store.getPool(poolId),
     listPools: () => store.listPools(10),
@@ -197,6 +197,9 @@ async function exercise(store: Store, count: number): Promise<void> {
       await store.updateDevice(poolId, 'us-east-1_zed-1', 'zed', { lastIp: '127.0.0.1', lastAuthenticatedAt: T0 + 2, modifiedAt: T0 + 2 });
     },
     deleteDevice: () => store.deleteDevice(poolId, 'us-east-1_user00011-a', 'user00011'),
+    getActiveImportJob: () => store.getActiveImportJob(poolId),
+    listStaleImportJobs: () => store.listStaleImportJobs(T0),
+    expireImportJobs: () => store.expireImportJobs(T0 - 1),
     // Another pool's outbox: the seeded one keeps its messages for the plans above.
     clearOutbox: async () => {
       const other = uid('pool');
@@ -359,9 +362,11 @@ describe('PostgreSQL: every statement is served by an index', { skip: pgUp ? fal
         // A pool-wide range read in index order and cut by LIMIT costs the page, not the pool.
         const paged = /\bLIMIT\b/.test(text) && !lines.some((l) => /\bSort\b/.test(l));
         if (!WATCHED.some((t) => new RegExp(`\\b${t}\\b`).test(text))) continue;
-        for (const line of lines) {
-          if (pgGrowsWithPool(line, text) && !(paged && /Index Cond/.test(line))) scans.push(`${line.trim()}  <-  ${text.replace(/\s+/g, ' ')}`);
-        }
+        lines.forEach((line, i) => {
+          // The partial unique index of a pool's active import job holds at most one row per pool.
+          const oneRowPerPool = /using user_import_jobs_one_active\b/.test(lines[i - 1] ?? '');
+          if (pgGrowsWithPool(line, text) && !(paged && /Index Cond/.test(line)) && !oneRowPerPool) scans.push(`${line.trim()}  <-  ${text.replace(/\s+/g, ' ')}`);
+        });
       }
     } finally {
       client.release();

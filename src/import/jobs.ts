@@ -45,6 +45,24 @@ export const UPLOAD_URL_LIFETIME_MS = 15 * 60_000;
 export const SUCCEEDED_MESSAGE = 'Import Job Completed Successfully.';
 export const STOPPED_MESSAGE = 'The Import Job was stopped by the developer.';
 export const TOO_MANY_MESSAGE = 'Too many users have failed or been skipped during the import.';
+/** Choice (docs/behaviour.md): a job whose process stopped mid-import is ended with this message. */
+export const INTERRUPTED_MESSAGE = 'The import job was interrupted because the server stopped. Users imported before that remain.';
+
+/**
+ * A job created and not started in time becomes Expired: "You created a job, but did not start the job
+ * within 24-48 hours. All data associated with the job was deleted, and the job can't be started"
+ * (API reference, UserImportJobType). Cognate expires it at 24 hours (choice: the range's start).
+ */
+export const EXPIRY_MS = 24 * 3_600_000;
+/**
+ * A running job writes its counts and a heartbeat after every batch (well under a second apart). On a
+ * database that several instances share, an active job without a heartbeat for this long was left by an
+ * instance that stopped; the next sweep of another instance ends it.
+ */
+export const STALE_JOB_MS = 2 * 60_000;
+
+/** Whether a job still Created has outlived EXPIRY_MS at `now`. */
+export const isExpired = (job: ImportJobRecord, now: number) => job.status === 'Created' && now - job.createdAt >= EXPIRY_MS;
 
 export const importJobView = (job: ImportJobRecord) => ({
   JobName: job.jobName,
@@ -152,13 +170,46 @@ async function createBatch(store: Deps['store'], pool: PoolRecord, batch: UserRe
  * event loop served between them (setImmediate), the counters written after each batch, and a
  * StopUserImportJob honoured between batches. Never throws: a failure ends the job as Failed.
  */
-export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string): Promise<void> {
+export function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string): Promise<void> {
+  const jobs = jobsOf(deps.store);
+  const run = runJob(deps, pool, jobId, jobs).finally(() => jobs.running.delete(run));
+  jobs.running.add(run);
+  return run;
+}
+
+/** The jobs running on a store in this process, and whether the server is shutting down. */
+interface RunningJobs {
+  stopping: boolean;
+  running: Set<Promise<void>>;
+}
+const runningJobs = new WeakMap<object, RunningJobs>();
+const jobsOf = (store: object): RunningJobs => {
+  let jobs = runningJobs.get(store);
+  if (!jobs) runningJobs.set(store, (jobs = { stopping: false, running: new Set() }));
+  return jobs;
+};
+
+/**
+ * At shutdown (SIGTERM), before the store closes: each running job ends at the end of its current
+ * batch as Failed with INTERRUPTED_MESSAGE, as the next process would have ended it (waits up to `waitMs`).
+ */
+export async function stopImportJobs(store: object, waitMs = 5_000): Promise<void> {
+  const jobs = jobsOf(store);
+  jobs.stopping = true;
+  if (jobs.running.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled([...jobs.running]), new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+  clearTimeout(timer);
+}
+
+async function runJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRecord, jobId: string, jobs: RunningJobs): Promise<void> {
   const { store } = deps;
+  if (jobs.stopping) return; // a Pending job is started again by the next process
   const counts = { importedUsers: 0, skippedUsers: 0, failedUsers: 0 };
   const finish = async (from: ImportJobRecord['status'], update: ImportJobUpdate) =>
     store.updateImportJob(pool.id, jobId, from, { ...counts, completedAt: deps.clock.now(), dropCsv: true, ...update });
   try {
-    if (!(await store.updateImportJob(pool.id, jobId, 'Pending', { status: 'InProgress' }))) {
+    if (!(await store.updateImportJob(pool.id, jobId, 'Pending', { status: 'InProgress', heartbeatAt: deps.clock.now() }))) {
       // Stopped before it began.
       await finish('Stopping', { status: 'Stopped', completionMessage: STOPPED_MESSAGE });
       return;
@@ -172,6 +223,8 @@ export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, 
       return;
     }
     let rows = 0;
+    // Cognito writes one CloudWatch Logs line per failed row; Cognate writes it to its own log (at info).
+    const logFailure = (line: number, reason: string) => deps.log.info({ jobId, poolId: pool.id, line }, `[LINE ${line}] [FAILED] ${reason}`);
     while (!reader.done) {
       const batch: UserRecord[] = [];
       const now = deps.clock.now();
@@ -183,16 +236,22 @@ export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, 
           await finish('InProgress', { status: 'Failed', completionMessage: 'The CSV file has more than 500,000 users.' });
           return;
         }
-        const user = row.length > MAX_ROW_CHARACTERS ? 'row too long' : rowToUser(pool, columns, row.fields, now);
-        if (typeof user === 'string') counts.failedUsers++;
-        else batch.push(user);
+        const user = row.length > MAX_ROW_CHARACTERS ? 'The row is longer than 16,000 characters.' : rowToUser(pool, columns, row.fields, now);
+        if (typeof user === 'string') {
+          counts.failedUsers++;
+          logFailure(reader.line, user);
+        } else batch.push(user);
       }
       const created = await createBatch(store, pool, batch);
       counts.importedUsers += created;
       counts.skippedUsers += batch.length - created;
       await new Promise((resolve) => setImmediate(resolve));
-      if (!(await store.updateImportJob(pool.id, jobId, 'InProgress', counts))) {
+      if (!(await store.updateImportJob(pool.id, jobId, 'InProgress', { ...counts, heartbeatAt: deps.clock.now() }))) {
         await finish('Stopping', { status: 'Stopped', completionMessage: STOPPED_MESSAGE });
+        return;
+      }
+      if (jobs.stopping) {
+        await finish('InProgress', { status: 'Failed', completionMessage: INTERRUPTED_MESSAGE });
         return;
       }
     }
@@ -203,5 +262,30 @@ export async function runImportJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, 
   } catch (err) {
     deps.log.error({ err, jobId }, 'user import job failed');
     await finish('InProgress', { status: 'Failed', completionMessage: 'The import job failed because of an internal error.' }).catch(() => undefined);
+  }
+}
+
+/**
+ * Ends or restarts the active jobs that a stopped process left behind (at start-up, and in the periodic
+ * sweep on a shared database). Choice (docs/behaviour.md): a job still `Pending` had imported nobody
+ * and starts again here; one `InProgress` ends `Failed` with INTERRUPTED_MESSAGE and the counts it
+ * last wrote (its users stay; a new job with the same file skips them); one `Stopping` ends `Stopped`.
+ * Every change is conditional on the status read, so two instances sweeping at once change a job once.
+ */
+export async function recoverImportJobs(deps: Pick<Deps, 'store' | 'clock' | 'log'>, staleBefore: number): Promise<void> {
+  const { store } = deps;
+  for (const job of await store.listStaleImportJobs(staleBefore)) {
+    const now = deps.clock.now();
+    if (job.status === 'Pending') {
+      const pool = await store.getPool(job.poolId);
+      if (pool) setImmediate(() => void runImportJob(deps, pool, job.jobId));
+      continue;
+    }
+    const ended =
+      job.status === 'Stopping'
+        ? { status: 'Stopped' as const, completionMessage: STOPPED_MESSAGE }
+        : { status: 'Failed' as const, completionMessage: INTERRUPTED_MESSAGE };
+    const done = await store.updateImportJob(job.poolId, job.jobId, job.status, { ...ended, completedAt: now, dropCsv: true });
+    if (done) deps.log.warn({ jobId: job.jobId, poolId: job.poolId, status: done.status }, 'import job left by a stopped process ended');
   }
 }

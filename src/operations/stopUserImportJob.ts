@@ -14,7 +14,7 @@ const STOP_WAIT_MS = 5_000;
  * answer waits for that, as Cognito's sample answer shows the job Stopped. A job that is not
  * running: InvalidParameterException. A stopped job cannot be started again.
  */
-export default (deps: Pick<Deps, 'store'>): Handler =>
+export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
     const job = await loadImportJob(deps, pool.id, input.JobId);

@@ -16,6 +16,7 @@ import { wellKnown } from './wellKnown.js';
 import { IMPORT_UPLOAD_PREFIX, importUpload } from './importUpload.js';
 import { ClientGone, readBody } from './body.js';
 import { handleDomainRequest } from '../oauth/router.js';
+import { EXPIRY_MS, recoverImportJobs, STALE_JOB_MS, stopImportJobs } from '../import/jobs.js';
 
 export interface RunningServer {
   url: string;
@@ -217,17 +218,29 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
     await deps.store
       .pruneOutbox(now - config.outboxRetentionHours * 3_600_000, config.outboxMaxPerPool)
       .catch((err) => deps.log.warn({ err }, 'outbox sweep failed'));
+    // Import jobs not started within 24 hours: Expired, their CSV (up to 100 MB) deleted.
+    await deps.store.expireImportJobs(now - EXPIRY_MS + 1).catch((err) => deps.log.warn({ err }, 'import job expiry failed'));
   };
   const sweep = setInterval(() => void runSweep(), SESSION_SWEEP_MS);
   sweep.unref();
+  // Import jobs a stopped process left active (docs/behaviour.md, "User import jobs"): with the database
+  // to this process alone, all of them; on a shared one, those whose heartbeat is old, now and at each sweep.
+  const recoverJobs = (staleBefore: number) =>
+    recoverImportJobs(deps, staleBefore).catch((err) => deps.log.warn({ err }, 'import job recovery failed'));
+  await recoverJobs(deps.store.exclusive ? Number.MAX_SAFE_INTEGER : deps.clock.now() - STALE_JOB_MS);
+  const jobSweep = deps.store.exclusive ? undefined : setInterval(() => void recoverJobs(deps.clock.now() - STALE_JOB_MS), SESSION_SWEEP_MS);
+  jobSweep?.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       clearInterval(sweep);
+      clearInterval(jobSweep);
       server.close(() => resolve());
       server.closeIdleConnections();
-    }).then(() => deps.store.close()));
+    })
+      .then(() => stopImportJobs(deps.store))
+      .then(() => deps.store.close()));
 
   return { url, deps, server, close, sweep: runSweep };
 }

@@ -218,7 +218,7 @@ export const toGroup = (r: Row): GroupRecord => ({
 /** The job columns both engines select (never the CSV itself), with `has_csv`. */
 export const IMPORT_JOB =
   'pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at, started_at, completed_at, ' +
-  'imported_users, skipped_users, failed_users, completion_message, csv IS NOT NULL AS has_csv';
+  'imported_users, skipped_users, failed_users, completion_message, csv IS NOT NULL AS has_csv, heartbeat_at';
 
 export const toImportJob = (r: Row): ImportJobRecord => ({
   poolId: r.pool_id,
@@ -236,6 +236,7 @@ export const toImportJob = (r: Row): ImportJobRecord => ({
   failedUsers: Number(r.failed_users),
   completionMessage: r.completion_message ?? null,
   hasCsv: Boolean(r.has_csv),
+  heartbeatAt: numOrNull(r.heartbeat_at),
 });
 
 /** Import jobs are listed newest first: the cursor is the last job's creation time and id. */
@@ -255,6 +256,7 @@ export const importJobColumns = {
   skippedUsers: 'skipped_users',
   failedUsers: 'failed_users',
   completionMessage: 'completion_message',
+  heartbeatAt: 'heartbeat_at',
 } as const;
 
 /** The assignments and values of an import job update, `csv = NULL` last when it drops the CSV. */

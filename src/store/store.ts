@@ -264,6 +264,12 @@ export interface AccessContext {
   pool?: PoolRecord;
   user?: UserRecord;
   signIn?: SignInRecord;
+  /**
+   * The sign-in's app client, when the engine reads it in the same statement (PostgreSQL: one round
+   * trip instead of a second query); null when read and absent; undefined when not read (SQLite,
+   * whose record cache makes getClient cheap).
+   */
+  client?: ClientRecord | null;
 }
 
 export interface Page<T> {
@@ -341,11 +347,13 @@ export interface ImportJobRecord {
   completionMessage: string | null;
   /** Whether a CSV has been uploaded (and not yet dropped). Ignored by createImportJob. */
   hasCsv: boolean;
+  /** When the process running the job last wrote its progress (null before it runs). Ignored by createImportJob. */
+  heartbeatAt?: number | null;
 }
 
 /** What updateImportJob may change; `dropCsv` deletes the uploaded CSV. */
 export type ImportJobUpdate = Partial<
-  Pick<ImportJobRecord, 'status' | 'startedAt' | 'completedAt' | 'importedUsers' | 'skippedUsers' | 'failedUsers' | 'completionMessage'>
+  Pick<ImportJobRecord, 'status' | 'startedAt' | 'completedAt' | 'importedUsers' | 'skippedUsers' | 'failedUsers' | 'completionMessage' | 'heartbeatAt'>
 > & { dropCsv?: boolean };
 
 /** A user pool domain (CreateUserPoolDomain): a prefix served at /domains/<domain>/. */
@@ -381,6 +389,12 @@ export interface ResourceServerRecord {
 }
 
 export interface Store {
+  /**
+   * True when this process is the database's only user (SQLite's exclusive lock), so that any work the
+   * database shows as running was left by a process that has stopped; false for PostgreSQL, which
+   * several instances share.
+   */
+  readonly exclusive: boolean;
   /** Resolves when the schema is current and the engine reachable. */
   ready(): Promise<void>;
 
@@ -595,8 +609,21 @@ export interface Store {
   /** Stores the job's CSV, replacing an earlier upload; false unless the job exists and is still `Created`. */
   putImportCsv(poolId: string, jobId: string, csv: string): Promise<boolean>;
   getImportCsv(poolId: string, jobId: string): Promise<string | undefined>;
-  /** Applies `update` only if the job's status is `from` (one conditional statement); the job as updated, or undefined. */
+  /**
+   * Applies `update` only if the job's status is `from` (one conditional statement); the job as updated, or
+   * undefined. Also undefined when the update would give the pool a second active job (Pending, InProgress or
+   * Stopping: the unique index user_import_jobs_one_active), so that two starts cannot both succeed.
+   */
   updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined>;
+  /** The pool's active job (Pending, InProgress or Stopping), if any. */
+  getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined>;
+  /**
+   * Active jobs (Pending, InProgress or Stopping) of every pool whose last heartbeat (or start, before the
+   * first) is before `staleBefore`: jobs left by a process that stopped.
+   */
+  listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]>;
+  /** Jobs of every pool still `Created` and created before `createdBefore` become `Expired`, their CSV deleted; answers how many. */
+  expireImportJobs(createdBefore: number): Promise<number>;
   /** Deletes a pool's outbox (DELETE /_cognate/outbox); answers how many messages it held. */
   clearOutbox(poolId: string): Promise<number>;
 

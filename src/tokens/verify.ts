@@ -1,7 +1,7 @@
 import { BoundedMap } from '../boundedMap.js';
 import type { Deps } from '../deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotFoundException, UserNotConfirmedException } from '../errors.js';
-import type { PoolRecord, SignInRecord, UserRecord } from '../store/store.js';
+import type { ClientRecord, PoolRecord, SignInRecord, UserRecord } from '../store/store.js';
 import { decodeJwt, signatureValid, type DecodedJwt } from './jwt.js';
 import { ACCESS_SCOPE } from './issue.js';
 
@@ -38,6 +38,8 @@ export interface Authenticated {
   user: UserRecord;
   /** The sign-in the token belongs to (its device, for ConfirmDevice). */
   signIn: SignInRecord;
+  /** The token's app client when the store read it with the rest (AccessContext.client); undefined when not read. */
+  client?: ClientRecord | null;
 }
 
 /**
@@ -77,7 +79,7 @@ export async function authenticateAccessToken(
   }
   if (claims.exp * 1000 <= deps.clock.now()) throw NotAuthorizedException('Access Token has expired');
 
-  const { signIn, pool, user } = await deps.store.getAccessContext(key.poolId, claims.username, claims.origin_jti);
+  const { signIn, pool, user, client } = await deps.store.getAccessContext(key.poolId, claims.username, claims.origin_jti);
   if (!pool) throw invalid();
   // A deleted user's sign-ins are gone with it: say the user is gone, not that the token was revoked.
   if (!user || user.sub !== claims.sub) throw UserNotFoundException('User does not exist.');
@@ -90,5 +92,5 @@ export async function authenticateAccessToken(
   }
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmedException('User is not confirmed.');
   if (user.status === 'RESET_REQUIRED') throw PasswordResetRequiredException('Password reset required for the user');
-  return { claims, pool, user, signIn };
+  return { claims, pool, user, signIn, ...(client !== undefined && signIn.clientId === claims.client_id && { client }) };
 }

@@ -127,6 +127,7 @@ export const importJob = (poolId: string, jobId = uid('import-job').replace(/[^0
   failedUsers: 0,
   completionMessage: null,
   hasCsv: false,
+  heartbeatAt: null,
   ...over,
 });
 

@@ -38,6 +38,7 @@ import type {
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
 import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
+import { BoundedMap } from '../../boundedMap.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
@@ -102,6 +103,16 @@ const LOGIN_SESSION = 'id_hash, pool_id, username, sub, auth_time, created_at, e
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
 const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, subject, created_at';
+/**
+ * The token check's four rows in one statement, each table's row as one JSON column (`row_to_json`, null
+ * when the LEFT JOIN found nothing): pg describes and converts 4 columns instead of 38.
+ */
+const ACCESS_CONTEXT = `SELECT row_to_json(p) AS pool_row, row_to_json(u) AS user_row, row_to_json(s) AS sign_in_row, row_to_json(c) AS client_row
+  FROM (SELECT 1) AS one
+  LEFT JOIN pools p ON p.id = $1
+  LEFT JOIN users u ON u.pool_id = $1 AND u.username = $2
+  LEFT JOIN sign_ins s ON s.origin_jti = $3
+  LEFT JOIN clients c ON c.id = s.client_id`;
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
 const INT8_OID = 20;
@@ -122,6 +133,8 @@ const types: pg.CustomTypesConfig = {
 export class PostgresStore implements Store {
   /** The URL without its password, for logs. */
   readonly description: string;
+  /** Several instances may share the database. */
+  readonly exclusive = false;
   private readonly pool: pg.Pool;
   private readonly schema?: string;
   private readonly names = new Map<string, string>();
@@ -232,7 +245,7 @@ export class PostgresStore implements Store {
 
   async getPool(id: string): Promise<PoolRecord | undefined> {
     const row = await this.one(`SELECT ${POOL} FROM pools WHERE id = $1`, [id]);
-    return row && toPool(row);
+    return row && this.poolRecord(row);
   }
 
   async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
@@ -274,7 +287,7 @@ export class PostgresStore implements Store {
 
   async getClient(id: string): Promise<ClientRecord | undefined> {
     const row = await this.one(`SELECT ${CLIENT} FROM clients WHERE id = $1`, [id]);
-    return row && toClient(row);
+    return row && this.clientRecord(row);
   }
 
   async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
@@ -462,6 +475,9 @@ export class PostgresStore implements Store {
     const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
     const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
       WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
+    // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
+    // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...).
+    if (!update.attributes) return ((await this.query(text, [...values, poolId, username])).rowCount ?? 0) > 0;
     return this.transaction(async (c) => {
       // The row lock taken here serialises concurrent updates of one user, index refresh included.
       const changed = ((await this.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
@@ -719,9 +735,45 @@ export class PostgresStore implements Store {
     return row && toSignIn(row);
   }
 
+  /**
+   * One statement, one round trip: the pool, the user, the sign-in and its client, each read by its
+   * primary key (LEFT JOINs from one row, so a missing one is a row of NULLs, not a missing row).
+   * Nothing is cached: a revocation or a deleted user by another instance is seen at once.
+   */
   async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    const [pool, user, signIn] = await Promise.all([this.getPool(poolId), this.getUser(poolId, username), this.getSignIn(originJti)]);
-    return { pool, user, signIn };
+    const row = await this.one(ACCESS_CONTEXT, [poolId, username, originJti]);
+    if (!row) return {};
+    return {
+      pool: row.pool_row ? this.poolRecord(row.pool_row) : undefined,
+      user: row.user_row ? toUser(row.user_row) : undefined,
+      signIn: row.sign_in_row ? toSignIn(row.sign_in_row) : undefined,
+      client: row.sign_in_row ? (row.client_row ? this.clientRecord(row.client_row) : null) : undefined,
+    };
+  }
+
+  /**
+   * Pool and client records by content: a row identical, column for column, to the one a record was
+   * made from last time gets that (frozen) record back, without parsing its settings JSON again. The
+   * row is still read from PostgreSQL on every call, so a change by another instance is seen at once:
+   * only the parsing is saved, never the read.
+   */
+  private readonly parsed = new BoundedMap<string, { row: Row; record: PoolRecord | ClientRecord }>(4096);
+
+  private fromContent<T extends PoolRecord | ClientRecord>(kind: string, row: Row, make: (row: Row) => T): T {
+    const key = `${kind}\n${row.id}`;
+    const known = this.parsed.get(key);
+    if (known && Object.keys(row).every((column) => known.row[column] === row[column])) return known.record as T;
+    const record = Object.freeze(make(row));
+    this.parsed.set(key, { row, record });
+    return record;
+  }
+
+  private poolRecord(row: Row): PoolRecord {
+    return this.fromContent('pool', row, toPool);
+  }
+
+  private clientRecord(row: Row): ClientRecord {
+    return this.fromContent('client', row, toClient);
   }
 
   async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
@@ -1061,12 +1113,43 @@ export class PostgresStore implements Store {
   async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
     const { sets, values } = importJobAssignments(update, (n) => `$${n}`);
     const n = values.length;
+    let row: Row | undefined;
+    try {
+      row = await this.one(
+        `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
+         WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
+        [...values, poolId, jobId, from],
+      );
+    } catch (err) {
+      // A second active job in the pool (user_import_jobs_one_active), also when two instances race.
+      if ((err as { code?: string }).code === '23505') return undefined;
+      throw err;
+    }
+    return row && toImportJob(row);
+  }
+
+  async getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined> {
     const row = await this.one(
-      `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
-       WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
-      [...values, poolId, jobId, from],
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = $1`,
+      [poolId],
     );
     return row && toImportJob(row);
+  }
+
+  async expireImportJobs(createdBefore: number): Promise<number> {
+    const result = await this.query("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < $1", [
+      createdBefore,
+    ]);
+    return result.rowCount ?? 0;
+  }
+
+  async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
+    const { rows } = await this.query(
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
+         AND coalesce(heartbeat_at, started_at, 0) < $1`,
+      [staleBefore],
+    );
+    return rows.map(toImportJob);
   }
 
   async clearOutbox(poolId: string): Promise<number> {

@@ -129,12 +129,13 @@ const STORE_CALLS = Object.keys({
   listGroupsForUser: 1, getUserGroups: 1, listUsersInGroup: 1,
   // user import jobs
   createUsers: 1, createImportJob: 1, getImportJob: 1, listImportJobs: 1, putImportCsv: 1, getImportCsv: 1, updateImportJob: 1,
+  getActiveImportJob: 1, listStaleImportJobs: 1, expireImportJobs: 1,
   clearOutbox: 1,
   createDevice: 1, getDevice: 1, listDevices: 1, updateDevice: 1, deleteDevice: 1,
   // user pool domains and resource servers
   createUserPoolDomain: 1, getUserPoolDomain: 1, getUserPoolDomainForPool: 1, updateUserPoolDomain: 1, deleteUserPoolDomain: 1,
   createResourceServer: 1, getResourceServer: 1, listResourceServers: 1, updateResourceServer: 1, deleteResourceServer: 1,
-} satisfies Record<Exclude<keyof Store, 'ready' | 'close'>, 1>) as Exclude<keyof Store, 'ready' | 'close'>[];
+} satisfies Record<Exclude<keyof Store, 'ready' | 'close' | 'exclusive'>, 1>) as Exclude<keyof Store, 'ready' | 'close' | 'exclusive'>[];
 
 /**
  * The database holds the outbox's temporary passwords and codes: its folder is created 0700 and
@@ -164,9 +165,12 @@ export class SqliteStore implements Store {
   private readonly batch: CommitBatch | undefined;
   /** How deep this store is in its own transactions (savepoints inside a turn's transaction). */
   private transactionDepth = 0;
+  /** With `locking_mode = EXCLUSIVE` this process is the file's only user. */
+  readonly exclusive: boolean;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') privateFile(path);
+    this.exclusive = options.exclusive !== false;
     this.db = new Database(path);
     // Wait for another process's lock before failing (set first: the pragmas below may need it).
     this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
@@ -1094,11 +1098,37 @@ export class SqliteStore implements Store {
 
   async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
     const { sets, values } = importJobAssignments(update, () => '?');
-    const row = this.sql(
-      `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
-       WHERE pool_id = ? AND job_id = ? AND status = ? RETURNING ${IMPORT_JOB}`,
-    ).get(...values, poolId, jobId, from) as Row | undefined;
+    let row: Row | undefined;
+    try {
+      row = this.sql(
+        `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
+         WHERE pool_id = ? AND job_id = ? AND status = ? RETURNING ${IMPORT_JOB}`,
+      ).get(...values, poolId, jobId, from) as Row | undefined;
+    } catch (err) {
+      // A second active job in the pool (user_import_jobs_one_active): the statement alone is undone.
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
+      throw err;
+    }
     return row && toImportJob(row);
+  }
+
+  async getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined> {
+    const row = this.sql(
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = ?`,
+    ).get(poolId) as Row | undefined;
+    return row && toImportJob(row);
+  }
+
+  async expireImportJobs(createdBefore: number): Promise<number> {
+    return this.sql("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < ?").run(createdBefore).changes;
+  }
+
+  async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
+    const rows = this.sql(
+      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
+         AND coalesce(heartbeat_at, started_at, 0) < ?`,
+    ).all(staleBefore) as Row[];
+    return rows.map(toImportJob);
   }
 
   async clearOutbox(poolId: string): Promise<number> {
