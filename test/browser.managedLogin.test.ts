@@ -66,7 +66,8 @@ async function signIn(page: Page, challenge: string, state: string): Promise<voi
   await page.getByLabel('Password').fill('Correct-Horse-9');
 }
 
-test('sign in, enrol TOTP from the page, exchange the code with PKCE; a second sign-in asks for the code; wrong and replayed codes are refused', { skip: executablePath ? false : 'chromium is not installed' }, async () => {
+test('sign in, enrol TOTP from the page, exchange the code with PKCE; a second sign-in asks for the code; wrong and replayed codes are refused', { skip: executablePath || process.env.COGNATE_TEST_BROWSER_REQUIRED === '1' ? false : 'chromium is not installed' }, async () => {
+  assert.ok(executablePath, 'COGNATE_TEST_BROWSER_REQUIRED=1 and no chromium at /usr/bin/chromium (or COGNATE_CHROMIUM)');
   const first = await newPage();
   const { verifier, challenge } = pkce();
   await signIn(first.page, challenge, 'first');
