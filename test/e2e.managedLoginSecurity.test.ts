@@ -6,9 +6,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminCreateUserCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  AdminCreateUserCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { createLogger } from '../src/log.js';
+import { oauthEndpoint, type DomainRequest } from '../src/oauth/endpoint.js';
+import { lambdaArn, useTriggers } from './support/lambdaServer.js';
 import { PASSWORD, createUser, enrolTotp, totpCode } from './support/fixtures.js';
-import { HttpBrowser, authorizeUrl, callbackParams, formOf, oauthApp, pageError, type Answer, type OAuthApp } from './support/managedLogin.js';
+import { HttpBrowser, authorizeUrl, callbackParams, formOf, oauthApp, pageError, tokenRequest, type Answer, type OAuthApp } from './support/managedLogin.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
 
 const secretOn = (html: string) => /<p class="secret" id="totp-secret">([A-Z2-7]+)<\/p>/.exec(html)?.[1];
@@ -104,5 +111,67 @@ describe('managed login: a challenge page shows only its own session\'s user', (
     const weak = await fresh.submit(change, { new_password: 'short' });
     assert.match(weak.html, /<label for="field-new_password">New password<\/label>/);
     assert.ok(callbackParams(await fresh.submit(weak, { new_password: 'Brand-New-Pass-2' })).get('code'));
+  });
+});
+
+describe('managed login: a failing PreTokenGeneration trigger is an OAuth error, never a 500', () => {
+  const t = useTriggers();
+
+  test('the token endpoint answers invalid_request with the trigger\'s message; authorize with a live session redirects server_error with state', async () => {
+    const app = await oauthApp(t.server, t.client);
+    await t.client.send(new UpdateUserPoolCommand({ UserPoolId: app.poolId, LambdaConfig: { PreTokenGeneration: lambdaArn('PreTokenGeneration') } }));
+    await createUser(t.client, app.poolId, 'tess');
+    t.on('PreTokenGeneration', (event) => event);
+    // An implicit sign-in while the trigger works leaves a managed-login session.
+    const browser = new HttpBrowser(t.server.url);
+    const implicit = await browser.submit(await browser.open(authorizeUrl(app, { response_type: 'token', scope: 'openid' })), { username: 'tess', password: PASSWORD });
+    assert.ok(callbackParams(implicit).get('access_token'));
+
+    t.on('PreTokenGeneration', () => {
+      throw new Error('tokens refused');
+    });
+    const code = callbackParams(await browser.get(authorizeUrl(app, { state: 'st' }))).get('code')!;
+    const refused = await tokenRequest(app, { grant_type: 'authorization_code', client_id: app.clientId, code, redirect_uri: app.redirectUri });
+    assert.deepEqual(refused, { status: 400, body: { error: 'invalid_request', error_description: 'PreTokenGeneration failed with error tokens refused.' } });
+
+    const again = await browser.get(authorizeUrl(app, { response_type: 'token', scope: 'openid', state: 'st-2' }));
+    assert.equal(again.status, 302);
+    assert.ok(again.location!.startsWith(`${app.redirectUri}#`), again.location!);
+    const back = callbackParams(again);
+    assert.equal(back.get('error'), 'server_error');
+    assert.equal(back.get('error_description'), 'PreTokenGeneration failed with error tokens refused.');
+    assert.equal(back.get('state'), 'st-2');
+    assert.equal(back.get('access_token'), null);
+
+    // No function at all (UnexpectedLambdaException): the same OAuth answers.
+    t.remove('PreTokenGeneration');
+    const code2 = callbackParams(await browser.get(authorizeUrl(app))).get('code')!;
+    const missing = await tokenRequest(app, { grant_type: 'authorization_code', client_id: app.clientId, code: code2, redirect_uri: app.redirectUri });
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.error, 'invalid_request');
+    assert.match(missing.body.error_description, /^PreTokenGeneration invocation failed/);
+  });
+});
+
+describe('a domain endpoint\'s unexpected error', () => {
+  let server: Server;
+  let url: string;
+  before(async () => {
+    const log = createLogger('silent');
+    const failing = oauthEndpoint(async () => {
+      throw new Error('boom');
+    });
+    server = createServer((req, res) => void failing({ deps: { log } as unknown as DomainRequest['deps'], req, res, path: '/oauth2/token' } as DomainRequest));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('is the OAuth server_error JSON with status 500, not an AWS-shaped InternalErrorException', async () => {
+    const res = await fetch(url, { method: 'POST' });
+    assert.equal(res.status, 500);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(res.headers.get('x-amzn-errortype'), null);
+    assert.deepEqual(await res.json(), { error: 'server_error' });
   });
 });

@@ -168,7 +168,17 @@ export async function authorize(r: LoginRequest): Promise<Answer> {
   }
   // A managed-login session signs the user in again without a page, unless prompt=login (OIDC Core 3.1.2.1).
   if (tx.prompt !== 'login') {
-    const reused = await fromSession(r, tx);
+    let reused: Answer | undefined;
+    try {
+      reused = await fromSession(r, tx);
+    } catch (err) {
+      // The redirect URI is checked: a failure of the sign-in (a PreTokenGeneration trigger of the
+      // implicit flow) goes back to the application as server_error (RFC 6749 section 4.1.2.1).
+      const refused = err instanceof CognitoError && err.status < 500;
+      if (!refused) r.deps.log.error({ err }, 'unexpected error reusing a managed login session');
+      const description = refused ? err.message : 'The sign-in could not be completed.';
+      return redirectAnswer(new AuthorizeRedirectError('server_error', description, tx.redirectUri, tx.state, tx.responseType).location());
+    }
     if (reused) return reused;
     if (tx.prompt === 'none') {
       return redirectAnswer(new AuthorizeRedirectError('login_required', 'The user is not signed in.', tx.redirectUri, tx.state, tx.responseType).location());
