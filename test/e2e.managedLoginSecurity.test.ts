@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  AdminCreateUserCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient,
+  AdminCreateUserCommand, CreateUserPoolClientCommand, SetUserMFAPreferenceCommand, SetUserPoolMfaConfigCommand, UpdateUserPoolCommand, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { createLogger } from '../src/log.js';
 import { oauthEndpoint, type DomainRequest } from '../src/oauth/endpoint.js';
@@ -173,5 +173,52 @@ describe('a domain endpoint\'s unexpected error', () => {
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(res.headers.get('x-amzn-errortype'), null);
     assert.deepEqual(await res.json(), { error: 'server_error' });
+  });
+});
+
+describe('managed login: redirect URIs outside Latin-1', () => {
+  let server: TestServer;
+  let cognito: CognitoIdentityProviderClient;
+  before(async () => {
+    server = await startServer();
+    cognito = sdk(server.url);
+  });
+  after(async () => server?.stop());
+
+  test('the code and implicit flows, their errors and /logout redirect percent-encoded; the token endpoint matches the URI as registered', async () => {
+    const base = await oauthApp(server, cognito);
+    const uri = 'https://app.example/回调';
+    const encoded = 'https://app.example/%E5%9B%9E%E8%B0%83';
+    const created = await cognito.send(new CreateUserPoolClientCommand({
+      UserPoolId: base.poolId, ClientName: 'unicode', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code', 'implicit'],
+      AllowedOAuthScopes: ['openid'], CallbackURLs: [uri], LogoutURLs: [uri], SupportedIdentityProviders: ['COGNITO'],
+    }));
+    const app: OAuthApp = { ...base, clientId: created.UserPoolClient!.ClientId!, redirectUri: uri, logoutUri: uri };
+    await createUser(cognito, app.poolId, 'uma');
+    const browser = new HttpBrowser(server.url);
+
+    const none = await browser.get(authorizeUrl(app, { prompt: 'none', state: 's0' }));
+    assert.equal(none.status, 302);
+    assert.equal(none.location, `${encoded}?error=login_required&error_description=The+user+is+not+signed+in.&state=s0`);
+    const implicitNone = await browser.get(authorizeUrl(app, { prompt: 'none', response_type: 'token', state: 's1' }));
+    assert.ok(implicitNone.location!.startsWith(`${encoded}#error=login_required`), implicitNone.location!);
+
+    const implicit = await browser.submit(await browser.open(authorizeUrl(app, { response_type: 'token', state: 's2' })), { username: 'uma', password: PASSWORD });
+    assert.equal(implicit.status, 302, implicit.html);
+    assert.ok(implicit.location!.startsWith(`${encoded}#id_token=`), implicit.location!);
+    assert.equal(callbackParams(implicit).get('state'), 's2');
+
+    const code = await browser.get(authorizeUrl(app, { state: 's3' }));
+    assert.ok(code.location!.startsWith(`${encoded}?code=`), code.location!);
+    const token = await tokenRequest(app, { grant_type: 'authorization_code', client_id: app.clientId, code: callbackParams(code).get('code')!, redirect_uri: uri });
+    assert.equal(token.status, 200, JSON.stringify(token.body));
+
+    const out = await browser.get(`${app.domainUrl}/logout?client_id=${app.clientId}&logout_uri=${encodeURIComponent(uri)}`);
+    assert.equal(out.status, 302);
+    assert.equal(out.location, encoded);
+    assert.equal(browser.cookies.has('cognate-session'), false);
+    // Exact matching stays on the URI as registered: its percent-encoded spelling is another URI.
+    assert.equal((await browser.get(`${app.domainUrl}/logout?client_id=${app.clientId}&logout_uri=${encodeURIComponent(encoded)}`)).status, 400);
+    assert.equal((await browser.get(authorizeUrl(app, { redirect_uri: encoded }))).status, 400);
   });
 });

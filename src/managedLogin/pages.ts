@@ -781,5 +781,6 @@ export async function logout(r: LoginRequest): Promise<Answer> {
   if (!logoutUri || !logoutUrls(client).includes(logoutUri)) {
     return htmlAnswer(400, renderMessage(stylesheetPath(r), 'Invalid request', 'The logout URI is not one of the app client\'s sign-out URLs.'), undefined);
   }
-  return redirectAnswer(logoutUri, await endSession());
+  // Matched exactly as registered, sent percent-encoded (a Location header is ASCII).
+  return redirectAnswer(new URL(logoutUri).href, await endSession());
 }

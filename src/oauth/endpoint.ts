@@ -126,9 +126,12 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-/** A 302 to `location` (which the caller has checked against the client's registered URLs). */
+/**
+ * A 302 to the absolute URL `location` (which the caller has checked against the client's registered
+ * URLs), percent-encoded through URL: a header value outside Latin-1 would make Node throw.
+ */
 export function sendRedirect(res: ServerResponse, location: string): void {
-  res.writeHead(302, { ...SECURITY_HEADERS, location, 'content-length': 0 });
+  res.writeHead(302, { ...SECURITY_HEADERS, location: new URL(location).href, 'content-length': 0 });
   res.end();
 }
 
