@@ -16,19 +16,18 @@ import { oauthEndpoint, type DomainRequest } from '../src/oauth/endpoint.js';
 import { lambdaArn, useTriggers } from './support/lambdaServer.js';
 import { PASSWORD, createUser, enrolTotp, totpCode } from './support/fixtures.js';
 import { HttpBrowser, authorizeUrl, callbackParams, formOf, oauthApp, pageError, tokenRequest, type Answer, type OAuthApp } from './support/managedLogin.js';
-import { sdk, startServer, type TestServer } from './support/server.js';
+import { useServer, type TestServer } from './support/server.js';
+
+let server: TestServer;
+let cognito: CognitoIdentityProviderClient;
+useServer((s, c) => {
+  server = s;
+  cognito = c;
+});
 
 const secretOn = (html: string) => /<p class="secret" id="totp-secret">([A-Z2-7]+)<\/p>/.exec(html)?.[1];
 
 describe('managed login: a challenge page shows only its own session\'s user', () => {
-  let server: TestServer;
-  let cognito: CognitoIdentityProviderClient;
-  before(async () => {
-    server = await startServer();
-    cognito = sdk(server.url);
-  });
-  after(async () => server?.stop());
-
   /** The attacker's post: a CSRF token of their own browser, a victim's username, any session. */
   async function forged(app: OAuthApp, fields: Record<string, string>): Promise<Answer> {
     const attacker = new HttpBrowser(server.url);
@@ -177,14 +176,6 @@ describe('a domain endpoint\'s unexpected error', () => {
 });
 
 describe('managed login: redirect URIs outside Latin-1', () => {
-  let server: TestServer;
-  let cognito: CognitoIdentityProviderClient;
-  before(async () => {
-    server = await startServer();
-    cognito = sdk(server.url);
-  });
-  after(async () => server?.stop());
-
   test('the code and implicit flows, their errors and /logout redirect percent-encoded; the token endpoint matches the URI as registered', async () => {
     const base = await oauthApp(server, cognito);
     const uri = 'https://app.example/回调';
