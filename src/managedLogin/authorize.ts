@@ -177,13 +177,18 @@ export async function parseAuthorizeRequest(
 
 /**
  * The redirect to the application: parameters in the query for the code flow, in the fragment for
- * the implicit flow (RFC 6749 sections 4.1.2 and 4.2.2), `state` last, as given.
+ * the implicit flow (RFC 6749 sections 4.1.2 and 4.2.2), `state` last, as given. Built through URL,
+ * so a redirect URI with characters outside ASCII (`https://app.example/回调`, matched exactly as
+ * registered) leaves percent-encoded, as a Location header must be (RFC 9110 section 10.2.2).
  */
 export function redirectTo(redirectUri: string, responseType: ResponseType, parameters: Record<string, string | null | undefined>): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(parameters)) if (value !== null && value !== undefined) params.set(name, value);
-  if (responseType === 'token') return `${redirectUri.split('#')[0]}#${params}`;
   const url = new URL(redirectUri);
+  if (responseType === 'token') {
+    url.hash = params.toString();
+    return url.href;
+  }
   for (const [name, value] of params) url.searchParams.append(name, value);
-  return url.toString();
+  return url.href;
 }

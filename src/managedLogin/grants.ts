@@ -62,12 +62,26 @@ export const authorizationCodeGrant: Grant = async ({ deps, pool, client, form, 
     throw invalidGrant();
   }
   const scopes = record.scopes.split(' ').filter(Boolean);
-  const result = await issueTokens(deps, {
-    pool, client, user, ctx: requestContext(request.baseUrl),
-    oauth: { scopes, nonce: record.nonce, atHash: true, authTime: record.authTime },
-  });
+  let result: AuthenticationResult;
+  try {
+    result = await issueTokens(deps, {
+      pool, client, user, ctx: requestContext(request.baseUrl),
+      oauth: { scopes, nonce: record.nonce, atHash: true, authTime: record.authTime },
+    });
+  } catch (err) {
+    throw triggerRefusal(err);
+  }
   return tokenResponse(result, scopes.includes('openid'));
 };
+
+/**
+ * A PreTokenGeneration trigger that refused or failed (UserLambdaValidationException,
+ * UnexpectedLambdaException, InvalidLambdaResponseException: 400s of the API) is an OAuth
+ * invalid_request with the trigger's message (docs/behaviour.md, a choice); anything else stays unexpected.
+ */
+function triggerRefusal(err: unknown): unknown {
+  return err instanceof CognitoError && err.status >= 400 && err.status < 500 ? new OAuthError('invalid_request', 400, err.message) : err;
+}
 
 /** The scopes an access token of ours carries (its `scope` claim). */
 function scopesOf(accessToken: string): string[] {

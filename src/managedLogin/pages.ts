@@ -21,6 +21,7 @@ import { CognitoError } from '../errors.js';
 import { clientSecret } from '../auth/client.js';
 import { passwordFlow } from '../auth/initiate.js';
 import { userFactors } from '../auth/mfa.js';
+import { findSession, sessionIsFor } from '../auth/session.js';
 import { checkUserCanSignIn, type AuthResponse } from '../auth/signIn.js';
 import { openTotpSecret } from '../auth/totpSecrets.js';
 import { totpUri } from '../cli/totp.js';
@@ -28,7 +29,7 @@ import { computeSecretHash } from '../crypto/secretHash.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { validateInput } from '../model/validate.js';
 import { operations } from '../operations/index.js';
-import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
+import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
 import { issueTokens, sha256Hex } from '../tokens/issue.js';
 import { missingRequiredAttributes } from '../users/attributes.js';
 import { AuthorizeRedirectError, LoginPageError, logoutUrls, parseAuthorizeRequest, redirectTo, type AuthorizeRequest } from './authorize.js';
@@ -167,7 +168,17 @@ export async function authorize(r: LoginRequest): Promise<Answer> {
   }
   // A managed-login session signs the user in again without a page, unless prompt=login (OIDC Core 3.1.2.1).
   if (tx.prompt !== 'login') {
-    const reused = await fromSession(r, tx);
+    let reused: Answer | undefined;
+    try {
+      reused = await fromSession(r, tx);
+    } catch (err) {
+      // The redirect URI is checked: a failure of the sign-in (a PreTokenGeneration trigger of the
+      // implicit flow) goes back to the application as server_error (RFC 6749 section 4.1.2.1).
+      const refused = err instanceof CognitoError && err.status < 500;
+      if (!refused) r.deps.log.error({ err }, 'unexpected error reusing a managed login session');
+      const description = refused ? err.message : 'The sign-in could not be completed.';
+      return redirectAnswer(new AuthorizeRedirectError('server_error', description, tx.redirectUri, tx.state, tx.responseType).location());
+    }
     if (reused) return reused;
     if (tx.prompt === 'none') {
       return redirectAnswer(new AuthorizeRedirectError('login_required', 'The user is not signed in.', tx.redirectUri, tx.state, tx.responseType).location());
@@ -309,11 +320,55 @@ async function posted(r: LoginRequest): Promise<{ tx: AuthorizeRequest; b: Brows
   return { tx, b: { secret: secret!, cookies: [] }, form };
 }
 
-/** The challenges a session still answers after a wrong answer; other refusals start the sign-in again. */
+/**
+ * The challenges a session still answers after a wrong answer; other refusals start the sign-in again.
+ * InvalidParameterException (a missing attribute, a factor not set up, a code that is not 6 digits)
+ * is here because every challenge step's session is checked by the page before the API (and its
+ * model validation) runs: a validation error can no longer stand for a session never checked.
+ */
 const RETRY = new Set([
   'CodeMismatchException', 'ExpiredCodeException', 'TooManyRequestsException', 'EnableSoftwareTokenMFAException',
   'InvalidPasswordException', 'InvalidParameterException', 'LimitExceededException',
 ]);
+
+/** The session each challenge step of the pages is posted with (MFA_SETUP: AssociateSoftwareToken's). */
+const STEP_SESSION: Record<string, string> = {
+  SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA',
+  SMS_MFA: 'SMS_MFA',
+  SELECT_MFA_TYPE: 'SELECT_MFA_TYPE',
+  NEW_PASSWORD_REQUIRED: 'NEW_PASSWORD_REQUIRED',
+  MFA_SETUP: 'MFA_SETUP_ASSOCIATED',
+};
+
+/** What a challenge step may use: its posted session's record and that session's user, nothing from the form. */
+interface ChallengeSession {
+  record: SessionRecord;
+  user: UserRecord;
+}
+
+/**
+ * The live challenge session a step was posted with: this step's, unused, not expired, not killed
+ * by wrong answers, of this pool and this transaction's client, and its user (the same sub). The
+ * user always comes from the session record, never from a form field: a page must not show (or
+ * let anyone act on) another user's TOTP secret, factors or attributes, nor tell which users exist.
+ */
+async function challengeSession(r: LoginRequest, tx: AuthorizeRequest, step: string, session: string): Promise<ChallengeSession | undefined> {
+  const expected = STEP_SESSION[step];
+  if (!expected || session === '') return undefined;
+  let record: SessionRecord;
+  try {
+    record = await findSession(r.deps, session, [expected], tx.client.id, r.deps.config.maxMfaAttemptsPerSession);
+  } catch (err) {
+    if (err instanceof CognitoError) return undefined;
+    throw err;
+  }
+  if (record.poolId !== r.pool.id) return undefined;
+  const user = await r.deps.store.getUser(r.pool.id, record.username);
+  return user && sessionIsFor(record, user) ? { record, user } : undefined;
+}
+
+/** A challenge step without its live session: the plain sign-in page, the same for every username. */
+const SESSION_LOST = 'Your sign-in session has expired. Please sign in again.';
 
 export async function loginPost(r: LoginRequest): Promise<Answer> {
   const p = await posted(r);
@@ -322,8 +377,14 @@ export async function loginPost(r: LoginRequest): Promise<Answer> {
   const { deps, pool } = r;
   const client = tx.client;
   const step = form.get('step') ?? 'password';
-  const username = form.get('username') ?? '';
   const session = form.get('session') ?? '';
+  // A challenge step acts for the user of its session; only the password step takes a username.
+  let username = form.get('username') ?? '';
+  if (step !== 'password') {
+    const challenge = await challengeSession(r, tx, step, session);
+    if (!challenge) return signInPage(r, b, tx, { error: STEP_SESSION[step] ? SESSION_LOST : 'Unknown sign-in step.' });
+    username = challenge.user.username;
+  }
   let signedIn: { user: UserRecord } | undefined;
   const ctx: RequestContext = {
     requestId: randomUUID(),
@@ -385,7 +446,7 @@ export async function loginPost(r: LoginRequest): Promise<Answer> {
       return sendCodeThen(r, b, tx, username, err.message, 'ForgotPassword', (destination) => resetPage(r, b, tx, username, destination));
     }
     if (step === 'password' || !RETRY.has(err.type)) return signInPage(r, b, tx, { error: err.message }, step === 'password' ? username : '');
-    return retryPage(r, b, tx, step, session, username, err.message);
+    return retryPage(r, b, tx, step, session, err.message);
   }
 }
 
@@ -398,11 +459,11 @@ async function challengePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, 
   switch (name) {
     case 'SOFTWARE_TOKEN_MFA':
     case 'SMS_MFA':
-      return codePage(r, b, tx, name, session, username, error, params.CODE_DELIVERY_DESTINATION);
+      return codePage(r, b, tx, name, session, error, params.CODE_DELIVERY_DESTINATION);
     case 'SELECT_MFA_TYPE':
-      return selectPage(r, b, tx, session, username, JSON.parse(params.MFAS_CAN_CHOOSE ?? '[]') as string[], error);
+      return selectPage(r, b, tx, session, JSON.parse(params.MFAS_CAN_CHOOSE ?? '[]') as string[], error);
     case 'NEW_PASSWORD_REQUIRED':
-      return newPasswordPage(r, b, tx, session, username, JSON.parse(params.requiredAttributes ?? '[]') as string[], error);
+      return newPasswordPage(r, b, tx, session, JSON.parse(params.requiredAttributes ?? '[]') as string[], error);
     case 'MFA_SETUP': {
       const canSetUp = JSON.parse(params.MFAS_CAN_SETUP ?? '[]') as string[];
       if (!canSetUp.includes('SOFTWARE_TOKEN_MFA')) {
@@ -417,21 +478,25 @@ async function challengePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, 
   }
 }
 
-/** The same step again after a wrong answer, with the same session (which counted the attempt). */
-async function retryPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: string, session: string, username: string, error: string): Promise<Answer> {
-  const user = await r.deps.store.getUser(r.pool.id, username);
-  if (!user) return signInPage(r, b, tx, { error });
+/**
+ * The same step again after a wrong answer, with the same session (which counted the attempt): only
+ * while that session is still live, and only with the data of its own user.
+ */
+async function retryPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: string, session: string, error: string): Promise<Answer> {
+  const challenge = await challengeSession(r, tx, step, session);
+  if (!challenge) return signInPage(r, b, tx, { error });
+  const { user } = challenge;
   switch (step) {
     case 'SOFTWARE_TOKEN_MFA':
     case 'SMS_MFA':
-      return codePage(r, b, tx, step, session, username, error);
+      return codePage(r, b, tx, step, session, error);
     case 'SELECT_MFA_TYPE':
-      return selectPage(r, b, tx, session, username, userFactors(r.pool, user), error);
+      return selectPage(r, b, tx, session, userFactors(r.pool, user), error);
     case 'NEW_PASSWORD_REQUIRED':
-      return newPasswordPage(r, b, tx, session, username, missingRequiredAttributes(r.pool, user.attributes).map((n) => `userAttributes.${n}`), error);
+      return newPasswordPage(r, b, tx, session, missingRequiredAttributes(r.pool, user.attributes).map((n) => `userAttributes.${n}`), error);
     case 'MFA_SETUP':
       if (!user.totpPendingSecretSealed) return signInPage(r, b, tx, { error });
-      return setupPage(r, b, tx, session, username, openTotpSecret(r.deps, user, user.totpPendingSecretSealed), error);
+      return setupPage(r, b, tx, session, user.username, openTotpSecret(r.deps, user, user.totpPendingSecretSealed), error);
     default:
       return signInPage(r, b, tx, { error });
   }
@@ -439,7 +504,7 @@ async function retryPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step
 
 const codeField: Field = { name: 'code', label: 'Code', autocomplete: 'one-time-code', inputmode: 'numeric' };
 
-function codePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: string, session: string, username: string, error?: string, destination?: string): Answer {
+function codePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: string, session: string, error?: string, destination?: string): Answer {
   return page(r, b, tx, {
     title: step === 'SMS_MFA' ? 'Enter the code we sent' : 'Enter your authenticator code',
     intro: step === 'SMS_MFA'
@@ -447,7 +512,7 @@ function codePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: strin
       : 'Enter the 6-digit code from your authenticator app.',
     error,
     action: pageUrl(r, '/login', tx),
-    hidden: hiddenFor(b, tx, { step, session, username }),
+    hidden: hiddenFor(b, tx, { step, session }),
     fields: [codeField],
     submit: 'Sign in',
   }, error ? 400 : 200);
@@ -455,18 +520,18 @@ function codePage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, step: strin
 
 const FACTOR_LABELS: Record<string, string> = { SOFTWARE_TOKEN_MFA: 'Authenticator app', SMS_MFA: 'Text message (SMS)' };
 
-function selectPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, session: string, username: string, choices: string[], error?: string): Answer {
+function selectPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, session: string, choices: string[], error?: string): Answer {
   return page(r, b, tx, {
     title: 'Choose how to verify',
     error,
     action: pageUrl(r, '/login', tx),
-    hidden: hiddenFor(b, tx, { step: 'SELECT_MFA_TYPE', session, username }),
+    hidden: hiddenFor(b, tx, { step: 'SELECT_MFA_TYPE', session }),
     fields: [{ name: 'mfa', label: 'MFA method', type: 'radio', options: choices.map((c) => ({ value: c, label: FACTOR_LABELS[c] ?? c })) }],
     submit: 'Continue',
   }, error ? 400 : 200);
 }
 
-function newPasswordPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, session: string, username: string, required: string[], error?: string): Answer {
+function newPasswordPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, session: string, required: string[], error?: string): Answer {
   const fields: Field[] = [{ name: 'new_password', label: 'New password', type: 'password', autocomplete: 'new-password' }];
   for (const name of required) {
     const attribute = name.replace(/^userAttributes\./, '');
@@ -477,7 +542,7 @@ function newPasswordPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, sess
     intro: 'You must set a new password to continue.',
     error,
     action: pageUrl(r, '/login', tx),
-    hidden: hiddenFor(b, tx, { step: 'NEW_PASSWORD_REQUIRED', session, username }),
+    hidden: hiddenFor(b, tx, { step: 'NEW_PASSWORD_REQUIRED', session }),
     fields,
     submit: 'Change password',
   }, error ? 400 : 200);
@@ -497,7 +562,7 @@ async function setupPage(r: LoginRequest, b: Browser, tx: AuthorizeRequest, sess
     error,
     extra,
     action: pageUrl(r, '/login', tx),
-    hidden: hiddenFor(b, tx, { step: 'MFA_SETUP', session, username }),
+    hidden: hiddenFor(b, tx, { step: 'MFA_SETUP', session }),
     fields: [codeField],
     submit: 'Verify and sign in',
   }, error ? 400 : 200);
@@ -716,5 +781,6 @@ export async function logout(r: LoginRequest): Promise<Answer> {
   if (!logoutUri || !logoutUrls(client).includes(logoutUri)) {
     return htmlAnswer(400, renderMessage(stylesheetPath(r), 'Invalid request', 'The logout URI is not one of the app client\'s sign-out URLs.'), undefined);
   }
-  return redirectAnswer(logoutUri, await endSession());
+  // Matched exactly as registered, sent percent-encoded (a Location header is ASCII).
+  return redirectAnswer(new URL(logoutUri).href, await endSession());
 }

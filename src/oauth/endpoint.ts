@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from '../deps.js';
 import type { PoolRecord, UserPoolDomainRecord } from '../store/store.js';
-import { readBody } from '../server/body.js';
+import { ClientGone, readBody } from '../server/body.js';
 
 export const DOMAINS_PREFIX = '/domains/';
 
@@ -83,7 +83,8 @@ export type OAuthErrorCode =
   | 'unsupported_grant_type'
   | 'invalid_scope'
   | 'invalid_token'
-  | 'unsupported_token_type';
+  | 'unsupported_token_type'
+  | 'server_error';
 
 /** An OAuth error answer; invalid_client is 401 (RFC 6749 section 5.2), the others 400 unless given. */
 export class OAuthError extends Error {
@@ -125,9 +126,12 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
   res.end(html);
 }
 
-/** A 302 to `location` (which the caller has checked against the client's registered URLs). */
+/**
+ * A 302 to the absolute URL `location` (which the caller has checked against the client's registered
+ * URLs), percent-encoded through URL: a header value outside Latin-1 would make Node throw.
+ */
 export function sendRedirect(res: ServerResponse, location: string): void {
-  res.writeHead(302, { ...SECURITY_HEADERS, location, 'content-length': 0 });
+  res.writeHead(302, { ...SECURITY_HEADERS, location: new URL(location).href, 'content-length': 0 });
   res.end();
 }
 
@@ -191,14 +195,23 @@ export async function readJson(req: IncomingMessage, limit = MAX_FORM_BYTES): Pr
   return value as Record<string, unknown>;
 }
 
-/** Runs a machine endpoint: an OAuthError it throws becomes the OAuth error JSON. */
+/**
+ * Runs a machine endpoint: an OAuthError it throws becomes the OAuth error JSON; anything else is
+ * logged and answered `{"error":"server_error"}` with status 500 (an OAuth answer, never the API's
+ * AWS-shaped InternalErrorException). A client that went away is left to the server.
+ */
 export const oauthEndpoint =
   (body: Route): Route =>
   async (request) => {
     try {
       await body(request);
     } catch (err) {
-      if (!(err instanceof OAuthError)) throw err;
+      if (err instanceof ClientGone) throw err;
+      if (!(err instanceof OAuthError)) {
+        request.deps.log.error({ err, path: request.path }, 'unexpected error at a domain endpoint');
+        if (request.res.headersSent) return void request.res.destroy();
+        return sendOAuthError(request.res, new OAuthError('server_error', 500));
+      }
       sendOAuthError(request.res, err);
     }
   };
