@@ -37,13 +37,15 @@ import type {
 } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
+import type { PostgresContext, Queryable } from './context.js';
+import { POOL, KEY, CLIENT, USER, USER_AS_U, SESSION, SIGN_IN, DEVICE, AUTHORIZATION_CODE, LOGIN_SESSION, GROUP, GROUP_AS_G, OUTBOX } from './columns.js';
 import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { BoundedMap } from '../../boundedMap.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
+import * as groups from './groups.js';
 
-type Queryable = pg.Pool | pg.PoolClient;
 
 export interface PostgresStoreOptions {
   /** Most connections the pool opens (default 10). */
@@ -80,29 +82,6 @@ const lockedSql = (count: string, last: string, now: string) =>
 /** How long an unknown name's failure count is kept after its last failure. */
 const NAME_ATTEMPTS_TTL_MS = 86_400_000;
 
-// Columns are named rather than `*`: a prepared statement keeps its result shape even if a later
-// migration adds a column while this process runs.
-const POOL = 'id, name, settings, created_at, modified_at';
-const KEY = 'kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at';
-const CLIENT = 'id, pool_id, name, secret_sealed, settings, created_at, modified_at';
-const userFields = [
-  'pool_id', 'username', 'sub', 'status', 'enabled', 'attributes', 'password_salt', 'password_verifier_sealed',
-  'totp_secret_sealed', 'totp_pending_secret_sealed', 'totp_enabled', 'totp_friendly_device_name', 'sms_mfa_enabled',
-  'preferred_mfa', 'created_at', 'modified_at',
-];
-const USER = userFields.join(', ');
-const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');
-const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at, consumed_at, wrong_attempts';
-const SIGN_IN =
-  'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at, device_key, device_group_key, scopes';
-const DEVICE =
-  'pool_id, device_key, username, sub, group_key, salt, verifier_sealed, name, remembered, last_ip, created_at, modified_at, last_authenticated_at';
-const AUTHORIZATION_CODE =
-  'code_hash, pool_id, client_id, username, sub, redirect_uri, scopes, code_challenge, code_challenge_method, nonce, state, auth_time, created_at, expires_at, consumed_at';
-const LOGIN_SESSION = 'id_hash, pool_id, username, sub, auth_time, created_at, expires_at';
-const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
-const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
-const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, subject, created_at';
 /**
  * The token check's four rows in one statement, each table's row as one JSON column (`row_to_json`, null
  * when the LEFT JOIN found nothing): pg describes and converts 4 columns instead of 38.
@@ -140,6 +119,14 @@ export class PostgresStore implements Store {
   private readonly names = new Map<string, string>();
   private migrating?: Promise<void>;
   private closing?: Promise<void>;
+  /** What the per-domain statements (pools.ts, users.ts, ...) use of this store. */
+  private readonly c: PostgresContext = {
+    query: this.query.bind(this),
+    one: this.one.bind(this),
+    transaction: this.transaction.bind(this),
+    poolRecord: this.poolRecord.bind(this),
+    clientRecord: this.clientRecord.bind(this),
+  };
 
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const target = parsePostgresUrl(url);
@@ -884,96 +871,17 @@ export class PostgresStore implements Store {
 
   // ---- groups ----
 
-  async createGroup(g: GroupRecord): Promise<boolean> {
-    // A concurrent create of the same name waits on the primary key and then does nothing.
-    const result = await this.query(
-      `INSERT INTO groups (${GROUP}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (pool_id, name) DO NOTHING`,
-      [g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.modifiedAt],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
+  createGroup: Store['createGroup'] = (...a) => groups.createGroup(this.c, ...a);
+  getGroup: Store['getGroup'] = (...a) => groups.getGroup(this.c, ...a);
+  listGroups: Store['listGroups'] = (...a) => groups.listGroups(this.c, ...a);
+  updateGroup: Store['updateGroup'] = (...a) => groups.updateGroup(this.c, ...a);
+  deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
+  addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
+  removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
 
-  async getGroup(poolId: string, name: string): Promise<GroupRecord | undefined> {
-    const row = await this.one(`SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = $2`, [poolId, name]);
-    return row && toGroup(row);
-  }
-
-  async listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
-    const { rows } = await this.query(`SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name > $2 ORDER BY name LIMIT $3`, [
-      poolId, after ?? '', limit + 1,
-    ]);
-    return page(rows.map(toGroup), limit, (g) => g.name);
-  }
-
-  async updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined> {
-    const { assignments, values } = groupUpdateColumns(update, (i) => `$${i + 1}`);
-    const row = await this.one(
-      `UPDATE groups SET ${assignments} WHERE pool_id = $${values.length + 1} AND name = $${values.length + 2} RETURNING ${GROUP}`,
-      [...values, poolId, name],
-    );
-    return row && toGroup(row);
-  }
-
-  async deleteGroup(poolId: string, name: string): Promise<boolean> {
-    // Its memberships go by cascade, found by group_members' primary key.
-    return ((await this.query('DELETE FROM groups WHERE pool_id = $1 AND name = $2', [poolId, name])).rowCount ?? 0) > 0;
-  }
-
-  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
-    try {
-      await this.query('INSERT INTO group_members (pool_id, group_name, username) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-        poolId, groupName, username,
-      ]);
-      return true;
-    } catch (err) {
-      // foreign_key_violation: the group or the user is gone (deleted since the caller looked).
-      if ((err as { code?: string }).code === '23503') return false;
-      throw err;
-    }
-  }
-
-  async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
-    const result = await this.query('DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username = $3', [
-      poolId, groupName, username,
-    ]);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  // The memberships are read first and each row probes the other table's primary key: LATERAL with
-  // LIMIT 1 (one row by the key anyway) keeps the planner from flattening it into a join, which it may
-  // run as a merge or hash join reading the whole pool's users or groups.
-
-  async listGroupsForUser(poolId: string, username: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${GROUP_AS_G} FROM (
-         SELECT group_name FROM group_members WHERE pool_id = $1 AND username = $2 AND group_name > $3 ORDER BY group_name LIMIT $4
-       ) m CROSS JOIN LATERAL (SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = m.group_name LIMIT 1) g
-       ORDER BY m.group_name`,
-      [poolId, username, after ?? '', limit + 1],
-    );
-    return page(rows.map(toGroup), limit, (g) => g.name);
-  }
-
-  async getUserGroups(poolId: string, username: string): Promise<GroupRecord[]> {
-    const { rows } = await this.query(
-      `SELECT ${GROUP_AS_G} FROM group_members m
-       CROSS JOIN LATERAL (SELECT ${GROUP} FROM groups WHERE pool_id = $1 AND name = m.group_name LIMIT 1) g
-       WHERE m.pool_id = $1 AND m.username = $2 ORDER BY m.group_name`,
-      [poolId, username],
-    );
-    return rows.map(toGroup);
-  }
-
-  async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${USER_AS_U} FROM (
-         SELECT username FROM group_members WHERE pool_id = $1 AND group_name = $2 AND username > $3 ORDER BY username LIMIT $4
-       ) m CROSS JOIN LATERAL (SELECT ${USER} FROM users WHERE pool_id = $1 AND username = m.username LIMIT 1) u
-       ORDER BY m.username`,
-      [poolId, groupName, after ?? '', limit + 1],
-    );
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
+  listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
+  getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
+  listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
 
   async addOutboxMessage(m: OutboxMessage): Promise<void> {
     await this.query(

@@ -5,6 +5,7 @@ import { loadMigrations } from '../migrations.js';
 import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
 import { RecordCache, rowKey } from './recordCache.js';
+import type { SqliteContext } from './context.js';
 import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
 import { groupUpdateColumns } from '../groupColumns.js';
 import { toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
@@ -43,6 +44,7 @@ import type {
   UserRecord,
   UserUpdate,
 } from '../store.js';
+import * as groups from './groups.js';
 
 
 const userColumns: Record<keyof UserUpdate, string> = {
@@ -167,6 +169,8 @@ export class SqliteStore implements Store {
   private transactionDepth = 0;
   /** With `locking_mode = EXCLUSIVE` this process is the file's only user. */
   readonly exclusive: boolean;
+  /** What the per-domain statements (pools.ts, users.ts, ...) use of this store. */
+  private readonly c: SqliteContext;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     if (path !== ':memory:') privateFile(path);
@@ -185,6 +189,7 @@ export class SqliteStore implements Store {
     this.db.pragma('cache_size = -65536');
     // Inside one of the store's own transactions a read may see writes that a rollback undoes.
     this.cache = new RecordCache(options.exclusive !== false, () => this.transactionDepth > 0);
+    this.c = { sql: this.sql.bind(this), cache: this.cache, transaction: this.transaction.bind(this) };
     this.migrate();
     if (options.exclusive !== false) {
       this.batch = new CommitBatch(this.db, () => this.cache.clear());
@@ -916,78 +921,17 @@ export class SqliteStore implements Store {
 
   // ---- groups ----
 
-  async createGroup(g: GroupRecord): Promise<boolean> {
-    return (
-      this.sql(
-        `INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (pool_id, name) DO NOTHING`,
-      ).run(g.poolId, g.name, g.description, g.roleArn, g.precedence, g.createdAt, g.modifiedAt).changes > 0
-    );
-  }
+  createGroup: Store['createGroup'] = (...a) => groups.createGroup(this.c, ...a);
+  getGroup: Store['getGroup'] = (...a) => groups.getGroup(this.c, ...a);
+  listGroups: Store['listGroups'] = (...a) => groups.listGroups(this.c, ...a);
+  updateGroup: Store['updateGroup'] = (...a) => groups.updateGroup(this.c, ...a);
+  deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
+  addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
+  removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
 
-  async getGroup(poolId: string, name: string): Promise<GroupRecord | undefined> {
-    const row = this.sql('SELECT * FROM groups WHERE pool_id = ? AND name = ?').get(poolId, name) as Row | undefined;
-    return row && toGroup(row);
-  }
-
-  async listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
-    const rows = this.sql('SELECT * FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?').all(poolId, after ?? '', limit + 1) as Row[];
-    return page(rows.map(toGroup), limit, (g) => g.name);
-  }
-
-  async updateGroup(poolId: string, name: string, update: GroupUpdate): Promise<GroupRecord | undefined> {
-    const { assignments, values } = groupUpdateColumns(update, () => '?');
-    const row = this.sql(`UPDATE groups SET ${assignments} WHERE pool_id = ? AND name = ? RETURNING *`).get(...values, poolId, name) as
-      | Row
-      | undefined;
-    return row && toGroup(row);
-  }
-
-  async deleteGroup(poolId: string, name: string): Promise<boolean> {
-    // Its memberships go by cascade (group_members' primary key finds them); the record cache holds neither table.
-    return this.sql('DELETE FROM groups WHERE pool_id = ? AND name = ?').run(poolId, name).changes > 0;
-  }
-
-  async addUserToGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
-    try {
-      this.sql('INSERT INTO group_members (pool_id, group_name, username) VALUES (?, ?, ?) ON CONFLICT DO NOTHING').run(poolId, groupName, username);
-      return true;
-    } catch (err) {
-      // The foreign keys: the group or the user is gone (deleted since the caller looked).
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
-      throw err;
-    }
-  }
-
-  async removeUserFromGroup(poolId: string, groupName: string, username: string): Promise<boolean> {
-    return this.sql('DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND username = ?').run(poolId, groupName, username).changes > 0;
-  }
-
-  // CROSS JOIN makes SQLite read the membership index first, then probe the other table's primary key.
-
-  async listGroupsForUser(poolId: string, username: string, limit: number, after?: string): Promise<Page<GroupRecord>> {
-    const rows = this.sql(
-      `SELECT g.* FROM group_members m CROSS JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
-       WHERE m.pool_id = ? AND m.username = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?`,
-    ).all(poolId, username, after ?? '', limit + 1) as Row[];
-    return page(rows.map(toGroup), limit, (g) => g.name);
-  }
-
-  async getUserGroups(poolId: string, username: string): Promise<GroupRecord[]> {
-    const rows = this.sql(
-      `SELECT g.* FROM group_members m CROSS JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name
-       WHERE m.pool_id = ? AND m.username = ? ORDER BY m.group_name`,
-    ).all(poolId, username) as Row[];
-    return rows.map(toGroup);
-  }
-
-  async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    const rows = this.sql(
-      `SELECT u.* FROM group_members m CROSS JOIN users u ON u.pool_id = m.pool_id AND u.username = m.username
-       WHERE m.pool_id = ? AND m.group_name = ? AND m.username > ? ORDER BY m.username LIMIT ?`,
-    ).all(poolId, groupName, after ?? '', limit + 1) as Row[];
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
+  listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
+  getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
+  listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
 
   // ---- outbox ----
 
