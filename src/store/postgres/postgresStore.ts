@@ -45,6 +45,9 @@ import { groupUpdateColumns } from '../groupColumns.js';
 import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import * as groups from './groups.js';
+import * as devices from './devices.js';
+import * as oauth from './oauth.js';
+import * as importJobs from './importJobs.js';
 
 
 export interface PostgresStoreOptions {
@@ -677,45 +680,12 @@ export class PostgresStore implements Store {
 
   // ---- managed login: authorization codes and the domain's sessions ----
 
-  async createAuthorizationCode(c: AuthorizationCodeRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO authorization_codes (${AUTHORIZATION_CODE})
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      [
-        c.codeHash, c.poolId, c.clientId, c.username, c.sub, c.redirectUri, c.scopes, c.codeChallenge, c.codeChallengeMethod,
-        c.nonce, c.state, c.authTime, c.createdAt, c.expiresAt, c.consumedAt,
-      ],
-    );
-  }
-
-  async consumeAuthorizationCode(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
-    const row = await this.one(
-      `UPDATE authorization_codes SET consumed_at = $1 WHERE code_hash = $2 AND consumed_at IS NULL AND expires_at > $1
-       RETURNING ${AUTHORIZATION_CODE}`,
-      [now, codeHash],
-    );
-    return row && toAuthorizationCode(row);
-  }
-
-  async createLoginSession(l: LoginSessionRecord): Promise<void> {
-    await this.query(`INSERT INTO login_sessions (${LOGIN_SESSION}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [
-      l.idHash, l.poolId, l.username, l.sub, l.authTime, l.createdAt, l.expiresAt,
-    ]);
-  }
-
-  async getLoginSession(idHash: string, now: number): Promise<LoginSessionRecord | undefined> {
-    const row = await this.one(`SELECT ${LOGIN_SESSION} FROM login_sessions WHERE id_hash = $1 AND expires_at > $2`, [idHash, now]);
-    return row && toLoginSession(row);
-  }
-
-  async deleteLoginSession(idHash: string): Promise<boolean> {
-    return ((await this.query('DELETE FROM login_sessions WHERE id_hash = $1', [idHash])).rowCount ?? 0) > 0;
-  }
-
-  async deleteExpiredLoginState(now: number): Promise<number> {
-    const codes = (await this.query('DELETE FROM authorization_codes WHERE expires_at < $1', [now])).rowCount ?? 0;
-    return codes + ((await this.query('DELETE FROM login_sessions WHERE expires_at < $1', [now])).rowCount ?? 0);
-  }
+  createAuthorizationCode: Store['createAuthorizationCode'] = (...a) => oauth.createAuthorizationCode(this.c, ...a);
+  consumeAuthorizationCode: Store['consumeAuthorizationCode'] = (...a) => oauth.consumeAuthorizationCode(this.c, ...a);
+  createLoginSession: Store['createLoginSession'] = (...a) => oauth.createLoginSession(this.c, ...a);
+  getLoginSession: Store['getLoginSession'] = (...a) => oauth.getLoginSession(this.c, ...a);
+  deleteLoginSession: Store['deleteLoginSession'] = (...a) => oauth.deleteLoginSession(this.c, ...a);
+  deleteExpiredLoginState: Store['deleteExpiredLoginState'] = (...a) => oauth.deleteExpiredLoginState(this.c, ...a);
 
   async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
     const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE origin_jti = $1`, [originJti]);
@@ -827,47 +797,11 @@ export class PostgresStore implements Store {
 
   // ---- devices ----
 
-  async createDevice(d: DeviceRecord): Promise<boolean> {
-    const result = await this.query(
-      `INSERT INTO devices (${DEVICE}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (pool_id, device_key) DO NOTHING`,
-      [
-        d.poolId, d.deviceKey, d.username, d.sub, d.groupKey, d.salt, d.verifierSealed, d.name, d.remembered, d.lastIp,
-        d.createdAt, d.modifiedAt, d.lastAuthenticatedAt,
-      ],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async getDevice(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined> {
-    const row = await this.one(`SELECT ${DEVICE} FROM devices WHERE pool_id = $1 AND device_key = $2`, [poolId, deviceKey]);
-    return row && toDevice(row);
-  }
-
-  async listDevices(poolId: string, username: string, limit: number, after?: string): Promise<Page<DeviceRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${DEVICE} FROM devices WHERE pool_id = $1 AND username = $2 AND device_key > $3 ORDER BY device_key LIMIT $4`,
-      [poolId, username, after ?? '', limit + 1],
-    );
-    return page(rows.map(toDevice), limit, (d) => d.deviceKey);
-  }
-
-  async updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean> {
-    const { sets, values } = deviceAssignments(update, (n) => `$${n}`, (b) => b);
-    const n = values.length;
-    const result = await this.query(
-      `UPDATE devices SET ${sets.join(', ')} WHERE pool_id = $${n + 1} AND device_key = $${n + 2} AND username = $${n + 3}`,
-      [...values, poolId, deviceKey, username],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean> {
-    const result = await this.query('DELETE FROM devices WHERE pool_id = $1 AND device_key = $2 AND username = $3', [
-      poolId, deviceKey, username,
-    ]);
-    return (result.rowCount ?? 0) > 0;
-  }
+  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
+  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
+  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
+  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
+  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
 
   // ---- groups ----
 
@@ -878,7 +812,6 @@ export class PostgresStore implements Store {
   deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
   addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
   removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
-
   listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
   getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
   listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
@@ -928,137 +861,16 @@ export class PostgresStore implements Store {
 
   // ---- user import jobs ----
 
-  async createUsers(users: UserRecord[]): Promise<number> {
-    const batch = firstOfEachUsername(users);
-    if (batch.length === 0) return 0;
-    const column = <T>(f: (u: UserRecord) => T) => batch.map(f);
-    return this.transaction(async (c) => {
-      // One multi-row INSERT from arrays: a batch costs two round trips, not one per user.
-      const { rows } = await this.query(
-        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
-           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
-           preferred_mfa, created_at, modified_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::boolean[], $12::text[], $13::boolean[], $14::text[], $15::bigint[], $16::bigint[])
-         ON CONFLICT (pool_id, username) DO NOTHING
-         RETURNING pool_id, username`,
-        [
-          column((u) => u.poolId), column((u) => u.username), column((u) => u.sub), column((u) => u.status), column((u) => u.enabled),
-          column((u) => JSON.stringify(u.attributes)), column((u) => u.passwordSalt), column((u) => u.passwordVerifierSealed),
-          column((u) => u.totpSecretSealed), column((u) => u.totpPendingSecretSealed), column((u) => u.totpEnabled),
-          column((u) => u.totpFriendlyDeviceName), column((u) => u.smsMfaEnabled), column((u) => u.preferredMfa),
-          column((u) => u.createdAt), column((u) => u.modifiedAt),
-        ],
-        c,
-      );
-      const created = new Set(rows.map((r) => `${r.pool_id}\n${r.username}`));
-      const pools: string[] = [];
-      const usernames: string[] = [];
-      const names: string[] = [];
-      const values: string[] = [];
-      for (const u of batch) {
-        if (!created.has(`${u.poolId}\n${u.username}`)) continue;
-        for (const a of u.attributes) {
-          pools.push(u.poolId);
-          usernames.push(u.username);
-          names.push(a.Name);
-          values.push(a.Value);
-        }
-      }
-      if (pools.length > 0) {
-        await this.query(
-          `INSERT INTO user_attribute_index (pool_id, username, name, value)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-           ON CONFLICT DO NOTHING`,
-          [pools, usernames, names, values],
-          c,
-        );
-      }
-      return { commit: true, result: created.size };
-    });
-  }
-
-  async createImportJob(j: ImportJobRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at,
-         started_at, completed_at, imported_users, skipped_users, failed_users, completion_message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [
-        j.poolId, j.jobId, j.jobName, j.cloudWatchLogsRoleArn, j.uploadToken, j.preSignedUrl, j.status, j.createdAt,
-        j.startedAt, j.completedAt, j.importedUsers, j.skippedUsers, j.failedUsers, j.completionMessage,
-      ],
-    );
-  }
-
-  async getImportJob(poolId: string, jobId: string): Promise<ImportJobRecord | undefined> {
-    const row = await this.one(`SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2`, [poolId, jobId]);
-    return row && toImportJob(row);
-  }
-
-  async listImportJobs(poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>> {
-    const [createdAt, jobId] = parseImportJobCursor(after);
-    const { rows } = await this.query(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = $1 AND (created_at, job_id) < ($2, $3)
-       ORDER BY created_at DESC, job_id DESC LIMIT $4`,
-      [poolId, createdAt, jobId, limit + 1],
-    );
-    return page(rows.map(toImportJob), limit, importJobCursor);
-  }
-
-  async putImportCsv(poolId: string, jobId: string, csv: string): Promise<boolean> {
-    const result = await this.query(
-      "UPDATE user_import_jobs SET csv = $1 WHERE pool_id = $2 AND job_id = $3 AND status = 'Created'",
-      [csv, poolId, jobId],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async getImportCsv(poolId: string, jobId: string): Promise<string | undefined> {
-    const row = await this.one('SELECT csv FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2', [poolId, jobId]);
-    return row?.csv ?? undefined;
-  }
-
-  async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
-    const { sets, values } = importJobAssignments(update, (n) => `$${n}`);
-    const n = values.length;
-    let row: Row | undefined;
-    try {
-      row = await this.one(
-        `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
-         WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
-        [...values, poolId, jobId, from],
-      );
-    } catch (err) {
-      // A second active job in the pool (user_import_jobs_one_active), also when two instances race.
-      if ((err as { code?: string }).code === '23505') return undefined;
-      throw err;
-    }
-    return row && toImportJob(row);
-  }
-
-  async getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined> {
-    const row = await this.one(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = $1`,
-      [poolId],
-    );
-    return row && toImportJob(row);
-  }
-
-  async expireImportJobs(createdBefore: number): Promise<number> {
-    const result = await this.query("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < $1", [
-      createdBefore,
-    ]);
-    return result.rowCount ?? 0;
-  }
-
-  async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
-    const { rows } = await this.query(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
-         AND coalesce(heartbeat_at, started_at, 0) < $1`,
-      [staleBefore],
-    );
-    return rows.map(toImportJob);
-  }
+  createUsers: Store['createUsers'] = (...a) => importJobs.createUsers(this.c, ...a);
+  createImportJob: Store['createImportJob'] = (...a) => importJobs.createImportJob(this.c, ...a);
+  getImportJob: Store['getImportJob'] = (...a) => importJobs.getImportJob(this.c, ...a);
+  listImportJobs: Store['listImportJobs'] = (...a) => importJobs.listImportJobs(this.c, ...a);
+  putImportCsv: Store['putImportCsv'] = (...a) => importJobs.putImportCsv(this.c, ...a);
+  getImportCsv: Store['getImportCsv'] = (...a) => importJobs.getImportCsv(this.c, ...a);
+  updateImportJob: Store['updateImportJob'] = (...a) => importJobs.updateImportJob(this.c, ...a);
+  getActiveImportJob: Store['getActiveImportJob'] = (...a) => importJobs.getActiveImportJob(this.c, ...a);
+  expireImportJobs: Store['expireImportJobs'] = (...a) => importJobs.expireImportJobs(this.c, ...a);
+  listStaleImportJobs: Store['listStaleImportJobs'] = (...a) => importJobs.listStaleImportJobs(this.c, ...a);
 
   async clearOutbox(poolId: string): Promise<number> {
     return (await this.query('DELETE FROM outbox WHERE pool_id = $1', [poolId])).rowCount ?? 0;
@@ -1067,69 +879,16 @@ export class PostgresStore implements Store {
   /** Ends the pool; safe to call more than once. */
   // ---- user pool domains and resource servers ----
 
-  async createUserPoolDomain(d: UserPoolDomainRecord): Promise<boolean> {
-    // No conflict target: a taken domain (the primary key) and a pool that has one (user_pool_domains_pool) both do nothing.
-    const result = await this.query(`INSERT INTO user_pool_domains (${USER_POOL_DOMAIN}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [
-      d.domain, d.poolId, d.version, d.status, d.createdAt, d.modifiedAt,
-    ]);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async getUserPoolDomain(domain: string): Promise<UserPoolDomainRecord | undefined> {
-    const row = await this.one(`SELECT ${USER_POOL_DOMAIN} FROM user_pool_domains WHERE domain = $1`, [domain]);
-    return row && toUserPoolDomain(row);
-  }
-
-  async getUserPoolDomainForPool(poolId: string): Promise<UserPoolDomainRecord | undefined> {
-    const row = await this.one(`SELECT ${USER_POOL_DOMAIN} FROM user_pool_domains WHERE pool_id = $1`, [poolId]);
-    return row && toUserPoolDomain(row);
-  }
-
-  async updateUserPoolDomain(poolId: string, domain: string, update: UserPoolDomainUpdate): Promise<UserPoolDomainRecord | undefined> {
-    const { assignments, values } = userPoolDomainAssignments(update, (i) => `$${i + 1}`);
-    const row = await this.one(
-      `UPDATE user_pool_domains SET ${assignments} WHERE domain = $${values.length + 1} AND pool_id = $${values.length + 2} RETURNING ${USER_POOL_DOMAIN}`,
-      [...values, domain, poolId],
-    );
-    return row && toUserPoolDomain(row);
-  }
-
-  async deleteUserPoolDomain(poolId: string, domain: string): Promise<boolean> {
-    return ((await this.query('DELETE FROM user_pool_domains WHERE domain = $1 AND pool_id = $2', [domain, poolId])).rowCount ?? 0) > 0;
-  }
-
-  async createResourceServer(r: ResourceServerRecord): Promise<boolean> {
-    const result = await this.query(
-      `INSERT INTO resource_servers (${RESOURCE_SERVER}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pool_id, identifier) DO NOTHING`,
-      [r.poolId, r.identifier, r.name, JSON.stringify(r.scopes), r.createdAt, r.modifiedAt],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async getResourceServer(poolId: string, identifier: string): Promise<ResourceServerRecord | undefined> {
-    const row = await this.one(`SELECT ${RESOURCE_SERVER} FROM resource_servers WHERE pool_id = $1 AND identifier = $2`, [poolId, identifier]);
-    return row && toResourceServer(row);
-  }
-
-  async listResourceServers(poolId: string, limit: number, after?: string): Promise<Page<ResourceServerRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${RESOURCE_SERVER} FROM resource_servers WHERE pool_id = $1 AND identifier > $2 ORDER BY identifier LIMIT $3`,
-      [poolId, after ?? '', limit + 1],
-    );
-    return page(rows.map(toResourceServer), limit, (r) => r.identifier);
-  }
-
-  async updateResourceServer(r: ResourceServerRecord): Promise<ResourceServerRecord | undefined> {
-    const row = await this.one(
-      `UPDATE resource_servers SET name = $1, scopes = $2, modified_at = $3 WHERE pool_id = $4 AND identifier = $5 RETURNING ${RESOURCE_SERVER}`,
-      [r.name, JSON.stringify(r.scopes), r.modifiedAt, r.poolId, r.identifier],
-    );
-    return row && toResourceServer(row);
-  }
-
-  async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
-    return ((await this.query('DELETE FROM resource_servers WHERE pool_id = $1 AND identifier = $2', [poolId, identifier])).rowCount ?? 0) > 0;
-  }
+  createUserPoolDomain: Store['createUserPoolDomain'] = (...a) => oauth.createUserPoolDomain(this.c, ...a);
+  getUserPoolDomain: Store['getUserPoolDomain'] = (...a) => oauth.getUserPoolDomain(this.c, ...a);
+  getUserPoolDomainForPool: Store['getUserPoolDomainForPool'] = (...a) => oauth.getUserPoolDomainForPool(this.c, ...a);
+  updateUserPoolDomain: Store['updateUserPoolDomain'] = (...a) => oauth.updateUserPoolDomain(this.c, ...a);
+  deleteUserPoolDomain: Store['deleteUserPoolDomain'] = (...a) => oauth.deleteUserPoolDomain(this.c, ...a);
+  createResourceServer: Store['createResourceServer'] = (...a) => oauth.createResourceServer(this.c, ...a);
+  getResourceServer: Store['getResourceServer'] = (...a) => oauth.getResourceServer(this.c, ...a);
+  listResourceServers: Store['listResourceServers'] = (...a) => oauth.listResourceServers(this.c, ...a);
+  updateResourceServer: Store['updateResourceServer'] = (...a) => oauth.updateResourceServer(this.c, ...a);
+  deleteResourceServer: Store['deleteResourceServer'] = (...a) => oauth.deleteResourceServer(this.c, ...a);
 
   async close(): Promise<void> {
     this.closing ??= (async () => {

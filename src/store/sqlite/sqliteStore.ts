@@ -45,6 +45,9 @@ import type {
   UserUpdate,
 } from '../store.js';
 import * as groups from './groups.js';
+import * as devices from './devices.js';
+import * as oauth from './oauth.js';
+import * as importJobs from './importJobs.js';
 
 
 const userColumns: Record<keyof UserUpdate, string> = {
@@ -808,84 +811,20 @@ export class SqliteStore implements Store {
 
   // ---- devices ----
 
-  async createDevice(d: DeviceRecord): Promise<boolean> {
-    return (
-      this.sql(
-        `INSERT INTO devices (pool_id, device_key, username, sub, group_key, salt, verifier_sealed, name, remembered, last_ip,
-           created_at, modified_at, last_authenticated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (pool_id, device_key) DO NOTHING`,
-      ).run(
-        d.poolId, d.deviceKey, d.username, d.sub, d.groupKey, d.salt, d.verifierSealed, d.name, d.remembered ? 1 : 0, d.lastIp,
-        d.createdAt, d.modifiedAt, d.lastAuthenticatedAt,
-      ).changes > 0
-    );
-  }
-
-  async getDevice(poolId: string, deviceKey: string): Promise<DeviceRecord | undefined> {
-    const row = this.sql('SELECT * FROM devices WHERE pool_id = ? AND device_key = ?').get(poolId, deviceKey) as Row | undefined;
-    return row && toDevice(row);
-  }
-
-  async listDevices(poolId: string, username: string, limit: number, after?: string): Promise<Page<DeviceRecord>> {
-    const rows = this.sql(
-      'SELECT * FROM devices WHERE pool_id = ? AND username = ? AND device_key > ? ORDER BY device_key LIMIT ?',
-    ).all(poolId, username, after ?? '', limit + 1) as Row[];
-    return page(rows.map(toDevice), limit, (d) => d.deviceKey);
-  }
-
-  async updateDevice(poolId: string, deviceKey: string, username: string, update: DeviceUpdate): Promise<boolean> {
-    const { sets, values } = deviceAssignments(update, () => '?', (b) => (b ? 1 : 0));
-    return (
-      this.sql(`UPDATE devices SET ${sets.join(', ')} WHERE pool_id = ? AND device_key = ? AND username = ?`).run(
-        ...values, poolId, deviceKey, username,
-      ).changes > 0
-    );
-  }
-
-  async deleteDevice(poolId: string, deviceKey: string, username: string): Promise<boolean> {
-    return this.sql('DELETE FROM devices WHERE pool_id = ? AND device_key = ? AND username = ?').run(poolId, deviceKey, username).changes > 0;
-  }
+  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
+  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
+  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
+  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
+  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
 
   // ---- managed login: authorization codes and the domain's sessions ----
 
-  async createAuthorizationCode(c: AuthorizationCodeRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO authorization_codes (code_hash, pool_id, client_id, username, sub, redirect_uri, scopes, code_challenge,
-         code_challenge_method, nonce, state, auth_time, created_at, expires_at, consumed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      c.codeHash, c.poolId, c.clientId, c.username, c.sub, c.redirectUri, c.scopes, c.codeChallenge, c.codeChallengeMethod,
-      c.nonce, c.state, c.authTime, c.createdAt, c.expiresAt, c.consumedAt,
-    );
-  }
-
-  async consumeAuthorizationCode(codeHash: string, now: number): Promise<AuthorizationCodeRecord | undefined> {
-    const row = this.sql(
-      'UPDATE authorization_codes SET consumed_at = ? WHERE code_hash = ? AND consumed_at IS NULL AND expires_at > ? RETURNING *',
-    ).get(now, codeHash, now) as Row | undefined;
-    return row && toAuthorizationCode(row);
-  }
-
-  async createLoginSession(l: LoginSessionRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO login_sessions (id_hash, pool_id, username, sub, auth_time, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(l.idHash, l.poolId, l.username, l.sub, l.authTime, l.createdAt, l.expiresAt);
-  }
-
-  async getLoginSession(idHash: string, now: number): Promise<LoginSessionRecord | undefined> {
-    const row = this.sql('SELECT * FROM login_sessions WHERE id_hash = ? AND expires_at > ?').get(idHash, now) as Row | undefined;
-    return row && toLoginSession(row);
-  }
-
-  async deleteLoginSession(idHash: string): Promise<boolean> {
-    return this.sql('DELETE FROM login_sessions WHERE id_hash = ?').run(idHash).changes > 0;
-  }
-
-  async deleteExpiredLoginState(now: number): Promise<number> {
-    const codes = this.sql('DELETE FROM authorization_codes WHERE expires_at < ?').run(now).changes;
-    return codes + this.sql('DELETE FROM login_sessions WHERE expires_at < ?').run(now).changes;
-  }
+  createAuthorizationCode: Store['createAuthorizationCode'] = (...a) => oauth.createAuthorizationCode(this.c, ...a);
+  consumeAuthorizationCode: Store['consumeAuthorizationCode'] = (...a) => oauth.consumeAuthorizationCode(this.c, ...a);
+  createLoginSession: Store['createLoginSession'] = (...a) => oauth.createLoginSession(this.c, ...a);
+  getLoginSession: Store['getLoginSession'] = (...a) => oauth.getLoginSession(this.c, ...a);
+  deleteLoginSession: Store['deleteLoginSession'] = (...a) => oauth.deleteLoginSession(this.c, ...a);
+  deleteExpiredLoginState: Store['deleteExpiredLoginState'] = (...a) => oauth.deleteExpiredLoginState(this.c, ...a);
 
   // ---- codes ----
 
@@ -928,7 +867,6 @@ export class SqliteStore implements Store {
   deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
   addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
   removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
-
   listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
   getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
   listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
@@ -975,105 +913,16 @@ export class SqliteStore implements Store {
 
   // ---- user import jobs ----
 
-  async createUsers(users: UserRecord[]): Promise<number> {
-    // One transaction for the batch (a savepoint in the turn's, with group commit): the inserts are
-    // prepared once and run in a loop, which is what SQLite does fastest.
-    const insert = this.transaction((batch: UserRecord[]) => {
-      const user = this.sql(
-        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
-           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
-           preferred_mfa, created_at, modified_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (pool_id, username) DO NOTHING`,
-      );
-      const attribute = this.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
-      let created = 0;
-      for (const u of batch) {
-        const done = user.run(
-          u.poolId, u.username, u.sub, u.status, u.enabled ? 1 : 0, JSON.stringify(u.attributes), u.passwordSalt,
-          u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled ? 1 : 0,
-          u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
-        ).changes;
-        if (done === 0) continue;
-        created++;
-        // A new user has no index rows yet: nothing to delete first.
-        for (const a of u.attributes) attribute.run(u.poolId, u.username, a.Name, a.Value);
-      }
-      return created;
-    });
-    return users.length === 0 ? 0 : insert(firstOfEachUsername(users));
-  }
-
-  async createImportJob(j: ImportJobRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at,
-         started_at, completed_at, imported_users, skipped_users, failed_users, completion_message)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      j.poolId, j.jobId, j.jobName, j.cloudWatchLogsRoleArn, j.uploadToken, j.preSignedUrl, j.status, j.createdAt,
-      j.startedAt, j.completedAt, j.importedUsers, j.skippedUsers, j.failedUsers, j.completionMessage,
-    );
-  }
-
-  async getImportJob(poolId: string, jobId: string): Promise<ImportJobRecord | undefined> {
-    const row = this.sql(`SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = ? AND job_id = ?`).get(poolId, jobId) as Row | undefined;
-    return row && toImportJob(row);
-  }
-
-  async listImportJobs(poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>> {
-    const [createdAt, jobId] = parseImportJobCursor(after);
-    const rows = this.sql(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = ? AND (created_at, job_id) < (?, ?)
-       ORDER BY created_at DESC, job_id DESC LIMIT ?`,
-    ).all(poolId, createdAt, jobId, limit + 1) as Row[];
-    return page(rows.map(toImportJob), limit, importJobCursor);
-  }
-
-  async putImportCsv(poolId: string, jobId: string, csv: string): Promise<boolean> {
-    return (
-      this.sql("UPDATE user_import_jobs SET csv = ? WHERE pool_id = ? AND job_id = ? AND status = 'Created'").run(csv, poolId, jobId).changes > 0
-    );
-  }
-
-  async getImportCsv(poolId: string, jobId: string): Promise<string | undefined> {
-    const row = this.sql('SELECT csv FROM user_import_jobs WHERE pool_id = ? AND job_id = ?').get(poolId, jobId) as Row | undefined;
-    return row?.csv ?? undefined;
-  }
-
-  async updateImportJob(poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
-    const { sets, values } = importJobAssignments(update, () => '?');
-    let row: Row | undefined;
-    try {
-      row = this.sql(
-        `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
-         WHERE pool_id = ? AND job_id = ? AND status = ? RETURNING ${IMPORT_JOB}`,
-      ).get(...values, poolId, jobId, from) as Row | undefined;
-    } catch (err) {
-      // A second active job in the pool (user_import_jobs_one_active): the statement alone is undone.
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return undefined;
-      throw err;
-    }
-    return row && toImportJob(row);
-  }
-
-  async getActiveImportJob(poolId: string): Promise<ImportJobRecord | undefined> {
-    const row = this.sql(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = ?`,
-    ).get(poolId) as Row | undefined;
-    return row && toImportJob(row);
-  }
-
-  async expireImportJobs(createdBefore: number): Promise<number> {
-    return this.sql("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < ?").run(createdBefore).changes;
-  }
-
-  async listStaleImportJobs(staleBefore: number): Promise<ImportJobRecord[]> {
-    const rows = this.sql(
-      `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
-         AND coalesce(heartbeat_at, started_at, 0) < ?`,
-    ).all(staleBefore) as Row[];
-    return rows.map(toImportJob);
-  }
+  createUsers: Store['createUsers'] = (...a) => importJobs.createUsers(this.c, ...a);
+  createImportJob: Store['createImportJob'] = (...a) => importJobs.createImportJob(this.c, ...a);
+  getImportJob: Store['getImportJob'] = (...a) => importJobs.getImportJob(this.c, ...a);
+  listImportJobs: Store['listImportJobs'] = (...a) => importJobs.listImportJobs(this.c, ...a);
+  putImportCsv: Store['putImportCsv'] = (...a) => importJobs.putImportCsv(this.c, ...a);
+  getImportCsv: Store['getImportCsv'] = (...a) => importJobs.getImportCsv(this.c, ...a);
+  updateImportJob: Store['updateImportJob'] = (...a) => importJobs.updateImportJob(this.c, ...a);
+  getActiveImportJob: Store['getActiveImportJob'] = (...a) => importJobs.getActiveImportJob(this.c, ...a);
+  expireImportJobs: Store['expireImportJobs'] = (...a) => importJobs.expireImportJobs(this.c, ...a);
+  listStaleImportJobs: Store['listStaleImportJobs'] = (...a) => importJobs.listStaleImportJobs(this.c, ...a);
 
   async clearOutbox(poolId: string): Promise<number> {
     return this.sql('DELETE FROM outbox WHERE pool_id = ?').run(poolId).changes;
@@ -1081,69 +930,16 @@ export class SqliteStore implements Store {
 
   // ---- user pool domains and resource servers ----
 
-  async createUserPoolDomain(d: UserPoolDomainRecord): Promise<boolean> {
-    // No conflict target: a taken domain (the primary key) and a pool that has one (user_pool_domains_pool) both do nothing.
-    return (
-      this.sql(
-        `INSERT INTO user_pool_domains (domain, pool_id, version, status, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ).run(d.domain, d.poolId, d.version, d.status, d.createdAt, d.modifiedAt).changes > 0
-    );
-  }
-
-  async getUserPoolDomain(domain: string): Promise<UserPoolDomainRecord | undefined> {
-    const row = this.sql('SELECT * FROM user_pool_domains WHERE domain = ?').get(domain) as Row | undefined;
-    return row && toUserPoolDomain(row);
-  }
-
-  async getUserPoolDomainForPool(poolId: string): Promise<UserPoolDomainRecord | undefined> {
-    const row = this.sql('SELECT * FROM user_pool_domains WHERE pool_id = ?').get(poolId) as Row | undefined;
-    return row && toUserPoolDomain(row);
-  }
-
-  async updateUserPoolDomain(poolId: string, domain: string, update: UserPoolDomainUpdate): Promise<UserPoolDomainRecord | undefined> {
-    const { assignments, values } = userPoolDomainAssignments(update, () => '?');
-    const row = this.sql(`UPDATE user_pool_domains SET ${assignments} WHERE domain = ? AND pool_id = ? RETURNING *`).get(...values, domain, poolId) as
-      | Row
-      | undefined;
-    return row && toUserPoolDomain(row);
-  }
-
-  async deleteUserPoolDomain(poolId: string, domain: string): Promise<boolean> {
-    return this.sql('DELETE FROM user_pool_domains WHERE domain = ? AND pool_id = ?').run(domain, poolId).changes > 0;
-  }
-
-  async createResourceServer(r: ResourceServerRecord): Promise<boolean> {
-    return (
-      this.sql(
-        `INSERT INTO resource_servers (pool_id, identifier, name, scopes, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (pool_id, identifier) DO NOTHING`,
-      ).run(r.poolId, r.identifier, r.name, JSON.stringify(r.scopes), r.createdAt, r.modifiedAt).changes > 0
-    );
-  }
-
-  async getResourceServer(poolId: string, identifier: string): Promise<ResourceServerRecord | undefined> {
-    const row = this.sql('SELECT * FROM resource_servers WHERE pool_id = ? AND identifier = ?').get(poolId, identifier) as Row | undefined;
-    return row && toResourceServer(row);
-  }
-
-  async listResourceServers(poolId: string, limit: number, after?: string): Promise<Page<ResourceServerRecord>> {
-    const rows = this.sql('SELECT * FROM resource_servers WHERE pool_id = ? AND identifier > ? ORDER BY identifier LIMIT ?').all(
-      poolId, after ?? '', limit + 1,
-    ) as Row[];
-    return page(rows.map(toResourceServer), limit, (r) => r.identifier);
-  }
-
-  async updateResourceServer(r: ResourceServerRecord): Promise<ResourceServerRecord | undefined> {
-    const row = this.sql('UPDATE resource_servers SET name = ?, scopes = ?, modified_at = ? WHERE pool_id = ? AND identifier = ? RETURNING *').get(
-      r.name, JSON.stringify(r.scopes), r.modifiedAt, r.poolId, r.identifier,
-    ) as Row | undefined;
-    return row && toResourceServer(row);
-  }
-
-  async deleteResourceServer(poolId: string, identifier: string): Promise<boolean> {
-    return this.sql('DELETE FROM resource_servers WHERE pool_id = ? AND identifier = ?').run(poolId, identifier).changes > 0;
-  }
+  createUserPoolDomain: Store['createUserPoolDomain'] = (...a) => oauth.createUserPoolDomain(this.c, ...a);
+  getUserPoolDomain: Store['getUserPoolDomain'] = (...a) => oauth.getUserPoolDomain(this.c, ...a);
+  getUserPoolDomainForPool: Store['getUserPoolDomainForPool'] = (...a) => oauth.getUserPoolDomainForPool(this.c, ...a);
+  updateUserPoolDomain: Store['updateUserPoolDomain'] = (...a) => oauth.updateUserPoolDomain(this.c, ...a);
+  deleteUserPoolDomain: Store['deleteUserPoolDomain'] = (...a) => oauth.deleteUserPoolDomain(this.c, ...a);
+  createResourceServer: Store['createResourceServer'] = (...a) => oauth.createResourceServer(this.c, ...a);
+  getResourceServer: Store['getResourceServer'] = (...a) => oauth.getResourceServer(this.c, ...a);
+  listResourceServers: Store['listResourceServers'] = (...a) => oauth.listResourceServers(this.c, ...a);
+  updateResourceServer: Store['updateResourceServer'] = (...a) => oauth.updateResourceServer(this.c, ...a);
+  deleteResourceServer: Store['deleteResourceServer'] = (...a) => oauth.deleteResourceServer(this.c, ...a);
 
   async close(): Promise<void> {
     if (!this.db.open) return;
