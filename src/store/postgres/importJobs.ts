@@ -3,13 +3,13 @@ import type { ImportJobRecord, ImportJobStatus, ImportJobUpdate, Page, UserRecor
 import type { PostgresContext } from './context.js';
 import { page, type Row, IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 
-export async function createUsers(s: PostgresContext, users: UserRecord[]): Promise<number> {
+export async function createUsers(ctx: PostgresContext, users: UserRecord[]): Promise<number> {
   const batch = firstOfEachUsername(users);
   if (batch.length === 0) return 0;
   const column = <T>(f: (u: UserRecord) => T) => batch.map(f);
-  return s.transaction(async (c) => {
+  return ctx.transaction(async (c) => {
     // One multi-row INSERT from arrays: a batch costs two round trips, not one per user.
-    const { rows } = await s.query(
+    const { rows } = await ctx.query(
       `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
          totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
          preferred_mfa, created_at, modified_at)
@@ -41,7 +41,7 @@ export async function createUsers(s: PostgresContext, users: UserRecord[]): Prom
       }
     }
     if (pools.length > 0) {
-      await s.query(
+      await ctx.query(
         `INSERT INTO user_attribute_index (pool_id, username, name, value)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
          ON CONFLICT DO NOTHING`,
@@ -53,8 +53,8 @@ export async function createUsers(s: PostgresContext, users: UserRecord[]): Prom
   });
 }
 
-export async function createImportJob(s: PostgresContext, j: ImportJobRecord): Promise<void> {
-  await s.query(
+export async function createImportJob(ctx: PostgresContext, j: ImportJobRecord): Promise<void> {
+  await ctx.query(
     `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at,
        started_at, completed_at, imported_users, skipped_users, failed_users, completion_message)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -65,14 +65,14 @@ export async function createImportJob(s: PostgresContext, j: ImportJobRecord): P
   );
 }
 
-export async function getImportJob(s: PostgresContext, poolId: string, jobId: string): Promise<ImportJobRecord | undefined> {
-  const row = await s.one(`SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2`, [poolId, jobId]);
+export async function getImportJob(ctx: PostgresContext, poolId: string, jobId: string): Promise<ImportJobRecord | undefined> {
+  const row = await ctx.one(`SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2`, [poolId, jobId]);
   return row && toImportJob(row);
 }
 
-export async function listImportJobs(s: PostgresContext, poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>> {
+export async function listImportJobs(ctx: PostgresContext, poolId: string, limit: number, after?: string): Promise<Page<ImportJobRecord>> {
   const [createdAt, jobId] = parseImportJobCursor(after);
-  const { rows } = await s.query(
+  const { rows } = await ctx.query(
     `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE pool_id = $1 AND (created_at, job_id) < ($2, $3)
      ORDER BY created_at DESC, job_id DESC LIMIT $4`,
     [poolId, createdAt, jobId, limit + 1],
@@ -80,25 +80,25 @@ export async function listImportJobs(s: PostgresContext, poolId: string, limit: 
   return page(rows.map(toImportJob), limit, importJobCursor);
 }
 
-export async function putImportCsv(s: PostgresContext, poolId: string, jobId: string, csv: string): Promise<boolean> {
-  const result = await s.query(
+export async function putImportCsv(ctx: PostgresContext, poolId: string, jobId: string, csv: string): Promise<boolean> {
+  const result = await ctx.query(
     "UPDATE user_import_jobs SET csv = $1 WHERE pool_id = $2 AND job_id = $3 AND status = 'Created'",
     [csv, poolId, jobId],
   );
   return (result.rowCount ?? 0) > 0;
 }
 
-export async function getImportCsv(s: PostgresContext, poolId: string, jobId: string): Promise<string | undefined> {
-  const row = await s.one('SELECT csv FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2', [poolId, jobId]);
+export async function getImportCsv(ctx: PostgresContext, poolId: string, jobId: string): Promise<string | undefined> {
+  const row = await ctx.one('SELECT csv FROM user_import_jobs WHERE pool_id = $1 AND job_id = $2', [poolId, jobId]);
   return row?.csv ?? undefined;
 }
 
-export async function updateImportJob(s: PostgresContext, poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
+export async function updateImportJob(ctx: PostgresContext, poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
   const { sets, values } = importJobAssignments(update, (n) => `$${n}`);
   const n = values.length;
   let row: Row | undefined;
   try {
-    row = await s.one(
+    row = await ctx.one(
       `UPDATE user_import_jobs SET ${sets.length ? sets.join(', ') : 'status = status'}
        WHERE pool_id = $${n + 1} AND job_id = $${n + 2} AND status = $${n + 3} RETURNING ${IMPORT_JOB}`,
       [...values, poolId, jobId, from],
@@ -111,23 +111,23 @@ export async function updateImportJob(s: PostgresContext, poolId: string, jobId:
   return row && toImportJob(row);
 }
 
-export async function getActiveImportJob(s: PostgresContext, poolId: string): Promise<ImportJobRecord | undefined> {
-  const row = await s.one(
+export async function getActiveImportJob(ctx: PostgresContext, poolId: string): Promise<ImportJobRecord | undefined> {
+  const row = await ctx.one(
     `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = $1`,
     [poolId],
   );
   return row && toImportJob(row);
 }
 
-export async function expireImportJobs(s: PostgresContext, createdBefore: number): Promise<number> {
-  const result = await s.query("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < $1", [
+export async function expireImportJobs(ctx: PostgresContext, createdBefore: number): Promise<number> {
+  const result = await ctx.query("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < $1", [
     createdBefore,
   ]);
   return result.rowCount ?? 0;
 }
 
-export async function listStaleImportJobs(s: PostgresContext, staleBefore: number): Promise<ImportJobRecord[]> {
-  const { rows } = await s.query(
+export async function listStaleImportJobs(ctx: PostgresContext, staleBefore: number): Promise<ImportJobRecord[]> {
+  const { rows } = await ctx.query(
     `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping')
        AND coalesce(heartbeat_at, started_at, 0) < $1`,
     [staleBefore],

@@ -48,6 +48,8 @@ import * as groups from './groups.js';
 import * as devices from './devices.js';
 import * as oauth from './oauth.js';
 import * as importJobs from './importJobs.js';
+import * as users from './users.js';
+import * as sessions from './sessions.js';
 
 
 export interface PostgresStoreOptions {
@@ -56,34 +58,6 @@ export interface PostgresStoreOptions {
   /** Told about errors of idle connections (the pool drops them and opens new ones). */
   onIdleError?: (err: Error) => void;
 }
-
-const userColumns: Record<keyof UserUpdate, string> = {
-  status: 'status',
-  enabled: 'enabled',
-  attributes: 'attributes',
-  passwordSalt: 'password_salt',
-  passwordVerifierSealed: 'password_verifier_sealed',
-  totpSecretSealed: 'totp_secret_sealed',
-  totpPendingSecretSealed: 'totp_pending_secret_sealed',
-  totpEnabled: 'totp_enabled',
-  totpFriendlyDeviceName: 'totp_friendly_device_name',
-  smsMfaEnabled: 'sms_mfa_enabled',
-  preferredMfa: 'preferred_mfa',
-  modifiedAt: 'modified_at',
-};
-const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
-
-const failureColumns: Record<FailureKind, [string, string]> = {
-  password: ['password_failures', 'password_last_failure_at'],
-  mfa: ['mfa_failures', 'mfa_last_failure_at'],
-};
-
-/** Whether a failure count locks now (LOCKOUT), as SqliteStore's; 1000 << 10 is past the cap. */
-const lockedSql = (count: string, last: string, now: string) =>
-  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + LEAST(${LOCKOUT.firstMs}::bigint << LEAST(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
-
-/** How long an unknown name's failure count is kept after its last failure. */
-const NAME_ATTEMPTS_TTL_MS = 86_400_000;
 
 /**
  * The token check's four rows in one statement, each table's row as one JSON column (`row_to_json`, null
@@ -307,364 +281,40 @@ export class PostgresStore implements Store {
 
   // ---- users ----
 
-  async createUser(u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
-    return this.transaction(async (c) => {
-      // A concurrent insert of the same username waits on the primary key and then does nothing.
-      const inserted = await this.query(
-        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
-           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
-           preferred_mfa, created_at, modified_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-         ON CONFLICT (pool_id, username) DO NOTHING`,
-        [
-          u.poolId, u.username, u.sub, u.status, u.enabled, JSON.stringify(u.attributes), u.passwordSalt,
-          u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled,
-          u.totpFriendlyDeviceName, u.smsMfaEnabled, u.preferredMfa, u.createdAt, u.modifiedAt,
-        ],
-        c,
-      );
-      if ((inserted.rowCount ?? 0) === 0) return { commit: false, result: false };
-      for (const k of keys) {
-        // A concurrent insert of the same key waits on the primary key; then this one does nothing.
-        const taken = await this.query(
-          'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-          [u.poolId, k.name, k.value, u.username],
-          c,
-        );
-        if ((taken.rowCount ?? 0) === 0) return { commit: false, result: false };
-      }
-      await this.indexAttributes(c, u.poolId, u.username, u.attributes);
-      return { commit: true, result: true };
-    });
-  }
-
-  async getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
-    const row = await this.one(
-      `SELECT ${USER_AS_U} FROM user_keys k JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
-       WHERE k.pool_id = $1 AND k.name = $2 AND k.value = $3`,
-      [poolId, name, value],
-    );
-    return row && toUser(row);
-  }
-
-  async putUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
-    await this.query(
-      `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
-      [poolId, key.name, key.value, username],
-    );
-  }
-
-  async deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
-    await this.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, key.name, key.value, username]);
-  }
-
-  private async indexAttributes(c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
-    await this.query('DELETE FROM user_attribute_index WHERE pool_id = $1 AND username = $2', [poolId, username], c);
-    if (attributes.length === 0) return;
-    await this.query(
-      `INSERT INTO user_attribute_index (pool_id, username, name, value)
-       SELECT $1, $2, a.name, a.value FROM unnest($3::text[], $4::text[]) AS a(name, value)
-       ON CONFLICT DO NOTHING`,
-      [poolId, username, attributes.map((a) => a.Name), attributes.map((a) => a.Value)],
-      c,
-    );
-  }
-
-  async getUser(poolId: string, username: string): Promise<UserRecord | undefined> {
-    const row = await this.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND username = $2`, [poolId, username]);
-    return row && toUser(row);
-  }
-
-  async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
-    const row = await this.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
-    return row && toUser(row);
-  }
-
-  async countUsers(poolId: string): Promise<number> {
-    const row = await this.one('SELECT count(*)::int AS n FROM users WHERE pool_id = $1', [poolId]);
-    return Number(row!.n);
-  }
-
-  async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
-    const { rows } = await this.query(
-      `SELECT ${USER_AS_U}
-       FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
-       WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 ORDER BY u.username`,
-      [poolId, name, value],
-    );
-    return rows.map(toUser);
-  }
-
-  async listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    // username is COLLATE "C": the range is a byte range, as prefixEnd expects.
-    const { rows } = await this.query(
-      `SELECT ${USER} FROM users WHERE pool_id = $1 AND username >= $2 AND username < $3 AND username > $4
-       ORDER BY username LIMIT $5`,
-      [poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1],
-    );
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async listUsersByAttribute(
-    poolId: string,
-    name: string,
-    value: string,
-    prefix: boolean,
-    limit: number,
-    after?: AttributeCursor,
-  ): Promise<AttributePage> {
-    // A prefix is a byte range of the values: compared COLLATE "C", which the user_attribute_prefix
-    // index (migration 0005) is built with, whatever the database's default collation.
-    const { rows } = prefix
-      ? await this.query(
-          `SELECT i.value AS index_value, ${USER_AS_U}
-           FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
-           WHERE i.pool_id = $1 AND i.name = $2 AND i.value COLLATE "C" >= $3 AND i.value COLLATE "C" < $4
-             AND (i.value COLLATE "C", i.username) > ($5, $6)
-           ORDER BY i.value COLLATE "C", i.username LIMIT $7`,
-          [poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1],
-        )
-      : await this.query(
-          `SELECT i.value AS index_value, ${USER_AS_U}
-           FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
-           WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 AND i.username > $4
-           ORDER BY i.username LIMIT $5`,
-          [poolId, name, value, after?.username ?? '', limit + 1],
-        );
-    return attributePage(rows, limit);
-  }
-
-  async listUsersByStatus(
-    poolId: string,
-    column: 'status' | 'enabled',
-    value: string | boolean,
-    limit: number,
-    after?: string,
-  ): Promise<Page<UserRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${USER} FROM users WHERE pool_id = $1 AND ${column === 'status' ? 'status' : 'enabled'} = $2 AND username > $3
-       ORDER BY username LIMIT $4`,
-      [poolId, value, after ?? '', limit + 1],
-    );
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${USER} FROM users WHERE pool_id = $1 AND username > $2 ORDER BY username LIMIT $3`,
-      [poolId, after ?? '', limit + 1],
-    );
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean> {
-    // Fixed column order, whatever the caller's key order: one statement text per set of columns.
-    const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
-    if (keys.length === 0) return true; // as SqliteStore
-    const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
-    const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
-      WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
-    // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
-    // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...).
-    if (!update.attributes) return ((await this.query(text, [...values, poolId, username])).rowCount ?? 0) > 0;
-    return this.transaction(async (c) => {
-      // The row lock taken here serialises concurrent updates of one user, index refresh included.
-      const changed = ((await this.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
-      if (changed && update.attributes) await this.indexAttributes(c, poolId, username, update.attributes);
-      return { commit: true, result: changed };
-    });
-  }
-
-  async deleteUser(poolId: string, username: string): Promise<boolean> {
-    return this.transaction(async (c) => {
-      await this.query('DELETE FROM sign_ins WHERE pool_id = $1 AND username = $2', [poolId, username], c);
-      await this.query('DELETE FROM auth_sessions WHERE pool_id = $1 AND username = $2', [poolId, username], c);
-      await this.query('DELETE FROM outbox WHERE pool_id = $1 AND username = $2', [poolId, username], c);
-      const deleted = await this.query('DELETE FROM users WHERE pool_id = $1 AND username = $2', [poolId, username], c);
-      return { commit: true, result: (deleted.rowCount ?? 0) > 0 };
-    });
-  }
-
-  /**
-   * One conditional UPDATE. Under READ COMMITTED a second writer waits for the first's row lock,
-   * then re-checks the WHERE clause against the committed row: a step can be accepted once.
-   */
-  async consumeTotpStep(
-    poolId: string,
-    username: string,
-    step: number,
-    stepUpdate: Omit<UserUpdate, 'attributes'> = {},
-    unlessLockedAt?: number,
-  ): Promise<boolean> {
-    const update: UserUpdate = stepUpdate;
-    const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
-    if (keys.length === 0 && unlessLockedAt === undefined) return this.consumeStepOn(undefined, poolId, username, step);
-    const nowParam = `$${keys.length + 4}::bigint`;
-    const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', nowParam)}`;
-    const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k, i) => `, ${userColumns[k]} = $${i + 2}`).join('')}
-      WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
-        AND (totp_last_step IS NULL OR totp_last_step < $1)${locked}`;
-    const values = [step, ...keys.map((k) => update[k]), poolId, username, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])];
-    const result = await this.query(text, values);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  private async consumeStepOn(on: pg.PoolClient | undefined, poolId: string, username: string, step: number): Promise<boolean> {
-    const result = await this.query(
-      `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL
-       WHERE pool_id = $2 AND username = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)`,
-      [step, poolId, username],
-      on,
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
-    const [count, last] = failureColumns[kind];
-    const row = await this.one(
-      `UPDATE users SET ${count} = ${count} + 1, ${last} = $1 WHERE pool_id = $2 AND username = $3
-       RETURNING ${count} AS count, ${last} AS last_at`,
-      [now, poolId, username],
-    );
-    return toFailures(row);
-  }
-
-  async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
-    const [count, last] = failureColumns[kind];
-    const row = await this.one(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = $1 AND username = $2`, [
-      poolId, username,
-    ]);
-    return toFailures(row);
-  }
-
-  async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
-    const [count, last] = failureColumns[kind];
-    await this.query(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = $1 AND username = $2 AND ${count} <> 0`, [
-      poolId, username,
-    ]);
-  }
-
-  /**
-   * One conditional UPDATE: a concurrent reservation waits for the row lock, then re-evaluates the
-   * lockout against the committed count, so no more attempts proceed than the rule allows.
-   */
-  async reserveAttempt(poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
-    const [count, last] = failureColumns[kind];
-    const result = await this.query(
-      `UPDATE users SET ${count} = ${count} + 1, ${last} = $1
-       WHERE pool_id = $2 AND username = $3 AND NOT ${lockedSql(count, last, '$1::bigint')}`,
-      [now, poolId, username],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async refundAttempt(poolId: string, username: string, kind: FailureKind): Promise<void> {
-    const [count] = failureColumns[kind];
-    await this.query(`UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = $1 AND username = $2 AND ${count} > 0`, [poolId, username]);
-  }
-
-  async reserveNameAttempt(poolId: string, name: string, now: number): Promise<boolean> {
-    const result = await this.query(
-      `INSERT INTO attempt_counters AS a (pool_id, subject, kind, count, since, expires_at) VALUES ($1, $2, 'password', 1, $3, $4)
-       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET count = a.count + 1, since = excluded.since, expires_at = excluded.expires_at
-       WHERE NOT ${lockedSql('a.count', 'a.since', 'excluded.since')}`,
-      [poolId, name, now, now + NAME_ATTEMPTS_TTL_MS],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  /** INSERT ... ON CONFLICT DO UPDATE ... WHERE: the row lock makes concurrent uses count one by one. */
-  async takeQuota(q: Quota, now: number): Promise<boolean> {
-    const result = await this.query(
-      `INSERT INTO attempt_counters AS a (pool_id, subject, kind, count, since, expires_at) VALUES ($1, $2, $3, 1, $4, $5)
-       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET
-         count = CASE WHEN a.expires_at <= excluded.since THEN 1 ELSE a.count + 1 END,
-         since = CASE WHEN a.expires_at <= excluded.since THEN excluded.since ELSE a.since END,
-         expires_at = CASE WHEN a.expires_at <= excluded.since THEN excluded.expires_at ELSE a.expires_at END
-       WHERE a.expires_at <= excluded.since OR a.count < $6`,
-      [q.poolId, q.subject, q.kind, now, now + q.windowMs, q.limit],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async clearQuota(poolId: string, subject: string, kind: string): Promise<void> {
-    await this.query('DELETE FROM attempt_counters WHERE pool_id = $1 AND subject = $2 AND kind = $3', [poolId, subject, kind]);
-  }
+  createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
+  getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
+  putUserKey: Store['putUserKey'] = (...a) => users.putUserKey(this.c, ...a);
+  deleteUserKey: Store['deleteUserKey'] = (...a) => users.deleteUserKey(this.c, ...a);
+  getUser: Store['getUser'] = (...a) => users.getUser(this.c, ...a);
+  getUserBySub: Store['getUserBySub'] = (...a) => users.getUserBySub(this.c, ...a);
+  countUsers: Store['countUsers'] = (...a) => users.countUsers(this.c, ...a);
+  findUsersByAttribute: Store['findUsersByAttribute'] = (...a) => users.findUsersByAttribute(this.c, ...a);
+  listUsersByUsernamePrefix: Store['listUsersByUsernamePrefix'] = (...a) => users.listUsersByUsernamePrefix(this.c, ...a);
+  listUsersByAttribute: Store['listUsersByAttribute'] = (...a) => users.listUsersByAttribute(this.c, ...a);
+  listUsersByStatus: Store['listUsersByStatus'] = (...a) => users.listUsersByStatus(this.c, ...a);
+  listUsers: Store['listUsers'] = (...a) => users.listUsers(this.c, ...a);
+  updateUser: Store['updateUser'] = (...a) => users.updateUser(this.c, ...a);
+  deleteUser: Store['deleteUser'] = (...a) => users.deleteUser(this.c, ...a);
+  consumeTotpStep: Store['consumeTotpStep'] = (...a) => users.consumeTotpStep(this.c, ...a);
+  recordFailure: Store['recordFailure'] = (...a) => users.recordFailure(this.c, ...a);
+  getFailures: Store['getFailures'] = (...a) => users.getFailures(this.c, ...a);
+  clearFailures: Store['clearFailures'] = (...a) => users.clearFailures(this.c, ...a);
+  reserveAttempt: Store['reserveAttempt'] = (...a) => users.reserveAttempt(this.c, ...a);
+  refundAttempt: Store['refundAttempt'] = (...a) => users.refundAttempt(this.c, ...a);
+  reserveNameAttempt: Store['reserveNameAttempt'] = (...a) => sessions.reserveNameAttempt(this.c, ...a);
+  takeQuota: Store['takeQuota'] = (...a) => sessions.takeQuota(this.c, ...a);
+  clearQuota: Store['clearQuota'] = (...a) => sessions.clearQuota(this.c, ...a);
 
   // ---- sessions ----
 
-  async createSession(s: SessionRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO auth_sessions (id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at,
-         consumed_at, wrong_attempts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [s.idHash, s.poolId, s.clientId, s.username, s.challenge, JSON.stringify(s.context), s.createdAt, s.expiresAt,
-        s.consumedAt, s.wrongAttempts],
-    );
-  }
-
-  async getSession(idHash: string): Promise<SessionRecord | undefined> {
-    const row = await this.one(`SELECT ${SESSION} FROM auth_sessions WHERE id_hash = $1`, [idHash]);
-    return row && toSession(row);
-  }
-
-  /** One conditional UPDATE ... RETURNING: of any number of concurrent callers, one gets the row. */
-  async consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
-    return this.consumeSessionOn(undefined, idHash, now);
-  }
-
-  private async consumeSessionOn(on: pg.PoolClient | undefined, idHash: string, now: number): Promise<SessionRecord | undefined> {
-    const row = await this.one(
-      `UPDATE auth_sessions SET consumed_at = $1 WHERE id_hash = $2 AND consumed_at IS NULL RETURNING ${SESSION}`,
-      [now, idHash],
-      on,
-    );
-    return row && toSession(row);
-  }
-
-  async addSessionWrongAttempt(idHash: string): Promise<number> {
-    const row = await this.one(
-      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = $1 RETURNING wrong_attempts',
-      [idHash],
-    );
-    return row ? Number(row.wrong_attempts) : 0;
-  }
-
-  async reserveSessionAttempt(idHash: string, max: number): Promise<boolean> {
-    const result = await this.query(
-      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = $1 AND wrong_attempts < $2 AND consumed_at IS NULL',
-      [idHash, max],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async refundSessionAttempt(idHash: string): Promise<void> {
-    await this.query('UPDATE auth_sessions SET wrong_attempts = wrong_attempts - 1 WHERE id_hash = $1 AND wrong_attempts > 0', [idHash]);
-  }
-
-  /**
-   * One transaction: consume the session, then the step. If the step was already used, roll back
-   * so the session stays usable (a replayed code is the user's mistake, not the session's end).
-   * Locks are always taken session first, user second, so these transactions cannot deadlock.
-   */
-  async completeTotpChallenge(
-    idHash: string,
-    poolId: string,
-    username: string,
-    step: number,
-    now: number,
-  ): Promise<TotpCompletion> {
-    return this.transaction<TotpCompletion>(async (c) => {
-      if (!(await this.consumeSessionOn(c, idHash, now))) return { commit: false, result: 'session-used' };
-      if (!(await this.consumeStepOn(c, poolId, username, step))) return { commit: false, result: 'step-used' };
-      return { commit: true, result: 'ok' };
-    });
-  }
-
-  async deleteExpiredSessions(now: number): Promise<number> {
-    await this.query('DELETE FROM attempt_counters WHERE expires_at < $1', [now]);
-    return (await this.query('DELETE FROM auth_sessions WHERE expires_at < $1', [now])).rowCount ?? 0;
-  }
+  createSession: Store['createSession'] = (...a) => sessions.createSession(this.c, ...a);
+  getSession: Store['getSession'] = (...a) => sessions.getSession(this.c, ...a);
+  consumeSession: Store['consumeSession'] = (...a) => sessions.consumeSession(this.c, ...a);
+  addSessionWrongAttempt: Store['addSessionWrongAttempt'] = (...a) => sessions.addSessionWrongAttempt(this.c, ...a);
+  reserveSessionAttempt: Store['reserveSessionAttempt'] = (...a) => sessions.reserveSessionAttempt(this.c, ...a);
+  refundSessionAttempt: Store['refundSessionAttempt'] = (...a) => sessions.refundSessionAttempt(this.c, ...a);
+  completeTotpChallenge: Store['completeTotpChallenge'] = (...a) => sessions.completeTotpChallenge(this.c, ...a);
+  deleteExpiredSessions: Store['deleteExpiredSessions'] = (...a) => sessions.deleteExpiredSessions(this.c, ...a);
 
   // ---- sign-ins ----
 

@@ -48,60 +48,9 @@ import * as groups from './groups.js';
 import * as devices from './devices.js';
 import * as oauth from './oauth.js';
 import * as importJobs from './importJobs.js';
+import * as users from './users.js';
+import * as sessions from './sessions.js';
 
-
-const userColumns: Record<keyof UserUpdate, string> = {
-  status: 'status',
-  enabled: 'enabled',
-  attributes: 'attributes',
-  passwordSalt: 'password_salt',
-  passwordVerifierSealed: 'password_verifier_sealed',
-  totpSecretSealed: 'totp_secret_sealed',
-  totpPendingSecretSealed: 'totp_pending_secret_sealed',
-  totpEnabled: 'totp_enabled',
-  totpFriendlyDeviceName: 'totp_friendly_device_name',
-  smsMfaEnabled: 'sms_mfa_enabled',
-  preferredMfa: 'preferred_mfa',
-  modifiedAt: 'modified_at',
-};
-
-/** The columns an update sets, in a fixed order (one statement text per set of columns), with SQLite values. */
-function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
-  const keys = (Object.keys(userColumns) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
-  const values = keys.map((k) => {
-    const v = update[k];
-    if (k === 'attributes') return JSON.stringify(v);
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    return v;
-  });
-  return { keys, values };
-}
-
-const failureColumns: Record<FailureKind, [string, string]> = {
-  password: ['password_failures', 'password_last_failure_at'],
-  mfa: ['mfa_failures', 'mfa_last_failure_at'],
-};
-const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
-
-/**
- * Whether a failure count locks now (LOCKOUT): `count` failures, the last at `last`, and `now` a
- * SQL expression. 1000 << 10 is past the 15-minute cap, so the shift never needs to go further.
- */
-const lockedSql = (count: string, last: string, now: string) =>
-  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + MIN(${LOCKOUT.firstMs} << MIN(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
-
-/** How long an unknown name's failure count is kept after its last failure. */
-const NAME_ATTEMPTS_TTL_MS = 86_400_000;
-
-/** What the record cache holds of one user's row: its record and its failure counters. */
-interface CachedUserRow {
-  key: string;
-  record: UserRecord | undefined;
-  failures: [FailureKind, FailureState | undefined][];
-}
-
-/** A user's failure counters, cached next to the user's record (they are columns of its row). */
-const failuresPart = (kind: FailureKind) => `failures:${kind}`;
 
 export interface SqliteStoreOptions {
   /**
@@ -348,407 +297,40 @@ export class SqliteStore implements Store {
 
   // ---- users ----
 
-  async createUser(u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
-    const insert = this.transaction(() => {
-      const result = this.sql(
-        `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
-           totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
-           preferred_mfa, created_at, modified_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (pool_id, username) DO NOTHING`,
-      ).run(
-        u.poolId, u.username, u.sub, u.status, u.enabled ? 1 : 0, JSON.stringify(u.attributes), u.passwordSalt,
-        u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled ? 1 : 0,
-        u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
-      );
-      if (result.changes === 0) return false;
-      const key = this.sql('INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
-      for (const k of keys) {
-        // A key held by another user: the whole insert is undone (the throw rolls the savepoint back).
-        if (key.run(u.poolId, k.name, k.value, u.username).changes === 0) throw new KeyTaken();
-      }
-      this.indexAttributes(u.poolId, u.username, u.attributes);
-      return true;
-    });
-    try {
-      return insert();
-    } catch (e) {
-      if (e instanceof KeyTaken) return false;
-      throw e;
-    }
-  }
-
-  async getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
-    const row = this.sql(
-      `SELECT u.* FROM user_keys k CROSS JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
-       WHERE k.pool_id = ? AND k.name = ? AND k.value = ?`,
-    ).get(poolId, name, value) as Row | undefined;
-    return row && toUser(row);
-  }
-
-  async putUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
-    this.transaction(() => {
-      this.sql(
-        `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
-         ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
-      ).run(poolId, key.name, key.value, username);
-    })();
-  }
-
-  async deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void> {
-    this.transaction(() => {
-      this.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?').run(poolId, key.name, key.value, username);
-    })();
-  }
-
-  private indexAttributes(poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
-    this.sql('DELETE FROM user_attribute_index WHERE pool_id = ? AND username = ?').run(poolId, username);
-    const add = this.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
-    for (const a of attributes) add.run(poolId, username, a.Name, a.Value);
-  }
-
-  async getUser(poolId: string, username: string): Promise<UserRecord | undefined> {
-    return this.userByName(poolId, username);
-  }
-
-  private userByName(poolId: string, username: string): UserRecord | undefined {
-    const key = rowKey(poolId, username);
-    const cached = this.cache.get<UserRecord>('users', key);
-    if (cached) return cached;
-    const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND username = ?').get(poolId, username) as Row | undefined;
-    if (!row) return undefined;
-    // The row holds the failure counters too; the MFA and password checks read them next.
-    for (const kind of FAILURE_KINDS) {
-      const [count, last] = failureColumns[kind];
-      this.cache.set('users', key, toFailures({ count: row[count], last_at: row[last] }), failuresPart(kind));
-    }
-    return this.cache.set('users', key, toUser(row));
-  }
-
-  async getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined> {
-    const row = this.sql('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
-    return row && toUser(row);
-  }
-
-  async countUsers(poolId: string): Promise<number> {
-    return (this.sql('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as { n: number }).n;
-  }
-
-  // CROSS JOIN makes SQLite read the attribute index first: with a plain JOIN and ORDER BY username
-  // it may walk every user of the pool in username order instead and probe the index for each.
-
-  async findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]> {
-    const rows = this.sql(
-      `SELECT u.* FROM user_attribute_index i CROSS JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
-       WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY i.username`,
-    ).all(poolId, name, value) as Row[];
-    return rows.map(toUser);
-  }
-
-  async listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    const rows = this.sql(
-      'SELECT * FROM users WHERE pool_id = ? AND username >= ? AND username < ? AND username > ? ORDER BY username LIMIT ?',
-    ).all(poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1) as Row[];
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async listUsersByAttribute(
-    poolId: string,
-    name: string,
-    value: string,
-    prefix: boolean,
-    limit: number,
-    after?: AttributeCursor,
-  ): Promise<AttributePage> {
-    const rows = (
-      prefix
-        ? this.sql(
-            `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
-               ON u.pool_id = i.pool_id AND u.username = i.username
-             WHERE i.pool_id = ? AND i.name = ? AND i.value >= ? AND i.value < ? AND (i.value, i.username) > (?, ?)
-             ORDER BY i.value, i.username LIMIT ?`,
-          ).all(poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1)
-        : this.sql(
-            `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
-               ON u.pool_id = i.pool_id AND u.username = i.username
-             WHERE i.pool_id = ? AND i.name = ? AND i.value = ? AND i.username > ?
-             ORDER BY i.username LIMIT ?`,
-          ).all(poolId, name, value, after?.username ?? '', limit + 1)
-    ) as Row[];
-    return attributePage(rows, limit);
-  }
-
-  async listUsersByStatus(
-    poolId: string,
-    column: 'status' | 'enabled',
-    value: string | boolean,
-    limit: number,
-    after?: string,
-  ): Promise<Page<UserRecord>> {
-    const text =
-      column === 'status'
-        ? 'SELECT * FROM users WHERE pool_id = ? AND status = ? AND username > ? ORDER BY username LIMIT ?'
-        : 'SELECT * FROM users WHERE pool_id = ? AND enabled = ? AND username > ? ORDER BY username LIMIT ?';
-    const rows = this.sql(text).all(poolId, typeof value === 'boolean' ? Number(value) : value, after ?? '', limit + 1) as Row[];
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
-    const rows = this.sql('SELECT * FROM users WHERE pool_id = ? AND username > ? ORDER BY username LIMIT ?').all(
-      poolId, after ?? '', limit + 1,
-    ) as Row[];
-    return page(rows.map(toUser), limit, (u) => u.username);
-  }
-
-  async updateUser(poolId: string, username: string, update: UserUpdate): Promise<boolean> {
-    const { keys, values } = updateColumns(update);
-    if (keys.length === 0) return true;
-    const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
-    const before = this.cachedUserRow(poolId, username);
-    // Only an attribute change needs a transaction: the row and its index rows change together.
-    const changed = update.attributes
-      ? this.transaction(() => {
-          const done = this.sql(text).run(...values, poolId, username).changes > 0;
-          if (done) this.indexAttributes(poolId, username, update.attributes!);
-          return done;
-        })()
-      : this.sql(text).run(...values, poolId, username).changes > 0;
-    if (changed) this.rememberUpdated(before, keys, update);
-    return changed;
-  }
-
-  /**
-   * The write made the cache forget the user's row; a record that was cached before it is put back
-   * with the update applied, so the next request of the same user (AssociateSoftwareToken, then
-   * VerifySoftwareToken) does not read the row again. Called after the write (in its group-commit
-   * turn: if that turn fails, the whole cache is cleared).
-   */
-  private rememberUpdated(before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
-    if (!before.record) return;
-    const after: Record<string, unknown> = { ...before.record };
-    for (const k of keys) after[k] = update[k];
-    this.cache.set('users', before.key, after as unknown as UserRecord);
-    // An update never sets the failure counters, so what was cached of them still holds.
-    for (const [kind, failures] of before.failures) if (failures) this.cache.set('users', before.key, failures, failuresPart(kind));
-  }
-
-  /** What the cache holds of a user's row, taken before a write that makes it forget the row. */
-  private cachedUserRow(poolId: string, username: string): CachedUserRow {
-    const key = rowKey(poolId, username);
-    return {
-      key,
-      record: this.cache.get<UserRecord>('users', key),
-      failures: FAILURE_KINDS.map((kind) => [kind, this.cache.get<FailureState>('users', key, failuresPart(kind))]),
-    };
-  }
-
-  async deleteUser(poolId: string, username: string): Promise<boolean> {
-    const run = this.transaction(() => {
-      this.sql('DELETE FROM sign_ins WHERE pool_id = ? AND username = ?').run(poolId, username);
-      this.sql('DELETE FROM auth_sessions WHERE pool_id = ? AND username = ?').run(poolId, username);
-      this.sql('DELETE FROM outbox WHERE pool_id = ? AND username = ?').run(poolId, username);
-      return this.sql('DELETE FROM users WHERE pool_id = ? AND username = ?').run(poolId, username).changes > 0;
-    });
-    return run();
-  }
-
-  async consumeTotpStep(
-    poolId: string,
-    username: string,
-    step: number,
-    update: Omit<UserUpdate, 'attributes'> = {},
-    unlessLockedAt?: number,
-  ): Promise<boolean> {
-    const { keys, values } = updateColumns(update);
-    if (keys.length === 0 && unlessLockedAt === undefined) return this.consumeStepSync(poolId, username, step);
-    const before = this.cachedUserRow(poolId, username);
-    const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', '?')}`;
-    const changed =
-      this.sql(
-        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k) => `, ${userColumns[k]} = ?`).join('')}
-         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)${locked}`,
-      ).run(step, ...values, poolId, username, step, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])).changes > 0;
-    if (changed) {
-      this.rememberUpdated(before, keys, update);
-      this.cache.set('users', before.key, toFailures(undefined), failuresPart('mfa'));
-    }
-    return changed;
-  }
-
-  private consumeStepSync(poolId: string, username: string, step: number): boolean {
-    return (
-      this.sql(
-        `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL
-         WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
-      ).run(step, poolId, username, step).changes > 0
-    );
-  }
-
-  async recordFailure(poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
-    const [count, last] = failureColumns[kind];
-    const row = this.sql(
-      `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ?
-       RETURNING ${count} AS count, ${last} AS last_at`,
-    ).get(now, poolId, username) as Row | undefined;
-    return toFailures(row);
-  }
-
-  async getFailures(poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
-    const cached = this.cache.get<FailureState>('users', rowKey(poolId, username), failuresPart(kind));
-    if (cached) return cached;
-    const [count, last] = failureColumns[kind];
-    const row = this.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
-      poolId, username,
-    ) as Row | undefined;
-    return toFailures(row);
-  }
-
-  async clearFailures(poolId: string, username: string, kind: FailureKind): Promise<void> {
-    const [count, last] = failureColumns[kind];
-    const before = this.cachedUserRow(poolId, username);
-    this.sql(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = ? AND username = ? AND ${count} <> 0`).run(
-      poolId, username,
-    );
-    this.rememberFailures(before, kind, toFailures(undefined));
-  }
-
-  async reserveAttempt(poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
-    const [count, last] = failureColumns[kind];
-    const before = this.cachedUserRow(poolId, username);
-    const row = this.sql(
-      `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ? AND NOT ${lockedSql(count, last, '?')}
-       RETURNING ${count} AS count, ${last} AS last_at`,
-    ).get(now, poolId, username, now) as Row | undefined;
-    this.rememberFailures(before, kind, row ? toFailures(row) : undefined);
-    return row !== undefined;
-  }
-
-  async refundAttempt(poolId: string, username: string, kind: FailureKind): Promise<void> {
-    const [count] = failureColumns[kind];
-    const before = this.cachedUserRow(poolId, username);
-    const row = this.sql(
-      `UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = ? AND username = ? AND ${count} > 0
-       RETURNING ${count} AS count, ${failureColumns[kind][1]} AS last_at`,
-    ).get(poolId, username) as Row | undefined;
-    this.rememberFailures(before, kind, row ? toFailures(row) : undefined);
-  }
-
-  /**
-   * A write of a failure counter made the cache forget the user's row; the record did not change,
-   * so what was cached of it is put back, with the counter's new state when it is known.
-   */
-  private rememberFailures(before: CachedUserRow, kind: FailureKind, state: FailureState | undefined): void {
-    if (!before.record) return;
-    this.cache.set('users', before.key, before.record);
-    for (const [k, failures] of before.failures) {
-      const value = k === kind ? (state ?? failures) : failures;
-      if (value) this.cache.set('users', before.key, value, failuresPart(k));
-    }
-  }
-
-  async reserveNameAttempt(poolId: string, name: string, now: number): Promise<boolean> {
-    const row = this.sql(
-      `INSERT INTO attempt_counters (pool_id, subject, kind, count, since, expires_at) VALUES (?, ?, 'password', 1, ?, ?)
-       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET count = attempt_counters.count + 1, since = excluded.since,
-         expires_at = excluded.expires_at
-       WHERE NOT ${lockedSql('attempt_counters.count', 'attempt_counters.since', 'excluded.since')}
-       RETURNING count`,
-    ).get(poolId, name, now, now + NAME_ATTEMPTS_TTL_MS) as Row | undefined;
-    return row !== undefined;
-  }
-
-  async takeQuota(q: Quota, now: number): Promise<boolean> {
-    // A window that has ended starts again at this use.
-    const row = this.sql(
-      `INSERT INTO attempt_counters (pool_id, subject, kind, count, since, expires_at) VALUES (?, ?, ?, 1, ?, ?)
-       ON CONFLICT (pool_id, subject, kind) DO UPDATE SET
-         count = CASE WHEN attempt_counters.expires_at <= excluded.since THEN 1 ELSE attempt_counters.count + 1 END,
-         since = CASE WHEN attempt_counters.expires_at <= excluded.since THEN excluded.since ELSE attempt_counters.since END,
-         expires_at = CASE WHEN attempt_counters.expires_at <= excluded.since THEN excluded.expires_at ELSE attempt_counters.expires_at END
-       WHERE attempt_counters.expires_at <= excluded.since OR attempt_counters.count < ?
-       RETURNING count`,
-    ).get(q.poolId, q.subject, q.kind, now, now + q.windowMs, q.limit) as Row | undefined;
-    return row !== undefined;
-  }
-
-  async clearQuota(poolId: string, subject: string, kind: string): Promise<void> {
-    this.sql('DELETE FROM attempt_counters WHERE pool_id = ? AND subject = ? AND kind = ?').run(poolId, subject, kind);
-  }
+  createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
+  getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
+  putUserKey: Store['putUserKey'] = (...a) => users.putUserKey(this.c, ...a);
+  deleteUserKey: Store['deleteUserKey'] = (...a) => users.deleteUserKey(this.c, ...a);
+  getUser: Store['getUser'] = (...a) => users.getUser(this.c, ...a);
+  getUserBySub: Store['getUserBySub'] = (...a) => users.getUserBySub(this.c, ...a);
+  countUsers: Store['countUsers'] = (...a) => users.countUsers(this.c, ...a);
+  findUsersByAttribute: Store['findUsersByAttribute'] = (...a) => users.findUsersByAttribute(this.c, ...a);
+  listUsersByUsernamePrefix: Store['listUsersByUsernamePrefix'] = (...a) => users.listUsersByUsernamePrefix(this.c, ...a);
+  listUsersByAttribute: Store['listUsersByAttribute'] = (...a) => users.listUsersByAttribute(this.c, ...a);
+  listUsersByStatus: Store['listUsersByStatus'] = (...a) => users.listUsersByStatus(this.c, ...a);
+  listUsers: Store['listUsers'] = (...a) => users.listUsers(this.c, ...a);
+  updateUser: Store['updateUser'] = (...a) => users.updateUser(this.c, ...a);
+  deleteUser: Store['deleteUser'] = (...a) => users.deleteUser(this.c, ...a);
+  consumeTotpStep: Store['consumeTotpStep'] = (...a) => users.consumeTotpStep(this.c, ...a);
+  recordFailure: Store['recordFailure'] = (...a) => users.recordFailure(this.c, ...a);
+  getFailures: Store['getFailures'] = (...a) => users.getFailures(this.c, ...a);
+  clearFailures: Store['clearFailures'] = (...a) => users.clearFailures(this.c, ...a);
+  reserveAttempt: Store['reserveAttempt'] = (...a) => users.reserveAttempt(this.c, ...a);
+  refundAttempt: Store['refundAttempt'] = (...a) => users.refundAttempt(this.c, ...a);
+  reserveNameAttempt: Store['reserveNameAttempt'] = (...a) => sessions.reserveNameAttempt(this.c, ...a);
+  takeQuota: Store['takeQuota'] = (...a) => sessions.takeQuota(this.c, ...a);
+  clearQuota: Store['clearQuota'] = (...a) => sessions.clearQuota(this.c, ...a);
 
   // ---- sessions ----
 
-  async createSession(s: SessionRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO auth_sessions (id_hash, pool_id, client_id, username, challenge, context, created_at, expires_at,
-         consumed_at, wrong_attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      s.idHash, s.poolId, s.clientId, s.username, s.challenge, JSON.stringify(s.context), s.createdAt, s.expiresAt,
-      s.consumedAt, s.wrongAttempts,
-    );
-  }
-
-  async getSession(idHash: string): Promise<SessionRecord | undefined> {
-    const row = this.sql('SELECT * FROM auth_sessions WHERE id_hash = ?').get(idHash) as Row | undefined;
-    return row && toSession(row);
-  }
-
-  async consumeSession(idHash: string, now: number): Promise<SessionRecord | undefined> {
-    return this.consumeSessionSync(idHash, now);
-  }
-
-  private consumeSessionSync(idHash: string, now: number): SessionRecord | undefined {
-    const row = this.sql(
-      'UPDATE auth_sessions SET consumed_at = ? WHERE id_hash = ? AND consumed_at IS NULL RETURNING *',
-    ).get(now, idHash) as Row | undefined;
-    return row && toSession(row);
-  }
-
-  async addSessionWrongAttempt(idHash: string): Promise<number> {
-    const row = this.sql(
-      'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = ? RETURNING wrong_attempts',
-    ).get(idHash) as Row | undefined;
-    return row?.wrong_attempts ?? 0;
-  }
-
-  async reserveSessionAttempt(idHash: string, max: number): Promise<boolean> {
-    return (
-      this.sql(
-        'UPDATE auth_sessions SET wrong_attempts = wrong_attempts + 1 WHERE id_hash = ? AND wrong_attempts < ? AND consumed_at IS NULL',
-      ).run(idHash, max).changes > 0
-    );
-  }
-
-  async refundSessionAttempt(idHash: string): Promise<void> {
-    this.sql('UPDATE auth_sessions SET wrong_attempts = wrong_attempts - 1 WHERE id_hash = ? AND wrong_attempts > 0').run(idHash);
-  }
-
-  async completeTotpChallenge(
-    idHash: string,
-    poolId: string,
-    username: string,
-    step: number,
-    now: number,
-  ): Promise<TotpCompletion> {
-    const run = this.transaction((): TotpCompletion => {
-      if (!this.consumeSessionSync(idHash, now)) return 'session-used';
-      if (!this.consumeStepSync(poolId, username, step)) {
-        // Leave the session usable: a replayed code is the user's mistake, not the session's end.
-        throw new StepUsed();
-      }
-      return 'ok';
-    });
-    try {
-      return run();
-    } catch (err) {
-      if (err instanceof StepUsed) return 'step-used';
-      throw err;
-    }
-  }
-
-  async deleteExpiredSessions(now: number): Promise<number> {
-    this.sql('DELETE FROM attempt_counters WHERE expires_at < ?').run(now);
-    return this.sql('DELETE FROM auth_sessions WHERE expires_at < ?').run(now).changes;
-  }
+  createSession: Store['createSession'] = (...a) => sessions.createSession(this.c, ...a);
+  getSession: Store['getSession'] = (...a) => sessions.getSession(this.c, ...a);
+  consumeSession: Store['consumeSession'] = (...a) => sessions.consumeSession(this.c, ...a);
+  addSessionWrongAttempt: Store['addSessionWrongAttempt'] = (...a) => sessions.addSessionWrongAttempt(this.c, ...a);
+  reserveSessionAttempt: Store['reserveSessionAttempt'] = (...a) => sessions.reserveSessionAttempt(this.c, ...a);
+  refundSessionAttempt: Store['refundSessionAttempt'] = (...a) => sessions.refundSessionAttempt(this.c, ...a);
+  completeTotpChallenge: Store['completeTotpChallenge'] = (...a) => sessions.completeTotpChallenge(this.c, ...a);
+  deleteExpiredSessions: Store['deleteExpiredSessions'] = (...a) => sessions.deleteExpiredSessions(this.c, ...a);
 
   // ---- sign-ins ----
 
@@ -782,11 +364,11 @@ export class SqliteStore implements Store {
     // which mostly come from the cache. Otherwise one read transaction gives them one snapshot,
     // and costs less than three autocommit reads, each taking and dropping the WAL read lock.
     if (this.cache.enabled) {
-      return { pool: this.poolById(poolId), user: this.userByName(poolId, username), signIn: this.signInByJti(originJti) };
+      return { pool: this.poolById(poolId), user: users.userByName(this.c, poolId, username), signIn: this.signInByJti(originJti) };
     }
     this.readAccessContext ??= this.db.transaction((p: string, u: string, o: string): AccessContext => ({
       pool: this.poolById(p),
-      user: this.userByName(p, u),
+      user: users.userByName(this.c, p, u),
       signIn: this.signInByJti(o),
     }));
     return this.readAccessContext(poolId, username, originJti);
@@ -948,8 +530,6 @@ export class SqliteStore implements Store {
   }
 }
 
-class StepUsed extends Error {}
-
 /** A write statement that first opens the turn's transaction (group commit) when none is open. */
 function beginningTurn(statement: Database.Statement, batch: CommitBatch): Database.Statement {
   const beginning =
@@ -985,4 +565,3 @@ function objectRows(statement: Database.Statement): Database.Statement {
     all: (...args: unknown[]) => (statement.all(...args) as unknown[][]).map(toRow),
   } as unknown as Database.Statement;
 }
-class KeyTaken extends Error {}
