@@ -1,56 +1,20 @@
 import pg from 'pg';
-import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
-import type {
-  AccessContext,
-  AuthorizationCodeRecord,
-  LoginSessionRecord,
-  UserKey,
-  AttributeCursor,
-  AttributePage,
-  ClientRecord,
-  DeviceRecord,
-  DeviceUpdate,
-  CodeCheck,
-  FailureKind,
-  FailureState,
-  GroupRecord,
-  GroupUpdate,
-  ResourceServerRecord,
-  UserPoolDomainRecord,
-  UserPoolDomainUpdate,
-  ImportJobRecord,
-  ImportJobStatus,
-  ImportJobUpdate,
-  OutboxMessage,
-  Page,
-  PoolRecord,
-  Quota,
-  SessionRecord,
-  SignInRecord,
-  SigningKeyRecord,
-  Store,
-  TotpCompletion,
-  UserAttribute,
-  UserCodeRecord,
-  UserRecord,
-  UserUpdate,
-} from '../store.js';
+import type { AccessContext, ClientRecord, PoolRecord, Store } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
 import type { PostgresContext, Queryable } from './context.js';
-import { POOL, KEY, CLIENT, USER, USER_AS_U, SESSION, SIGN_IN, DEVICE, AUTHORIZATION_CODE, LOGIN_SESSION, GROUP, GROUP_AS_G, OUTBOX } from './columns.js';
-import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
+import { toClient, toPool, toSignIn, toUser, type Row } from '../rows.js';
 import { BoundedMap } from '../../boundedMap.js';
-import { groupUpdateColumns } from '../groupColumns.js';
-import { RESOURCE_SERVER, USER_POOL_DOMAIN, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
-import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
-import * as groups from './groups.js';
-import * as devices from './devices.js';
-import * as oauth from './oauth.js';
-import * as importJobs from './importJobs.js';
+import * as pools from './pools.js';
 import * as users from './users.js';
 import * as sessions from './sessions.js';
-
+import * as signIns from './signIns.js';
+import * as codes from './codes.js';
+import * as outbox from './outbox.js';
+import * as groups from './groups.js';
+import * as importJobs from './importJobs.js';
+import * as devices from './devices.js';
+import * as oauth from './oauth.js';
 
 export interface PostgresStoreOptions {
   /** Most connections the pool opens (default 10). */
@@ -188,98 +152,22 @@ export class PostgresStore implements Store {
     }
   }
 
-  // ---- pools ----
+  // ---- pools, their signing keys and app clients (pools.ts) ----
 
-  async createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
-    await this.transaction(async (c) => {
-      await this.query('INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ($1, $2, $3, $4, $5)', [
-        pool.id, pool.name, JSON.stringify(pool.settings), pool.createdAt, pool.modifiedAt,
-      ], c);
-      for (const key of keys) {
-        await this.query(
-          `INSERT INTO signing_keys (kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [key.kid, key.poolId, key.use, key.privateJwkSealed, key.publicJwk, key.createdAt],
-          c,
-        );
-      }
-      return { commit: true, result: undefined };
-    });
-  }
+  createPool: Store['createPool'] = (...a) => pools.createPool(this.c, ...a);
+  getPool: Store['getPool'] = (...a) => pools.getPool(this.c, ...a);
+  listPools: Store['listPools'] = (...a) => pools.listPools(this.c, ...a);
+  updatePool: Store['updatePool'] = (...a) => pools.updatePool(this.c, ...a);
+  deletePool: Store['deletePool'] = (...a) => pools.deletePool(this.c, ...a);
+  getSigningKeys: Store['getSigningKeys'] = (...a) => pools.getSigningKeys(this.c, ...a);
+  getSigningKey: Store['getSigningKey'] = (...a) => pools.getSigningKey(this.c, ...a);
+  createClient: Store['createClient'] = (...a) => pools.createClient(this.c, ...a);
+  getClient: Store['getClient'] = (...a) => pools.getClient(this.c, ...a);
+  listClients: Store['listClients'] = (...a) => pools.listClients(this.c, ...a);
+  updateClient: Store['updateClient'] = (...a) => pools.updateClient(this.c, ...a);
+  deleteClient: Store['deleteClient'] = (...a) => pools.deleteClient(this.c, ...a);
 
-  async getPool(id: string): Promise<PoolRecord | undefined> {
-    const row = await this.one(`SELECT ${POOL} FROM pools WHERE id = $1`, [id]);
-    return row && this.poolRecord(row);
-  }
-
-  async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
-    // id is COLLATE "C": byte order, as in SQLite, and the primary key serves the range scan.
-    const { rows } = await this.query(`SELECT ${POOL} FROM pools WHERE id > $1 ORDER BY id LIMIT $2`, [after ?? '', limit + 1]);
-    return page(rows.map(toPool), limit, (p) => p.id);
-  }
-
-  async updatePool(pool: PoolRecord): Promise<void> {
-    await this.query('UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4', [
-      pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
-    ]);
-  }
-
-  async deletePool(id: string): Promise<boolean> {
-    // ON DELETE CASCADE takes keys, clients, users (and their attribute index), sessions, sign-ins, outbox.
-    return ((await this.query('DELETE FROM pools WHERE id = $1', [id])).rowCount ?? 0) > 0;
-  }
-
-  async getSigningKeys(poolId: string): Promise<SigningKeyRecord[]> {
-    const { rows } = await this.query(`SELECT ${KEY} FROM signing_keys WHERE pool_id = $1 ORDER BY created_at, kid`, [poolId]);
-    return rows.map(toKey);
-  }
-
-  async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
-    const row = await this.one(`SELECT ${KEY} FROM signing_keys WHERE kid = $1`, [kid]);
-    return row && toKey(row);
-  }
-
-  // ---- clients ----
-
-  async createClient(c: ClientRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO clients (id, pool_id, name, secret_sealed, settings, created_at, modified_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.id, c.poolId, c.name, c.secretSealed, JSON.stringify(c.settings), c.createdAt, c.modifiedAt],
-    );
-  }
-
-  async getClient(id: string): Promise<ClientRecord | undefined> {
-    const row = await this.one(`SELECT ${CLIENT} FROM clients WHERE id = $1`, [id]);
-    return row && this.clientRecord(row);
-  }
-
-  async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
-    const { rows } = await this.query(
-      `SELECT ${CLIENT} FROM clients WHERE pool_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [poolId, after ?? '', limit + 1],
-    );
-    return page(rows.map(toClient), limit, (c) => c.id);
-  }
-
-  async updateClient(c: ClientRecord): Promise<void> {
-    await this.query('UPDATE clients SET name = $1, settings = $2, modified_at = $3 WHERE id = $4 AND pool_id = $5', [
-      c.name, JSON.stringify(c.settings), c.modifiedAt, c.id, c.poolId,
-    ]);
-  }
-
-  async deleteClient(poolId: string, id: string): Promise<boolean> {
-    return this.transaction(async (c) => {
-      const deleted = ((await this.query('DELETE FROM clients WHERE id = $1 AND pool_id = $2', [id, poolId], c)).rowCount ?? 0) > 0;
-      if (deleted) {
-        await this.query('DELETE FROM auth_sessions WHERE client_id = $1 AND pool_id = $2', [id, poolId], c);
-        await this.query('DELETE FROM sign_ins WHERE client_id = $1 AND pool_id = $2', [id, poolId], c);
-      }
-      return { commit: true, result: deleted };
-    });
-  }
-
-  // ---- users ----
+  // ---- users, their keys and attribute index, TOTP steps, failure counters (users.ts) ----
 
   createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
   getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
@@ -301,12 +189,12 @@ export class PostgresStore implements Store {
   clearFailures: Store['clearFailures'] = (...a) => users.clearFailures(this.c, ...a);
   reserveAttempt: Store['reserveAttempt'] = (...a) => users.reserveAttempt(this.c, ...a);
   refundAttempt: Store['refundAttempt'] = (...a) => users.refundAttempt(this.c, ...a);
+
+  // ---- sign-in sessions and attempt counters (sessions.ts) ----
+
   reserveNameAttempt: Store['reserveNameAttempt'] = (...a) => sessions.reserveNameAttempt(this.c, ...a);
   takeQuota: Store['takeQuota'] = (...a) => sessions.takeQuota(this.c, ...a);
   clearQuota: Store['clearQuota'] = (...a) => sessions.clearQuota(this.c, ...a);
-
-  // ---- sessions ----
-
   createSession: Store['createSession'] = (...a) => sessions.createSession(this.c, ...a);
   getSession: Store['getSession'] = (...a) => sessions.getSession(this.c, ...a);
   consumeSession: Store['consumeSession'] = (...a) => sessions.consumeSession(this.c, ...a);
@@ -316,19 +204,61 @@ export class PostgresStore implements Store {
   completeTotpChallenge: Store['completeTotpChallenge'] = (...a) => sessions.completeTotpChallenge(this.c, ...a);
   deleteExpiredSessions: Store['deleteExpiredSessions'] = (...a) => sessions.deleteExpiredSessions(this.c, ...a);
 
-  // ---- sign-ins ----
+  // ---- sign-ins (refresh tokens, revocation) (signIns.ts) ----
 
-  async createSignIn(s: SignInRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO sign_ins (${SIGN_IN}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [
-        s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
-        s.deviceKey ?? null, s.deviceGroupKey ?? null, s.scopes ?? null,
-      ],
-    );
-  }
+  createSignIn: Store['createSignIn'] = (...a) => signIns.createSignIn(this.c, ...a);
+  getSignIn: Store['getSignIn'] = (...a) => signIns.getSignIn(this.c, ...a);
+  getSignInByRefreshHash: Store['getSignInByRefreshHash'] = (...a) => signIns.getSignInByRefreshHash(this.c, ...a);
+  revokeSignIn: Store['revokeSignIn'] = (...a) => signIns.revokeSignIn(this.c, ...a);
+  revokeUserSignIns: Store['revokeUserSignIns'] = (...a) => signIns.revokeUserSignIns(this.c, ...a);
 
-  // ---- managed login: authorization codes and the domain's sessions ----
+  // ---- confirmation and reset codes (codes.ts) ----
+
+  putUserCode: Store['putUserCode'] = (...a) => codes.putUserCode(this.c, ...a);
+  consumeUserCode: Store['consumeUserCode'] = (...a) => codes.consumeUserCode(this.c, ...a);
+
+  // ---- outbox (outbox.ts) ----
+
+  addOutboxMessage: Store['addOutboxMessage'] = (...a) => outbox.addOutboxMessage(this.c, ...a);
+  listOutbox: Store['listOutbox'] = (...a) => outbox.listOutbox(this.c, ...a);
+  pruneOutbox: Store['pruneOutbox'] = (...a) => outbox.pruneOutbox(this.c, ...a);
+  clearOutbox: Store['clearOutbox'] = (...a) => outbox.clearOutbox(this.c, ...a);
+
+  // ---- groups and members (groups.ts) ----
+
+  createGroup: Store['createGroup'] = (...a) => groups.createGroup(this.c, ...a);
+  getGroup: Store['getGroup'] = (...a) => groups.getGroup(this.c, ...a);
+  listGroups: Store['listGroups'] = (...a) => groups.listGroups(this.c, ...a);
+  updateGroup: Store['updateGroup'] = (...a) => groups.updateGroup(this.c, ...a);
+  deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
+  addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
+  removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
+  listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
+  getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
+  listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
+
+  // ---- user import jobs (importJobs.ts) ----
+
+  createUsers: Store['createUsers'] = (...a) => importJobs.createUsers(this.c, ...a);
+  createImportJob: Store['createImportJob'] = (...a) => importJobs.createImportJob(this.c, ...a);
+  getImportJob: Store['getImportJob'] = (...a) => importJobs.getImportJob(this.c, ...a);
+  listImportJobs: Store['listImportJobs'] = (...a) => importJobs.listImportJobs(this.c, ...a);
+  putImportCsv: Store['putImportCsv'] = (...a) => importJobs.putImportCsv(this.c, ...a);
+  getImportCsv: Store['getImportCsv'] = (...a) => importJobs.getImportCsv(this.c, ...a);
+  updateImportJob: Store['updateImportJob'] = (...a) => importJobs.updateImportJob(this.c, ...a);
+  getActiveImportJob: Store['getActiveImportJob'] = (...a) => importJobs.getActiveImportJob(this.c, ...a);
+  expireImportJobs: Store['expireImportJobs'] = (...a) => importJobs.expireImportJobs(this.c, ...a);
+  listStaleImportJobs: Store['listStaleImportJobs'] = (...a) => importJobs.listStaleImportJobs(this.c, ...a);
+
+  // ---- remembered devices (devices.ts) ----
+
+  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
+  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
+  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
+  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
+  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
+
+  // ---- managed login: domains, resource servers, authorization codes, login sessions (oauth.ts) ----
 
   createAuthorizationCode: Store['createAuthorizationCode'] = (...a) => oauth.createAuthorizationCode(this.c, ...a);
   consumeAuthorizationCode: Store['consumeAuthorizationCode'] = (...a) => oauth.consumeAuthorizationCode(this.c, ...a);
@@ -336,11 +266,18 @@ export class PostgresStore implements Store {
   getLoginSession: Store['getLoginSession'] = (...a) => oauth.getLoginSession(this.c, ...a);
   deleteLoginSession: Store['deleteLoginSession'] = (...a) => oauth.deleteLoginSession(this.c, ...a);
   deleteExpiredLoginState: Store['deleteExpiredLoginState'] = (...a) => oauth.deleteExpiredLoginState(this.c, ...a);
+  createUserPoolDomain: Store['createUserPoolDomain'] = (...a) => oauth.createUserPoolDomain(this.c, ...a);
+  getUserPoolDomain: Store['getUserPoolDomain'] = (...a) => oauth.getUserPoolDomain(this.c, ...a);
+  getUserPoolDomainForPool: Store['getUserPoolDomainForPool'] = (...a) => oauth.getUserPoolDomainForPool(this.c, ...a);
+  updateUserPoolDomain: Store['updateUserPoolDomain'] = (...a) => oauth.updateUserPoolDomain(this.c, ...a);
+  deleteUserPoolDomain: Store['deleteUserPoolDomain'] = (...a) => oauth.deleteUserPoolDomain(this.c, ...a);
+  createResourceServer: Store['createResourceServer'] = (...a) => oauth.createResourceServer(this.c, ...a);
+  getResourceServer: Store['getResourceServer'] = (...a) => oauth.getResourceServer(this.c, ...a);
+  listResourceServers: Store['listResourceServers'] = (...a) => oauth.listResourceServers(this.c, ...a);
+  updateResourceServer: Store['updateResourceServer'] = (...a) => oauth.updateResourceServer(this.c, ...a);
+  deleteResourceServer: Store['deleteResourceServer'] = (...a) => oauth.deleteResourceServer(this.c, ...a);
 
-  async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
-    const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE origin_jti = $1`, [originJti]);
-    return row && toSignIn(row);
-  }
+  // ---- the token check: pool, user and sign-in (and client) at once ----
 
   /**
    * One statement, one round trip: the pool, the user, the sign-in and its client, each read by its
@@ -383,121 +320,6 @@ export class PostgresStore implements Store {
     return this.fromContent('client', row, toClient);
   }
 
-  async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
-    const row = await this.one(`SELECT ${SIGN_IN} FROM sign_ins WHERE refresh_hash = $1`, [refreshHash]);
-    return row && toSignIn(row);
-  }
-
-  async revokeSignIn(originJti: string, now: number): Promise<boolean> {
-    const result = await this.query('UPDATE sign_ins SET revoked_at = $1 WHERE origin_jti = $2 AND revoked_at IS NULL', [
-      now, originJti,
-    ]);
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  async revokeUserSignIns(poolId: string, username: string, now: number): Promise<number> {
-    const result = await this.query(
-      'UPDATE sign_ins SET revoked_at = $1 WHERE pool_id = $2 AND username = $3 AND revoked_at IS NULL',
-      [now, poolId, username],
-    );
-    return result.rowCount ?? 0;
-  }
-
-  // ---- outbox ----
-
-  // ---- codes ----
-
-  async putUserCode(code: UserCodeRecord): Promise<void> {
-    await this.query(
-      `INSERT INTO user_codes (pool_id, username, purpose, code_hash, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)
-       ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash,
-         expires_at = excluded.expires_at, attempts = 0`,
-      [code.poolId, code.username, code.purpose, code.codeHash, code.expiresAt],
-    );
-  }
-
-  async consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck> {
-    return this.transaction<CodeCheck>(async (c) => {
-      const key = [poolId, username, purpose];
-      const consumed = await this.query(
-        'DELETE FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3 AND code_hash = $4 AND expires_at > $5',
-        [...key, codeHash, now],
-        c,
-      );
-      if ((consumed.rowCount ?? 0) > 0) return { commit: true, result: 'ok' };
-      // Lock the row so concurrent wrong guesses are counted one by one.
-      const row = await this.one(
-        'SELECT expires_at FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3 FOR UPDATE',
-        key,
-        c,
-      );
-      if (!row) return { commit: true, result: 'missing' };
-      if (Number(row.expires_at) <= now) return { commit: true, result: 'expired' };
-      const counted = await this.one(
-        'UPDATE user_codes SET attempts = attempts + 1 WHERE pool_id = $1 AND username = $2 AND purpose = $3 RETURNING attempts',
-        key,
-        c,
-      );
-      if (Number(counted!.attempts) >= MAX_CODE_ATTEMPTS) {
-        await this.query('DELETE FROM user_codes WHERE pool_id = $1 AND username = $2 AND purpose = $3', key, c);
-      }
-      return { commit: true, result: 'mismatch' };
-    });
-  }
-
-  // ---- devices ----
-
-  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
-  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
-  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
-  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
-  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
-
-  // ---- groups ----
-
-  createGroup: Store['createGroup'] = (...a) => groups.createGroup(this.c, ...a);
-  getGroup: Store['getGroup'] = (...a) => groups.getGroup(this.c, ...a);
-  listGroups: Store['listGroups'] = (...a) => groups.listGroups(this.c, ...a);
-  updateGroup: Store['updateGroup'] = (...a) => groups.updateGroup(this.c, ...a);
-  deleteGroup: Store['deleteGroup'] = (...a) => groups.deleteGroup(this.c, ...a);
-  addUserToGroup: Store['addUserToGroup'] = (...a) => groups.addUserToGroup(this.c, ...a);
-  removeUserFromGroup: Store['removeUserFromGroup'] = (...a) => groups.removeUserFromGroup(this.c, ...a);
-  listGroupsForUser: Store['listGroupsForUser'] = (...a) => groups.listGroupsForUser(this.c, ...a);
-  getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
-  listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
-
-  async addOutboxMessage(m: OutboxMessage): Promise<void> {
-    await this.query(
-      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, subject, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.subject ?? null, m.createdAt],
-    );
-  }
-
-  async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
-    const { rows } =
-      username === undefined
-        ? await this.query(`SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 ORDER BY created_at DESC, seq DESC LIMIT $2`, [
-            poolId, limit,
-          ])
-        : await this.query(
-            `SELECT ${OUTBOX} FROM outbox WHERE pool_id = $1 AND username = $2 ORDER BY created_at DESC, seq DESC LIMIT $3`,
-            [poolId, username, limit],
-          );
-    return rows.map(toOutbox);
-  }
-
-  async pruneOutbox(before: number, keepPerPool: number): Promise<number> {
-    const result = await this.query(
-      `DELETE FROM outbox WHERE created_at < $1 OR seq IN (
-         SELECT seq FROM (
-           SELECT seq, ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY created_at DESC, seq DESC) AS n FROM outbox
-         ) ranked WHERE n > $2)`,
-      [before, keepPerPool],
-    );
-    return result.rowCount ?? 0;
-  }
-
   // ---- meta ----
 
   async getMeta(name: string): Promise<string | undefined> {
@@ -509,37 +331,7 @@ export class PostgresStore implements Store {
     return (await this.one('SELECT value FROM meta WHERE name = $1', [name]))!.value as string;
   }
 
-  // ---- user import jobs ----
-
-  createUsers: Store['createUsers'] = (...a) => importJobs.createUsers(this.c, ...a);
-  createImportJob: Store['createImportJob'] = (...a) => importJobs.createImportJob(this.c, ...a);
-  getImportJob: Store['getImportJob'] = (...a) => importJobs.getImportJob(this.c, ...a);
-  listImportJobs: Store['listImportJobs'] = (...a) => importJobs.listImportJobs(this.c, ...a);
-  putImportCsv: Store['putImportCsv'] = (...a) => importJobs.putImportCsv(this.c, ...a);
-  getImportCsv: Store['getImportCsv'] = (...a) => importJobs.getImportCsv(this.c, ...a);
-  updateImportJob: Store['updateImportJob'] = (...a) => importJobs.updateImportJob(this.c, ...a);
-  getActiveImportJob: Store['getActiveImportJob'] = (...a) => importJobs.getActiveImportJob(this.c, ...a);
-  expireImportJobs: Store['expireImportJobs'] = (...a) => importJobs.expireImportJobs(this.c, ...a);
-  listStaleImportJobs: Store['listStaleImportJobs'] = (...a) => importJobs.listStaleImportJobs(this.c, ...a);
-
-  async clearOutbox(poolId: string): Promise<number> {
-    return (await this.query('DELETE FROM outbox WHERE pool_id = $1', [poolId])).rowCount ?? 0;
-  }
-
   /** Ends the pool; safe to call more than once. */
-  // ---- user pool domains and resource servers ----
-
-  createUserPoolDomain: Store['createUserPoolDomain'] = (...a) => oauth.createUserPoolDomain(this.c, ...a);
-  getUserPoolDomain: Store['getUserPoolDomain'] = (...a) => oauth.getUserPoolDomain(this.c, ...a);
-  getUserPoolDomainForPool: Store['getUserPoolDomainForPool'] = (...a) => oauth.getUserPoolDomainForPool(this.c, ...a);
-  updateUserPoolDomain: Store['updateUserPoolDomain'] = (...a) => oauth.updateUserPoolDomain(this.c, ...a);
-  deleteUserPoolDomain: Store['deleteUserPoolDomain'] = (...a) => oauth.deleteUserPoolDomain(this.c, ...a);
-  createResourceServer: Store['createResourceServer'] = (...a) => oauth.createResourceServer(this.c, ...a);
-  getResourceServer: Store['getResourceServer'] = (...a) => oauth.getResourceServer(this.c, ...a);
-  listResourceServers: Store['listResourceServers'] = (...a) => oauth.listResourceServers(this.c, ...a);
-  updateResourceServer: Store['updateResourceServer'] = (...a) => oauth.updateResourceServer(this.c, ...a);
-  deleteResourceServer: Store['deleteResourceServer'] = (...a) => oauth.deleteResourceServer(this.c, ...a);
-
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await this.migrating?.catch(() => undefined);

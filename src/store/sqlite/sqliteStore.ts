@@ -2,55 +2,21 @@ import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations } from '../migrations.js';
-import { LOCKOUT, MAX_CODE_ATTEMPTS } from '../store.js';
 import { CommitBatch } from './commitBatch.js';
-import { RecordCache, rowKey } from './recordCache.js';
+import { RecordCache } from './recordCache.js';
 import type { SqliteContext } from './context.js';
-import { attributePage, deviceAssignments, page, prefixEnd, toClient, toFailures, toGroup, toKey, toOutbox, toPool, toSession, toSignIn, toUser, toDevice, toAuthorizationCode, toLoginSession, type Row } from '../rows.js';
-import { groupUpdateColumns } from '../groupColumns.js';
-import { toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
-import { IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
-import type {
-  AccessContext,
-  UserKey,
-  AttributeCursor,
-  AttributePage,
-  ClientRecord,
-  DeviceRecord,
-  DeviceUpdate,
-  CodeCheck,
-  FailureKind,
-  FailureState,
-  GroupRecord,
-  GroupUpdate,
-  ResourceServerRecord,
-  UserPoolDomainRecord,
-  UserPoolDomainUpdate,
-  ImportJobRecord,
-  ImportJobStatus,
-  ImportJobUpdate,
-  OutboxMessage,
-  Page,
-  PoolRecord,
-  Quota,
-  SessionRecord,
-  AuthorizationCodeRecord,
-  LoginSessionRecord,
-  SignInRecord,
-  SigningKeyRecord,
-  Store,
-  TotpCompletion,
-  UserCodeRecord,
-  UserRecord,
-  UserUpdate,
-} from '../store.js';
-import * as groups from './groups.js';
-import * as devices from './devices.js';
-import * as oauth from './oauth.js';
-import * as importJobs from './importJobs.js';
+import type { Row } from '../rows.js';
+import type { AccessContext, Store } from '../store.js';
+import * as pools from './pools.js';
 import * as users from './users.js';
 import * as sessions from './sessions.js';
-
+import * as signIns from './signIns.js';
+import * as codes from './codes.js';
+import * as outbox from './outbox.js';
+import * as groups from './groups.js';
+import * as importJobs from './importJobs.js';
+import * as devices from './devices.js';
+import * as oauth from './oauth.js';
 
 export interface SqliteStoreOptions {
   /**
@@ -205,97 +171,22 @@ export class SqliteStore implements Store {
     return stmt;
   }
 
-  // ---- pools ----
+  // ---- pools, their signing keys and app clients (pools.ts) ----
 
-  async createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
-    this.transaction(() => {
-      this.sql('INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES (?, ?, ?, ?, ?)').run(
-        pool.id, pool.name, JSON.stringify(pool.settings), pool.createdAt, pool.modifiedAt,
-      );
-      for (const key of keys) {
-        this.sql(
-          'INSERT INTO signing_keys (kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ).run(key.kid, key.poolId, key.use, key.privateJwkSealed, key.publicJwk, key.createdAt);
-      }
-    })();
-  }
+  createPool: Store['createPool'] = (...a) => pools.createPool(this.c, ...a);
+  getPool: Store['getPool'] = (...a) => pools.getPool(this.c, ...a);
+  listPools: Store['listPools'] = (...a) => pools.listPools(this.c, ...a);
+  updatePool: Store['updatePool'] = (...a) => pools.updatePool(this.c, ...a);
+  deletePool: Store['deletePool'] = (...a) => pools.deletePool(this.c, ...a);
+  getSigningKeys: Store['getSigningKeys'] = (...a) => pools.getSigningKeys(this.c, ...a);
+  getSigningKey: Store['getSigningKey'] = (...a) => pools.getSigningKey(this.c, ...a);
+  createClient: Store['createClient'] = (...a) => pools.createClient(this.c, ...a);
+  getClient: Store['getClient'] = (...a) => pools.getClient(this.c, ...a);
+  listClients: Store['listClients'] = (...a) => pools.listClients(this.c, ...a);
+  updateClient: Store['updateClient'] = (...a) => pools.updateClient(this.c, ...a);
+  deleteClient: Store['deleteClient'] = (...a) => pools.deleteClient(this.c, ...a);
 
-  async getPool(id: string): Promise<PoolRecord | undefined> {
-    return this.poolById(id);
-  }
-
-  private poolById(id: string): PoolRecord | undefined {
-    const cached = this.cache.get<PoolRecord>('pools', id);
-    if (cached) return cached;
-    const row = this.sql('SELECT * FROM pools WHERE id = ?').get(id) as Row | undefined;
-    return row && this.cache.set('pools', id, toPool(row));
-  }
-
-  async listPools(limit: number, after?: string): Promise<Page<PoolRecord>> {
-    const rows = this.sql('SELECT * FROM pools WHERE id > ? ORDER BY id LIMIT ?').all(after ?? '', limit + 1) as Row[];
-    return page(rows.map(toPool), limit, (p) => p.id);
-  }
-
-  async updatePool(pool: PoolRecord): Promise<void> {
-    this.sql('UPDATE pools SET name = ?, settings = ?, modified_at = ? WHERE id = ?').run(
-      pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
-    );
-  }
-
-  async deletePool(id: string): Promise<boolean> {
-    return this.sql('DELETE FROM pools WHERE id = ?').run(id).changes > 0;
-  }
-
-  async getSigningKeys(poolId: string): Promise<SigningKeyRecord[]> {
-    return (this.sql('SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid').all(poolId) as Row[]).map(toKey);
-  }
-
-  async getSigningKey(kid: string): Promise<SigningKeyRecord | undefined> {
-    const row = this.sql('SELECT * FROM signing_keys WHERE kid = ?').get(kid) as Row | undefined;
-    return row && toKey(row);
-  }
-
-  // ---- clients ----
-
-  async createClient(c: ClientRecord): Promise<void> {
-    this.sql(
-      'INSERT INTO clients (id, pool_id, name, secret_sealed, settings, created_at, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(c.id, c.poolId, c.name, c.secretSealed, JSON.stringify(c.settings), c.createdAt, c.modifiedAt);
-  }
-
-  async getClient(id: string): Promise<ClientRecord | undefined> {
-    const cached = this.cache.get<ClientRecord>('clients', id);
-    if (cached) return cached;
-    const row = this.sql('SELECT * FROM clients WHERE id = ?').get(id) as Row | undefined;
-    return row && this.cache.set('clients', id, toClient(row));
-  }
-
-  async listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
-    const rows = this.sql('SELECT * FROM clients WHERE pool_id = ? AND id > ? ORDER BY id LIMIT ?').all(
-      poolId, after ?? '', limit + 1,
-    ) as Row[];
-    return page(rows.map(toClient), limit, (c) => c.id);
-  }
-
-  async updateClient(c: ClientRecord): Promise<void> {
-    this.sql('UPDATE clients SET name = ?, settings = ?, modified_at = ? WHERE id = ? AND pool_id = ?').run(
-      c.name, JSON.stringify(c.settings), c.modifiedAt, c.id, c.poolId,
-    );
-  }
-
-  async deleteClient(poolId: string, id: string): Promise<boolean> {
-    const run = this.transaction(() => {
-      const deleted = this.sql('DELETE FROM clients WHERE id = ? AND pool_id = ?').run(id, poolId).changes > 0;
-      if (deleted) {
-        this.sql('DELETE FROM auth_sessions WHERE client_id = ? AND pool_id = ?').run(id, poolId);
-        this.sql('DELETE FROM sign_ins WHERE client_id = ? AND pool_id = ?').run(id, poolId);
-      }
-      return deleted;
-    });
-    return run();
-  }
-
-  // ---- users ----
+  // ---- users, their keys and attribute index, TOTP steps, failure counters (users.ts) ----
 
   createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
   getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
@@ -317,12 +208,12 @@ export class SqliteStore implements Store {
   clearFailures: Store['clearFailures'] = (...a) => users.clearFailures(this.c, ...a);
   reserveAttempt: Store['reserveAttempt'] = (...a) => users.reserveAttempt(this.c, ...a);
   refundAttempt: Store['refundAttempt'] = (...a) => users.refundAttempt(this.c, ...a);
+
+  // ---- sign-in sessions and attempt counters (sessions.ts) ----
+
   reserveNameAttempt: Store['reserveNameAttempt'] = (...a) => sessions.reserveNameAttempt(this.c, ...a);
   takeQuota: Store['takeQuota'] = (...a) => sessions.takeQuota(this.c, ...a);
   clearQuota: Store['clearQuota'] = (...a) => sessions.clearQuota(this.c, ...a);
-
-  // ---- sessions ----
-
   createSession: Store['createSession'] = (...a) => sessions.createSession(this.c, ...a);
   getSession: Store['getSession'] = (...a) => sessions.getSession(this.c, ...a);
   consumeSession: Store['consumeSession'] = (...a) => sessions.consumeSession(this.c, ...a);
@@ -332,115 +223,27 @@ export class SqliteStore implements Store {
   completeTotpChallenge: Store['completeTotpChallenge'] = (...a) => sessions.completeTotpChallenge(this.c, ...a);
   deleteExpiredSessions: Store['deleteExpiredSessions'] = (...a) => sessions.deleteExpiredSessions(this.c, ...a);
 
-  // ---- sign-ins ----
+  // ---- sign-ins (refresh tokens, revocation) (signIns.ts) ----
 
-  async createSignIn(s: SignInRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO sign_ins (origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at,
-         revoked_at, device_key, device_group_key, scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      s.originJti, s.poolId, s.clientId, s.username, s.sub, s.refreshHash, s.authTime, s.createdAt, s.expiresAt, s.revokedAt,
-      s.deviceKey ?? null, s.deviceGroupKey ?? null, s.scopes ?? null,
-    );
-  }
+  createSignIn: Store['createSignIn'] = (...a) => signIns.createSignIn(this.c, ...a);
+  getSignIn: Store['getSignIn'] = (...a) => signIns.getSignIn(this.c, ...a);
+  getSignInByRefreshHash: Store['getSignInByRefreshHash'] = (...a) => signIns.getSignInByRefreshHash(this.c, ...a);
+  revokeSignIn: Store['revokeSignIn'] = (...a) => signIns.revokeSignIn(this.c, ...a);
+  revokeUserSignIns: Store['revokeUserSignIns'] = (...a) => signIns.revokeUserSignIns(this.c, ...a);
 
-  async getSignIn(originJti: string): Promise<SignInRecord | undefined> {
-    return this.signInByJti(originJti);
-  }
+  // ---- confirmation and reset codes (codes.ts) ----
 
-  private signInByJti(originJti: string): SignInRecord | undefined {
-    const cached = this.cache.get<SignInRecord>('sign_ins', originJti);
-    if (cached) return cached;
-    const row = this.sql('SELECT * FROM sign_ins WHERE origin_jti = ?').get(originJti) as Row | undefined;
-    return row && this.cache.set('sign_ins', originJti, toSignIn(row));
-  }
+  putUserCode: Store['putUserCode'] = (...a) => codes.putUserCode(this.c, ...a);
+  consumeUserCode: Store['consumeUserCode'] = (...a) => codes.consumeUserCode(this.c, ...a);
 
-  async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    return this.accessContext(poolId, username, originJti);
-  }
+  // ---- outbox (outbox.ts) ----
 
-  private accessContext(poolId: string, username: string, originJti: string): AccessContext {
-    // With the file to itself (the default) nothing can write between three synchronous reads,
-    // which mostly come from the cache. Otherwise one read transaction gives them one snapshot,
-    // and costs less than three autocommit reads, each taking and dropping the WAL read lock.
-    if (this.cache.enabled) {
-      return { pool: this.poolById(poolId), user: users.userByName(this.c, poolId, username), signIn: this.signInByJti(originJti) };
-    }
-    this.readAccessContext ??= this.db.transaction((p: string, u: string, o: string): AccessContext => ({
-      pool: this.poolById(p),
-      user: users.userByName(this.c, p, u),
-      signIn: this.signInByJti(o),
-    }));
-    return this.readAccessContext(poolId, username, originJti);
-  }
+  addOutboxMessage: Store['addOutboxMessage'] = (...a) => outbox.addOutboxMessage(this.c, ...a);
+  listOutbox: Store['listOutbox'] = (...a) => outbox.listOutbox(this.c, ...a);
+  pruneOutbox: Store['pruneOutbox'] = (...a) => outbox.pruneOutbox(this.c, ...a);
+  clearOutbox: Store['clearOutbox'] = (...a) => outbox.clearOutbox(this.c, ...a);
 
-  private readAccessContext?: (poolId: string, username: string, originJti: string) => AccessContext;
-
-  async getSignInByRefreshHash(refreshHash: string): Promise<SignInRecord | undefined> {
-    const row = this.sql('SELECT * FROM sign_ins WHERE refresh_hash = ?').get(refreshHash) as Row | undefined;
-    return row && toSignIn(row);
-  }
-
-  async revokeSignIn(originJti: string, now: number): Promise<boolean> {
-    return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE origin_jti = ? AND revoked_at IS NULL').run(now, originJti).changes > 0;
-  }
-
-  async revokeUserSignIns(poolId: string, username: string, now: number): Promise<number> {
-    return this.sql('UPDATE sign_ins SET revoked_at = ? WHERE pool_id = ? AND username = ? AND revoked_at IS NULL').run(
-      now, poolId, username,
-    ).changes;
-  }
-
-  // ---- devices ----
-
-  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
-  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
-  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
-  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
-  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
-
-  // ---- managed login: authorization codes and the domain's sessions ----
-
-  createAuthorizationCode: Store['createAuthorizationCode'] = (...a) => oauth.createAuthorizationCode(this.c, ...a);
-  consumeAuthorizationCode: Store['consumeAuthorizationCode'] = (...a) => oauth.consumeAuthorizationCode(this.c, ...a);
-  createLoginSession: Store['createLoginSession'] = (...a) => oauth.createLoginSession(this.c, ...a);
-  getLoginSession: Store['getLoginSession'] = (...a) => oauth.getLoginSession(this.c, ...a);
-  deleteLoginSession: Store['deleteLoginSession'] = (...a) => oauth.deleteLoginSession(this.c, ...a);
-  deleteExpiredLoginState: Store['deleteExpiredLoginState'] = (...a) => oauth.deleteExpiredLoginState(this.c, ...a);
-
-  // ---- codes ----
-
-  async putUserCode(c: UserCodeRecord): Promise<void> {
-    this.sql(
-      `INSERT INTO user_codes (pool_id, username, purpose, code_hash, expires_at, attempts) VALUES (?, ?, ?, ?, ?, 0)
-       ON CONFLICT (pool_id, username, purpose) DO UPDATE SET code_hash = excluded.code_hash,
-         expires_at = excluded.expires_at, attempts = 0`,
-    ).run(c.poolId, c.username, c.purpose, c.codeHash, c.expiresAt);
-  }
-
-  async consumeUserCode(poolId: string, username: string, purpose: string, codeHash: string, now: number): Promise<CodeCheck> {
-    const run = this.transaction((): CodeCheck => {
-      const consumed = this.sql(
-        'DELETE FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND code_hash = ? AND expires_at > ?',
-      ).run(poolId, username, purpose, codeHash, now).changes;
-      if (consumed > 0) return 'ok';
-      const row = this.sql('SELECT expires_at FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ?').get(
-        poolId, username, purpose,
-      ) as Row | undefined;
-      if (!row) return 'missing';
-      if (Number(row.expires_at) <= now) return 'expired';
-      const { attempts } = this.sql(
-        'UPDATE user_codes SET attempts = attempts + 1 WHERE pool_id = ? AND username = ? AND purpose = ? RETURNING attempts',
-      ).get(poolId, username, purpose) as Row;
-      if (attempts >= MAX_CODE_ATTEMPTS) {
-        this.sql('DELETE FROM user_codes WHERE pool_id = ? AND username = ? AND purpose = ?').run(poolId, username, purpose);
-      }
-      return 'mismatch';
-    });
-    return run();
-  }
-
-  // ---- groups ----
+  // ---- groups and members (groups.ts) ----
 
   createGroup: Store['createGroup'] = (...a) => groups.createGroup(this.c, ...a);
   getGroup: Store['getGroup'] = (...a) => groups.getGroup(this.c, ...a);
@@ -453,47 +256,7 @@ export class SqliteStore implements Store {
   getUserGroups: Store['getUserGroups'] = (...a) => groups.getUserGroups(this.c, ...a);
   listUsersInGroup: Store['listUsersInGroup'] = (...a) => groups.listUsersInGroup(this.c, ...a);
 
-  // ---- outbox ----
-
-  async addOutboxMessage(m: OutboxMessage): Promise<void> {
-    this.sql(
-      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, subject, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.subject ?? null, m.createdAt);
-  }
-
-  async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
-    const rows = (
-      username === undefined
-        ? this.sql('SELECT * FROM outbox WHERE pool_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(poolId, limit)
-        : this.sql('SELECT * FROM outbox WHERE pool_id = ? AND username = ? ORDER BY created_at DESC, rowid DESC LIMIT ?').all(
-            poolId, username, limit,
-          )
-    ) as Row[];
-    return rows.map(toOutbox);
-  }
-
-  async pruneOutbox(before: number, keepPerPool: number): Promise<number> {
-    return this.sql(
-      `DELETE FROM outbox WHERE created_at < ? OR rowid IN (
-         SELECT rowid FROM (
-           SELECT rowid, ROW_NUMBER() OVER (PARTITION BY pool_id ORDER BY created_at DESC, rowid DESC) AS n FROM outbox
-         ) WHERE n > ?)`,
-    ).run(before, keepPerPool).changes;
-  }
-
-  // ---- meta ----
-
-  async getMeta(name: string): Promise<string | undefined> {
-    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row | undefined)?.value as string | undefined;
-  }
-
-  async putMetaIfAbsent(name: string, value: string): Promise<string> {
-    this.sql('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
-    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row).value as string;
-  }
-
-  // ---- user import jobs ----
+  // ---- user import jobs (importJobs.ts) ----
 
   createUsers: Store['createUsers'] = (...a) => importJobs.createUsers(this.c, ...a);
   createImportJob: Store['createImportJob'] = (...a) => importJobs.createImportJob(this.c, ...a);
@@ -506,12 +269,22 @@ export class SqliteStore implements Store {
   expireImportJobs: Store['expireImportJobs'] = (...a) => importJobs.expireImportJobs(this.c, ...a);
   listStaleImportJobs: Store['listStaleImportJobs'] = (...a) => importJobs.listStaleImportJobs(this.c, ...a);
 
-  async clearOutbox(poolId: string): Promise<number> {
-    return this.sql('DELETE FROM outbox WHERE pool_id = ?').run(poolId).changes;
-  }
+  // ---- remembered devices (devices.ts) ----
 
-  // ---- user pool domains and resource servers ----
+  createDevice: Store['createDevice'] = (...a) => devices.createDevice(this.c, ...a);
+  getDevice: Store['getDevice'] = (...a) => devices.getDevice(this.c, ...a);
+  listDevices: Store['listDevices'] = (...a) => devices.listDevices(this.c, ...a);
+  updateDevice: Store['updateDevice'] = (...a) => devices.updateDevice(this.c, ...a);
+  deleteDevice: Store['deleteDevice'] = (...a) => devices.deleteDevice(this.c, ...a);
 
+  // ---- managed login: domains, resource servers, authorization codes, login sessions (oauth.ts) ----
+
+  createAuthorizationCode: Store['createAuthorizationCode'] = (...a) => oauth.createAuthorizationCode(this.c, ...a);
+  consumeAuthorizationCode: Store['consumeAuthorizationCode'] = (...a) => oauth.consumeAuthorizationCode(this.c, ...a);
+  createLoginSession: Store['createLoginSession'] = (...a) => oauth.createLoginSession(this.c, ...a);
+  getLoginSession: Store['getLoginSession'] = (...a) => oauth.getLoginSession(this.c, ...a);
+  deleteLoginSession: Store['deleteLoginSession'] = (...a) => oauth.deleteLoginSession(this.c, ...a);
+  deleteExpiredLoginState: Store['deleteExpiredLoginState'] = (...a) => oauth.deleteExpiredLoginState(this.c, ...a);
   createUserPoolDomain: Store['createUserPoolDomain'] = (...a) => oauth.createUserPoolDomain(this.c, ...a);
   getUserPoolDomain: Store['getUserPoolDomain'] = (...a) => oauth.getUserPoolDomain(this.c, ...a);
   getUserPoolDomainForPool: Store['getUserPoolDomainForPool'] = (...a) => oauth.getUserPoolDomainForPool(this.c, ...a);
@@ -522,6 +295,44 @@ export class SqliteStore implements Store {
   listResourceServers: Store['listResourceServers'] = (...a) => oauth.listResourceServers(this.c, ...a);
   updateResourceServer: Store['updateResourceServer'] = (...a) => oauth.updateResourceServer(this.c, ...a);
   deleteResourceServer: Store['deleteResourceServer'] = (...a) => oauth.deleteResourceServer(this.c, ...a);
+
+  // ---- the token check: pool, user and sign-in (and client) at once ----
+
+  async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
+    return this.accessContext(poolId, username, originJti);
+  }
+
+  private accessContext(poolId: string, username: string, originJti: string): AccessContext {
+    // With the file to itself (the default) nothing can write between three synchronous reads,
+    // which mostly come from the cache. Otherwise one read transaction gives them one snapshot,
+    // and costs less than three autocommit reads, each taking and dropping the WAL read lock.
+    if (this.cache.enabled) {
+      return {
+        pool: pools.poolById(this.c, poolId),
+        user: users.userByName(this.c, poolId, username),
+        signIn: signIns.signInByJti(this.c, originJti),
+      };
+    }
+    this.readAccessContext ??= this.db.transaction((p: string, u: string, o: string): AccessContext => ({
+      pool: pools.poolById(this.c, p),
+      user: users.userByName(this.c, p, u),
+      signIn: signIns.signInByJti(this.c, o),
+    }));
+    return this.readAccessContext(poolId, username, originJti);
+  }
+
+  private readAccessContext?: (poolId: string, username: string, originJti: string) => AccessContext;
+
+  // ---- meta ----
+
+  async getMeta(name: string): Promise<string | undefined> {
+    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row | undefined)?.value as string | undefined;
+  }
+
+  async putMetaIfAbsent(name: string, value: string): Promise<string> {
+    this.sql('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING').run(name, value);
+    return (this.sql('SELECT value FROM meta WHERE name = ?').get(name) as Row).value as string;
+  }
 
   async close(): Promise<void> {
     if (!this.db.open) return;
