@@ -1,4 +1,7 @@
-/** Managed login and OAuth, postgres: user pool domains, resource servers, authorization codes and the domain's login sessions. */
+/**
+ * Managed login and OAuth, postgres: user pool domains, resource servers, authorization codes and the
+ * domain's login sessions.
+ */
 import type { AuthorizationCodeRecord, LoginSessionRecord, ResourceServerRecord, UserPoolDomainRecord, UserPoolDomainUpdate, Page } from '../store.js';
 import type { PostgresContext } from './context.js';
 import { AUTHORIZATION_CODE, LOGIN_SESSION } from './columns.js';

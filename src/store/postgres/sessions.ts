@@ -1,4 +1,7 @@
-/** Sign-in sessions (PostgreSQL): the challenge sessions of InitiateAuth/RespondToAuthChallenge and the attempt counters (unknown names' lockout, quotas). */
+/**
+ * Sign-in sessions (PostgreSQL): the challenge sessions of InitiateAuth/RespondToAuthChallenge and the
+ * attempt counters (unknown names' lockout, quotas).
+ */
 import type pg from 'pg';
 import type { Quota, SessionRecord, TotpCompletion } from '../store.js';
 import type { PostgresContext } from './context.js';
@@ -7,7 +10,7 @@ import { toSession } from '../rows.js';
 import { lockedSql, consumeStepOn } from './users.js';
 
 /** How long an unknown name's failure count is kept after its last failure. */
-export const NAME_ATTEMPTS_TTL_MS = 86_400_000;
+const NAME_ATTEMPTS_TTL_MS = 86_400_000;
 
 export async function reserveNameAttempt(ctx: PostgresContext, poolId: string, name: string, now: number): Promise<boolean> {
   const result = await ctx.query(
@@ -56,7 +59,7 @@ export async function consumeSession(ctx: PostgresContext, idHash: string, now: 
   return consumeSessionOn(ctx, undefined, idHash, now);
 }
 
-export async function consumeSessionOn(ctx: PostgresContext, on: pg.PoolClient | undefined, idHash: string, now: number): Promise<SessionRecord | undefined> {
+async function consumeSessionOn(ctx: PostgresContext, on: pg.PoolClient | undefined, idHash: string, now: number): Promise<SessionRecord | undefined> {
   const row = await ctx.one(
     `UPDATE auth_sessions SET consumed_at = $1 WHERE id_hash = $2 AND consumed_at IS NULL RETURNING ${SESSION}`,
     [now, idHash],

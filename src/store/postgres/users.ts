@@ -1,11 +1,14 @@
-/** Users (PostgreSQL): their rows, keys (username, alias, sub) and attribute index, TOTP steps and failure counters. */
+/**
+ * Users (PostgreSQL): their rows, keys (username, alias, sub) and attribute index, TOTP steps and
+ * failure counters.
+ */
 import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { PostgresContext } from './context.js';
 import { USER, USER_AS_U } from './columns.js';
 import { attributePage, page, prefixEnd, toFailures, toUser } from '../rows.js';
 
-export const userColumns: Record<keyof UserUpdate, string> = {
+const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
   enabled: 'enabled',
   attributes: 'attributes',
@@ -20,9 +23,9 @@ export const userColumns: Record<keyof UserUpdate, string> = {
   modifiedAt: 'modified_at',
 };
 
-export const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
+const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
 
-export const failureColumns: Record<FailureKind, [string, string]> = {
+const failureColumns: Record<FailureKind, [string, string]> = {
   password: ['password_failures', 'password_last_failure_at'],
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
@@ -83,7 +86,7 @@ export async function deleteUserKey(ctx: PostgresContext, poolId: string, key: U
   await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, key.name, key.value, username]);
 }
 
-export async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
+async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
   await ctx.query('DELETE FROM user_attribute_index WHERE pool_id = $1 AND username = $2', [poolId, username], c);
   if (attributes.length === 0) return;
   await ctx.query(

@@ -1,4 +1,7 @@
-/** Managed login and OAuth, sqlite: user pool domains, resource servers, authorization codes and the domain's login sessions. */
+/**
+ * Managed login and OAuth, sqlite: user pool domains, resource servers, authorization codes and the
+ * domain's login sessions.
+ */
 import type { SqliteContext } from './context.js';
 import { page, toAuthorizationCode, toLoginSession, type Row, toResourceServer, toUserPoolDomain, userPoolDomainAssignments } from '../rows.js';
 import type { ResourceServerRecord, UserPoolDomainRecord, UserPoolDomainUpdate, Page, AuthorizationCodeRecord, LoginSessionRecord } from '../store.js';

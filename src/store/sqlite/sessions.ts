@@ -1,13 +1,16 @@
-/** Sign-in sessions (SQLite): the challenge sessions of InitiateAuth/RespondToAuthChallenge and the attempt counters (unknown names' lockout, quotas). */
+/**
+ * Sign-in sessions (SQLite): the challenge sessions of InitiateAuth/RespondToAuthChallenge and the
+ * attempt counters (unknown names' lockout, quotas).
+ */
 import type { SqliteContext } from './context.js';
 import { toSession, type Row } from '../rows.js';
 import type { Quota, SessionRecord, TotpCompletion } from '../store.js';
 import { consumeStepSync, lockedSql } from './users.js';
 
 /** How long an unknown name's failure count is kept after its last failure. */
-export const NAME_ATTEMPTS_TTL_MS = 86_400_000;
+const NAME_ATTEMPTS_TTL_MS = 86_400_000;
 
-export class StepUsed extends Error {}
+class StepUsed extends Error {}
 
 export async function reserveNameAttempt(ctx: SqliteContext, poolId: string, name: string, now: number): Promise<boolean> {
   const row = ctx.sql(
@@ -57,7 +60,7 @@ export async function consumeSession(ctx: SqliteContext, idHash: string, now: nu
   return consumeSessionSync(ctx, idHash, now);
 }
 
-export function consumeSessionSync(ctx: SqliteContext, idHash: string, now: number): SessionRecord | undefined {
+function consumeSessionSync(ctx: SqliteContext, idHash: string, now: number): SessionRecord | undefined {
   const row = ctx.sql(
     'UPDATE auth_sessions SET consumed_at = ? WHERE id_hash = ? AND consumed_at IS NULL RETURNING *',
   ).get(now, idHash) as Row | undefined;

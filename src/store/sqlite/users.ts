@@ -1,10 +1,13 @@
-/** Users (SQLite): their rows, keys (username, alias, sub) and attribute index, updates that keep the record cache warm, TOTP steps and failure counters. */
+/**
+ * Users (SQLite): their rows, keys (username, alias, sub) and attribute index, updates that keep the
+ * record cache warm, TOTP steps and failure counters.
+ */
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
 import { attributePage, page, prefixEnd, toFailures, toUser, type Row } from '../rows.js';
 
-export const userColumns: Record<keyof UserUpdate, string> = {
+const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
   enabled: 'enabled',
   attributes: 'attributes',
@@ -20,7 +23,7 @@ export const userColumns: Record<keyof UserUpdate, string> = {
 };
 
 /** The columns an update sets, in a fixed order (one statement text per set of columns), with SQLite values. */
-export function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
+function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
   const keys = (Object.keys(userColumns) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
   const values = keys.map((k) => {
     const v = update[k];
@@ -31,12 +34,12 @@ export function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[];
   return { keys, values };
 }
 
-export const failureColumns: Record<FailureKind, [string, string]> = {
+const failureColumns: Record<FailureKind, [string, string]> = {
   password: ['password_failures', 'password_last_failure_at'],
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
 
-export const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
+const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
 
 /**
  * Whether a failure count locks now (LOCKOUT): `count` failures, the last at `last`, and `now` a
@@ -46,16 +49,16 @@ export const lockedSql = (count: string, last: string, now: string) =>
   `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + MIN(${LOCKOUT.firstMs} << MIN(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
 
 /** What the record cache holds of one user's row: its record and its failure counters. */
-export interface CachedUserRow {
+interface CachedUserRow {
   key: string;
   record: UserRecord | undefined;
   failures: [FailureKind, FailureState | undefined][];
 }
 
 /** A user's failure counters, cached next to the user's record (they are columns of its row). */
-export const failuresPart = (kind: FailureKind) => `failures:${kind}`;
+const failuresPart = (kind: FailureKind) => `failures:${kind}`;
 
-export class KeyTaken extends Error {}
+class KeyTaken extends Error {}
 
 export async function createUser(ctx: SqliteContext, u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
   const insert = ctx.transaction(() => {
@@ -110,7 +113,7 @@ export async function deleteUserKey(ctx: SqliteContext, poolId: string, key: Use
   })();
 }
 
-export function indexAttributes(ctx: SqliteContext, poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
+function indexAttributes(ctx: SqliteContext, poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
   ctx.sql('DELETE FROM user_attribute_index WHERE pool_id = ? AND username = ?').run(poolId, username);
   const add = ctx.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
   for (const a of attributes) add.run(poolId, username, a.Name, a.Value);
@@ -234,7 +237,7 @@ export async function updateUser(ctx: SqliteContext, poolId: string, username: s
  * VerifySoftwareToken) does not read the row again. Called after the write (in its group-commit
  * turn: if that turn fails, the whole cache is cleared).
  */
-export function rememberUpdated(ctx: SqliteContext, before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
+function rememberUpdated(ctx: SqliteContext, before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
   if (!before.record) return;
   const after: Record<string, unknown> = { ...before.record };
   for (const k of keys) after[k] = update[k];
@@ -244,7 +247,7 @@ export function rememberUpdated(ctx: SqliteContext, before: CachedUserRow, keys:
 }
 
 /** What the cache holds of a user's row, taken before a write that makes it forget the row. */
-export function cachedUserRow(ctx: SqliteContext, poolId: string, username: string): CachedUserRow {
+function cachedUserRow(ctx: SqliteContext, poolId: string, username: string): CachedUserRow {
   const key = rowKey(poolId, username);
   return {
     key,
@@ -349,7 +352,7 @@ export async function refundAttempt(ctx: SqliteContext, poolId: string, username
  * A write of a failure counter made the cache forget the user's row; the record did not change,
  * so what was cached of it is put back, with the counter's new state when it is known.
  */
-export function rememberFailures(ctx: SqliteContext, before: CachedUserRow, kind: FailureKind, state: FailureState | undefined): void {
+function rememberFailures(ctx: SqliteContext, before: CachedUserRow, kind: FailureKind, state: FailureState | undefined): void {
   if (!before.record) return;
   ctx.cache.set('users', before.key, before.record);
   for (const [k, failures] of before.failures) {
