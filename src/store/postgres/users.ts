@@ -30,7 +30,7 @@ const failureColumns: Record<FailureKind, [string, string]> = {
   mfa: ['mfa_failures', 'mfa_last_failure_at'],
 };
 
-/** Whether a failure count locks now (LOCKOUT), as SqliteStore's; 1000 << 10 is past the cap. */
+/** Whether a failure count locks now (LOCKOUT), as in sqlite/users.ts; 1000 << 10 is past the cap. */
 export const lockedSql = (count: string, last: string, now: string) =>
   `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + LEAST(${LOCKOUT.firstMs}::bigint << LEAST(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
 
