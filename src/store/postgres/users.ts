@@ -1,0 +1,295 @@
+/**
+ * Users (PostgreSQL): their rows, keys (username, alias, sub) and attribute index, TOTP steps and
+ * failure counters.
+ */
+import type pg from 'pg';
+import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
+import type { PostgresContext } from './context.js';
+import { USER, USER_AS_U } from './columns.js';
+import { attributePage, page, prefixEnd, toFailures, toUser } from '../rows.js';
+
+const userColumns: Record<keyof UserUpdate, string> = {
+  status: 'status',
+  enabled: 'enabled',
+  attributes: 'attributes',
+  passwordSalt: 'password_salt',
+  passwordVerifierSealed: 'password_verifier_sealed',
+  totpSecretSealed: 'totp_secret_sealed',
+  totpPendingSecretSealed: 'totp_pending_secret_sealed',
+  totpEnabled: 'totp_enabled',
+  totpFriendlyDeviceName: 'totp_friendly_device_name',
+  smsMfaEnabled: 'sms_mfa_enabled',
+  preferredMfa: 'preferred_mfa',
+  modifiedAt: 'modified_at',
+};
+
+const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
+
+const failureColumns: Record<FailureKind, [string, string]> = {
+  password: ['password_failures', 'password_last_failure_at'],
+  mfa: ['mfa_failures', 'mfa_last_failure_at'],
+};
+
+/** Whether a failure count locks now (LOCKOUT), as in sqlite/users.ts; 1000 << 10 is past the cap. */
+export const lockedSql = (count: string, last: string, now: string) =>
+  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + LEAST(${LOCKOUT.firstMs}::bigint << LEAST(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
+
+export async function createUser(ctx: PostgresContext, u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
+  return ctx.transaction(async (c) => {
+    // A concurrent insert of the same username waits on the primary key and then does nothing.
+    const inserted = await ctx.query(
+      `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
+         totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
+         preferred_mfa, created_at, modified_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       ON CONFLICT (pool_id, username) DO NOTHING`,
+      [
+        u.poolId, u.username, u.sub, u.status, u.enabled, JSON.stringify(u.attributes), u.passwordSalt,
+        u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled,
+        u.totpFriendlyDeviceName, u.smsMfaEnabled, u.preferredMfa, u.createdAt, u.modifiedAt,
+      ],
+      c,
+    );
+    if ((inserted.rowCount ?? 0) === 0) return { commit: false, result: false };
+    for (const k of keys) {
+      // A concurrent insert of the same key waits on the primary key; then this one does nothing.
+      const taken = await ctx.query(
+        'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [u.poolId, k.name, k.value, u.username],
+        c,
+      );
+      if ((taken.rowCount ?? 0) === 0) return { commit: false, result: false };
+    }
+    await indexAttributes(ctx, c, u.poolId, u.username, u.attributes);
+    return { commit: true, result: true };
+  });
+}
+
+export async function getUserByKey(ctx: PostgresContext, poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
+  const row = await ctx.one(
+    `SELECT ${USER_AS_U} FROM user_keys k JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
+     WHERE k.pool_id = $1 AND k.name = $2 AND k.value = $3`,
+    [poolId, name, value],
+  );
+  return row && toUser(row);
+}
+
+export async function putUserKey(ctx: PostgresContext, poolId: string, key: UserKey, username: string): Promise<void> {
+  await ctx.query(
+    `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+    [poolId, key.name, key.value, username],
+  );
+}
+
+export async function deleteUserKey(ctx: PostgresContext, poolId: string, key: UserKey, username: string): Promise<void> {
+  await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, key.name, key.value, username]);
+}
+
+async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
+  await ctx.query('DELETE FROM user_attribute_index WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+  if (attributes.length === 0) return;
+  await ctx.query(
+    `INSERT INTO user_attribute_index (pool_id, username, name, value)
+     SELECT $1, $2, a.name, a.value FROM unnest($3::text[], $4::text[]) AS a(name, value)
+     ON CONFLICT DO NOTHING`,
+    [poolId, username, attributes.map((a) => a.Name), attributes.map((a) => a.Value)],
+    c,
+  );
+}
+
+export async function getUser(ctx: PostgresContext, poolId: string, username: string): Promise<UserRecord | undefined> {
+  const row = await ctx.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND username = $2`, [poolId, username]);
+  return row && toUser(row);
+}
+
+export async function getUserBySub(ctx: PostgresContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
+  const row = await ctx.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
+  return row && toUser(row);
+}
+
+export async function countUsers(ctx: PostgresContext, poolId: string): Promise<number> {
+  const row = await ctx.one('SELECT count(*)::int AS n FROM users WHERE pool_id = $1', [poolId]);
+  return Number(row!.n);
+}
+
+export async function findUsersByAttribute(ctx: PostgresContext, poolId: string, name: string, value: string): Promise<UserRecord[]> {
+  const { rows } = await ctx.query(
+    `SELECT ${USER_AS_U}
+     FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+     WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 ORDER BY u.username`,
+    [poolId, name, value],
+  );
+  return rows.map(toUser);
+}
+
+export async function listUsersByUsernamePrefix(ctx: PostgresContext, poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+  // username is COLLATE "C": the range is a byte range, as prefixEnd expects.
+  const { rows } = await ctx.query(
+    `SELECT ${USER} FROM users WHERE pool_id = $1 AND username >= $2 AND username < $3 AND username > $4
+     ORDER BY username LIMIT $5`,
+    [poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1],
+  );
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function listUsersByAttribute(
+  ctx: PostgresContext,
+  poolId: string,
+  name: string,
+  value: string,
+  prefix: boolean,
+  limit: number,
+  after?: AttributeCursor,
+): Promise<AttributePage> {
+  // A prefix is a byte range of the values: compared COLLATE "C", which the user_attribute_prefix
+  // index (migration 0005) is built with, whatever the database's default collation.
+  const { rows } = prefix
+    ? await ctx.query(
+        `SELECT i.value AS index_value, ${USER_AS_U}
+         FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+         WHERE i.pool_id = $1 AND i.name = $2 AND i.value COLLATE "C" >= $3 AND i.value COLLATE "C" < $4
+           AND (i.value COLLATE "C", i.username) > ($5, $6)
+         ORDER BY i.value COLLATE "C", i.username LIMIT $7`,
+        [poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1],
+      )
+    : await ctx.query(
+        `SELECT i.value AS index_value, ${USER_AS_U}
+         FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+         WHERE i.pool_id = $1 AND i.name = $2 AND i.value = $3 AND i.username > $4
+         ORDER BY i.username LIMIT $5`,
+        [poolId, name, value, after?.username ?? '', limit + 1],
+      );
+  return attributePage(rows, limit);
+}
+
+export async function listUsersByStatus(
+  ctx: PostgresContext,
+  poolId: string,
+  column: 'status' | 'enabled',
+  value: string | boolean,
+  limit: number,
+  after?: string,
+): Promise<Page<UserRecord>> {
+  const { rows } = await ctx.query(
+    `SELECT ${USER} FROM users WHERE pool_id = $1 AND ${column === 'status' ? 'status' : 'enabled'} = $2 AND username > $3
+     ORDER BY username LIMIT $4`,
+    [poolId, value, after ?? '', limit + 1],
+  );
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function listUsers(ctx: PostgresContext, poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+  const { rows } = await ctx.query(
+    `SELECT ${USER} FROM users WHERE pool_id = $1 AND username > $2 ORDER BY username LIMIT $3`,
+    [poolId, after ?? '', limit + 1],
+  );
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function updateUser(ctx: PostgresContext, poolId: string, username: string, update: UserUpdate): Promise<boolean> {
+  // Fixed column order, whatever the caller's key order: one statement text per set of columns.
+  const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
+  if (keys.length === 0) return true; // as SqliteStore
+  const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
+  const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
+    WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
+  // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
+  // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...).
+  if (!update.attributes) return ((await ctx.query(text, [...values, poolId, username])).rowCount ?? 0) > 0;
+  return ctx.transaction(async (c) => {
+    // The row lock taken here serialises concurrent updates of one user, index refresh included.
+    const changed = ((await ctx.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
+    if (changed && update.attributes) await indexAttributes(ctx, c, poolId, username, update.attributes);
+    return { commit: true, result: changed };
+  });
+}
+
+export async function deleteUser(ctx: PostgresContext, poolId: string, username: string): Promise<boolean> {
+  return ctx.transaction(async (c) => {
+    await ctx.query('DELETE FROM sign_ins WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+    await ctx.query('DELETE FROM auth_sessions WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+    await ctx.query('DELETE FROM outbox WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+    const deleted = await ctx.query('DELETE FROM users WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+    return { commit: true, result: (deleted.rowCount ?? 0) > 0 };
+  });
+}
+
+/**
+ * One conditional UPDATE. Under READ COMMITTED a second writer waits for the first's row lock,
+ * then re-checks the WHERE clause against the committed row: a step can be accepted once.
+ */
+export async function consumeTotpStep(
+  ctx: PostgresContext,
+  poolId: string,
+  username: string,
+  step: number,
+  stepUpdate: Omit<UserUpdate, 'attributes'> = {},
+  unlessLockedAt?: number,
+): Promise<boolean> {
+  const update: UserUpdate = stepUpdate;
+  const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
+  if (keys.length === 0 && unlessLockedAt === undefined) return consumeStepOn(ctx, undefined, poolId, username, step);
+  const nowParam = `$${keys.length + 4}::bigint`;
+  const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', nowParam)}`;
+  const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k, i) => `, ${userColumns[k]} = $${i + 2}`).join('')}
+    WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
+      AND (totp_last_step IS NULL OR totp_last_step < $1)${locked}`;
+  const values = [step, ...keys.map((k) => update[k]), poolId, username, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])];
+  const result = await ctx.query(text, values);
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function consumeStepOn(ctx: PostgresContext, on: pg.PoolClient | undefined, poolId: string, username: string, step: number): Promise<boolean> {
+  const result = await ctx.query(
+    `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL
+     WHERE pool_id = $2 AND username = $3 AND (totp_last_step IS NULL OR totp_last_step < $1)`,
+    [step, poolId, username],
+    on,
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function recordFailure(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
+  const [count, last] = failureColumns[kind];
+  const row = await ctx.one(
+    `UPDATE users SET ${count} = ${count} + 1, ${last} = $1 WHERE pool_id = $2 AND username = $3
+     RETURNING ${count} AS count, ${last} AS last_at`,
+    [now, poolId, username],
+  );
+  return toFailures(row);
+}
+
+export async function getFailures(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
+  const [count, last] = failureColumns[kind];
+  const row = await ctx.one(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = $1 AND username = $2`, [
+    poolId, username,
+  ]);
+  return toFailures(row);
+}
+
+export async function clearFailures(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
+  const [count, last] = failureColumns[kind];
+  await ctx.query(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = $1 AND username = $2 AND ${count} <> 0`, [
+    poolId, username,
+  ]);
+}
+
+/**
+ * One conditional UPDATE: a concurrent reservation waits for the row lock, then re-evaluates the
+ * lockout against the committed count, so no more attempts proceed than the rule allows.
+ */
+export async function reserveAttempt(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
+  const [count, last] = failureColumns[kind];
+  const result = await ctx.query(
+    `UPDATE users SET ${count} = ${count} + 1, ${last} = $1
+     WHERE pool_id = $2 AND username = $3 AND NOT ${lockedSql(count, last, '$1::bigint')}`,
+    [now, poolId, username],
+  );
+  return (result.rowCount ?? 0) > 0;
+}
+
+export async function refundAttempt(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
+  const [count] = failureColumns[kind];
+  await ctx.query(`UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = $1 AND username = $2 AND ${count} > 0`, [poolId, username]);
+}

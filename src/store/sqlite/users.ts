@@ -1,0 +1,362 @@
+/**
+ * Users (SQLite): their rows, keys (username, alias, sub) and attribute index, updates that keep the
+ * record cache warm, TOTP steps and failure counters.
+ */
+import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
+import { rowKey } from './recordCache.js';
+import type { SqliteContext } from './context.js';
+import { attributePage, page, prefixEnd, toFailures, toUser, type Row } from '../rows.js';
+
+const userColumns: Record<keyof UserUpdate, string> = {
+  status: 'status',
+  enabled: 'enabled',
+  attributes: 'attributes',
+  passwordSalt: 'password_salt',
+  passwordVerifierSealed: 'password_verifier_sealed',
+  totpSecretSealed: 'totp_secret_sealed',
+  totpPendingSecretSealed: 'totp_pending_secret_sealed',
+  totpEnabled: 'totp_enabled',
+  totpFriendlyDeviceName: 'totp_friendly_device_name',
+  smsMfaEnabled: 'sms_mfa_enabled',
+  preferredMfa: 'preferred_mfa',
+  modifiedAt: 'modified_at',
+};
+
+/** The columns an update sets, in a fixed order (one statement text per set of columns), with SQLite values. */
+function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
+  const keys = (Object.keys(userColumns) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
+  const values = keys.map((k) => {
+    const v = update[k];
+    if (k === 'attributes') return JSON.stringify(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return v;
+  });
+  return { keys, values };
+}
+
+const failureColumns: Record<FailureKind, [string, string]> = {
+  password: ['password_failures', 'password_last_failure_at'],
+  mfa: ['mfa_failures', 'mfa_last_failure_at'],
+};
+
+const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
+
+/**
+ * Whether a failure count locks now (LOCKOUT): `count` failures, the last at `last`, and `now` a
+ * SQL expression. 1000 << 10 is past the 15-minute cap, so the shift never needs to go further.
+ */
+export const lockedSql = (count: string, last: string, now: string) =>
+  `(${count} >= ${LOCKOUT.free} AND ${now} < ${last} + MIN(${LOCKOUT.firstMs} << MIN(${count} - ${LOCKOUT.free}, 10), ${LOCKOUT.maxMs}))`;
+
+/** What the record cache holds of one user's row: its record and its failure counters. */
+interface CachedUserRow {
+  key: string;
+  record: UserRecord | undefined;
+  failures: [FailureKind, FailureState | undefined][];
+}
+
+/** A user's failure counters, cached next to the user's record (they are columns of its row). */
+const failuresPart = (kind: FailureKind) => `failures:${kind}`;
+
+class KeyTaken extends Error {}
+
+export async function createUser(ctx: SqliteContext, u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
+  const insert = ctx.transaction(() => {
+    const result = ctx.sql(
+      `INSERT INTO users (pool_id, username, sub, status, enabled, attributes, password_salt, password_verifier_sealed,
+         totp_secret_sealed, totp_pending_secret_sealed, totp_enabled, totp_friendly_device_name, sms_mfa_enabled,
+         preferred_mfa, created_at, modified_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (pool_id, username) DO NOTHING`,
+    ).run(
+      u.poolId, u.username, u.sub, u.status, u.enabled ? 1 : 0, JSON.stringify(u.attributes), u.passwordSalt,
+      u.passwordVerifierSealed, u.totpSecretSealed, u.totpPendingSecretSealed, u.totpEnabled ? 1 : 0,
+      u.totpFriendlyDeviceName, u.smsMfaEnabled ? 1 : 0, u.preferredMfa, u.createdAt, u.modifiedAt,
+    );
+    if (result.changes === 0) return false;
+    const key = ctx.sql('INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    for (const k of keys) {
+      // A key held by another user: the whole insert is undone (the throw rolls the savepoint back).
+      if (key.run(u.poolId, k.name, k.value, u.username).changes === 0) throw new KeyTaken();
+    }
+    indexAttributes(ctx, u.poolId, u.username, u.attributes);
+    return true;
+  });
+  try {
+    return insert();
+  } catch (e) {
+    if (e instanceof KeyTaken) return false;
+    throw e;
+  }
+}
+
+export async function getUserByKey(ctx: SqliteContext, poolId: string, name: string, value: string): Promise<UserRecord | undefined> {
+  const row = ctx.sql(
+    `SELECT u.* FROM user_keys k CROSS JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username
+     WHERE k.pool_id = ? AND k.name = ? AND k.value = ?`,
+  ).get(poolId, name, value) as Row | undefined;
+  return row && toUser(row);
+}
+
+export async function putUserKey(ctx: SqliteContext, poolId: string, key: UserKey, username: string): Promise<void> {
+  ctx.transaction(() => {
+    ctx.sql(
+      `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
+       ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+    ).run(poolId, key.name, key.value, username);
+  })();
+}
+
+export async function deleteUserKey(ctx: SqliteContext, poolId: string, key: UserKey, username: string): Promise<void> {
+  ctx.transaction(() => {
+    ctx.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?').run(poolId, key.name, key.value, username);
+  })();
+}
+
+function indexAttributes(ctx: SqliteContext, poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
+  ctx.sql('DELETE FROM user_attribute_index WHERE pool_id = ? AND username = ?').run(poolId, username);
+  const add = ctx.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
+  for (const a of attributes) add.run(poolId, username, a.Name, a.Value);
+}
+
+export async function getUser(ctx: SqliteContext, poolId: string, username: string): Promise<UserRecord | undefined> {
+  return userByName(ctx, poolId, username);
+}
+
+export function userByName(ctx: SqliteContext, poolId: string, username: string): UserRecord | undefined {
+  const key = rowKey(poolId, username);
+  const cached = ctx.cache.get<UserRecord>('users', key);
+  if (cached) return cached;
+  const row = ctx.sql('SELECT * FROM users WHERE pool_id = ? AND username = ?').get(poolId, username) as Row | undefined;
+  if (!row) return undefined;
+  // The row holds the failure counters too; the MFA and password checks read them next.
+  for (const kind of FAILURE_KINDS) {
+    const [count, last] = failureColumns[kind];
+    ctx.cache.set('users', key, toFailures({ count: row[count], last_at: row[last] }), failuresPart(kind));
+  }
+  return ctx.cache.set('users', key, toUser(row));
+}
+
+export async function getUserBySub(ctx: SqliteContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
+  const row = ctx.sql('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
+  return row && toUser(row);
+}
+
+export async function countUsers(ctx: SqliteContext, poolId: string): Promise<number> {
+  return (ctx.sql('SELECT count(*) AS n FROM users WHERE pool_id = ?').get(poolId) as { n: number }).n;
+}
+
+// CROSS JOIN makes SQLite read the attribute index first: with a plain JOIN and ORDER BY username
+// it may walk every user of the pool in username order instead and probe the index for each.
+
+export async function findUsersByAttribute(ctx: SqliteContext, poolId: string, name: string, value: string): Promise<UserRecord[]> {
+  const rows = ctx.sql(
+    `SELECT u.* FROM user_attribute_index i CROSS JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
+     WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY i.username`,
+  ).all(poolId, name, value) as Row[];
+  return rows.map(toUser);
+}
+
+export async function listUsersByUsernamePrefix(ctx: SqliteContext, poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+  const rows = ctx.sql(
+    'SELECT * FROM users WHERE pool_id = ? AND username >= ? AND username < ? AND username > ? ORDER BY username LIMIT ?',
+  ).all(poolId, prefix, prefixEnd(prefix), after ?? '', limit + 1) as Row[];
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function listUsersByAttribute(
+  ctx: SqliteContext,
+  poolId: string,
+  name: string,
+  value: string,
+  prefix: boolean,
+  limit: number,
+  after?: AttributeCursor,
+): Promise<AttributePage> {
+  const rows = (
+    prefix
+      ? ctx.sql(
+          `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
+             ON u.pool_id = i.pool_id AND u.username = i.username
+           WHERE i.pool_id = ? AND i.name = ? AND i.value >= ? AND i.value < ? AND (i.value, i.username) > (?, ?)
+           ORDER BY i.value, i.username LIMIT ?`,
+        ).all(poolId, name, value, prefixEnd(value), after?.value ?? '', after?.username ?? '', limit + 1)
+      : ctx.sql(
+          `SELECT i.value AS index_value, u.* FROM user_attribute_index i CROSS JOIN users u
+             ON u.pool_id = i.pool_id AND u.username = i.username
+           WHERE i.pool_id = ? AND i.name = ? AND i.value = ? AND i.username > ?
+           ORDER BY i.username LIMIT ?`,
+        ).all(poolId, name, value, after?.username ?? '', limit + 1)
+  ) as Row[];
+  return attributePage(rows, limit);
+}
+
+export async function listUsersByStatus(
+  ctx: SqliteContext,
+  poolId: string,
+  column: 'status' | 'enabled',
+  value: string | boolean,
+  limit: number,
+  after?: string,
+): Promise<Page<UserRecord>> {
+  const text =
+    column === 'status'
+      ? 'SELECT * FROM users WHERE pool_id = ? AND status = ? AND username > ? ORDER BY username LIMIT ?'
+      : 'SELECT * FROM users WHERE pool_id = ? AND enabled = ? AND username > ? ORDER BY username LIMIT ?';
+  const rows = ctx.sql(text).all(poolId, typeof value === 'boolean' ? Number(value) : value, after ?? '', limit + 1) as Row[];
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function listUsers(ctx: SqliteContext, poolId: string, limit: number, after?: string): Promise<Page<UserRecord>> {
+  const rows = ctx.sql('SELECT * FROM users WHERE pool_id = ? AND username > ? ORDER BY username LIMIT ?').all(
+    poolId, after ?? '', limit + 1,
+  ) as Row[];
+  return page(rows.map(toUser), limit, (u) => u.username);
+}
+
+export async function updateUser(ctx: SqliteContext, poolId: string, username: string, update: UserUpdate): Promise<boolean> {
+  const { keys, values } = updateColumns(update);
+  if (keys.length === 0) return true;
+  const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
+  const before = cachedUserRow(ctx, poolId, username);
+  // Only an attribute change needs a transaction: the row and its index rows change together.
+  const changed = update.attributes
+    ? ctx.transaction(() => {
+        const done = ctx.sql(text).run(...values, poolId, username).changes > 0;
+        if (done) indexAttributes(ctx, poolId, username, update.attributes!);
+        return done;
+      })()
+    : ctx.sql(text).run(...values, poolId, username).changes > 0;
+  if (changed) rememberUpdated(ctx, before, keys, update);
+  return changed;
+}
+
+/**
+ * The write made the cache forget the user's row; a record that was cached before it is put back
+ * with the update applied, so the next request of the same user (AssociateSoftwareToken, then
+ * VerifySoftwareToken) does not read the row again. Called after the write (in its group-commit
+ * turn: if that turn fails, the whole cache is cleared).
+ */
+function rememberUpdated(ctx: SqliteContext, before: CachedUserRow, keys: (keyof UserUpdate)[], update: UserUpdate): void {
+  if (!before.record) return;
+  const after: Record<string, unknown> = { ...before.record };
+  for (const k of keys) after[k] = update[k];
+  ctx.cache.set('users', before.key, after as unknown as UserRecord);
+  // An update never sets the failure counters, so what was cached of them still holds.
+  for (const [kind, failures] of before.failures) if (failures) ctx.cache.set('users', before.key, failures, failuresPart(kind));
+}
+
+/** What the cache holds of a user's row, taken before a write that makes it forget the row. */
+function cachedUserRow(ctx: SqliteContext, poolId: string, username: string): CachedUserRow {
+  const key = rowKey(poolId, username);
+  return {
+    key,
+    record: ctx.cache.get<UserRecord>('users', key),
+    failures: FAILURE_KINDS.map((kind) => [kind, ctx.cache.get<FailureState>('users', key, failuresPart(kind))]),
+  };
+}
+
+export async function deleteUser(ctx: SqliteContext, poolId: string, username: string): Promise<boolean> {
+  const run = ctx.transaction(() => {
+    ctx.sql('DELETE FROM sign_ins WHERE pool_id = ? AND username = ?').run(poolId, username);
+    ctx.sql('DELETE FROM auth_sessions WHERE pool_id = ? AND username = ?').run(poolId, username);
+    ctx.sql('DELETE FROM outbox WHERE pool_id = ? AND username = ?').run(poolId, username);
+    return ctx.sql('DELETE FROM users WHERE pool_id = ? AND username = ?').run(poolId, username).changes > 0;
+  });
+  return run();
+}
+
+export async function consumeTotpStep(
+  ctx: SqliteContext,
+  poolId: string,
+  username: string,
+  step: number,
+  update: Omit<UserUpdate, 'attributes'> = {},
+  unlessLockedAt?: number,
+): Promise<boolean> {
+  const { keys, values } = updateColumns(update);
+  if (keys.length === 0 && unlessLockedAt === undefined) return consumeStepSync(ctx, poolId, username, step);
+  const before = cachedUserRow(ctx, poolId, username);
+  const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', '?')}`;
+  const changed =
+    ctx.sql(
+      `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k) => `, ${userColumns[k]} = ?`).join('')}
+       WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)${locked}`,
+    ).run(step, ...values, poolId, username, step, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])).changes > 0;
+  if (changed) {
+    rememberUpdated(ctx, before, keys, update);
+    ctx.cache.set('users', before.key, toFailures(undefined), failuresPart('mfa'));
+  }
+  return changed;
+}
+
+export function consumeStepSync(ctx: SqliteContext, poolId: string, username: string, step: number): boolean {
+  return (
+    ctx.sql(
+      `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL
+       WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)`,
+    ).run(step, poolId, username, step).changes > 0
+  );
+}
+
+export async function recordFailure(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
+  const [count, last] = failureColumns[kind];
+  const row = ctx.sql(
+    `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ?
+     RETURNING ${count} AS count, ${last} AS last_at`,
+  ).get(now, poolId, username) as Row | undefined;
+  return toFailures(row);
+}
+
+export async function getFailures(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
+  const cached = ctx.cache.get<FailureState>('users', rowKey(poolId, username), failuresPart(kind));
+  if (cached) return cached;
+  const [count, last] = failureColumns[kind];
+  const row = ctx.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
+    poolId, username,
+  ) as Row | undefined;
+  return toFailures(row);
+}
+
+export async function clearFailures(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
+  const [count, last] = failureColumns[kind];
+  const before = cachedUserRow(ctx, poolId, username);
+  ctx.sql(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = ? AND username = ? AND ${count} <> 0`).run(
+    poolId, username,
+  );
+  rememberFailures(ctx, before, kind, toFailures(undefined));
+}
+
+export async function reserveAttempt(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
+  const [count, last] = failureColumns[kind];
+  const before = cachedUserRow(ctx, poolId, username);
+  const row = ctx.sql(
+    `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ? AND NOT ${lockedSql(count, last, '?')}
+     RETURNING ${count} AS count, ${last} AS last_at`,
+  ).get(now, poolId, username, now) as Row | undefined;
+  rememberFailures(ctx, before, kind, row ? toFailures(row) : undefined);
+  return row !== undefined;
+}
+
+export async function refundAttempt(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
+  const [count] = failureColumns[kind];
+  const before = cachedUserRow(ctx, poolId, username);
+  const row = ctx.sql(
+    `UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = ? AND username = ? AND ${count} > 0
+     RETURNING ${count} AS count, ${failureColumns[kind][1]} AS last_at`,
+  ).get(poolId, username) as Row | undefined;
+  rememberFailures(ctx, before, kind, row ? toFailures(row) : undefined);
+}
+
+/**
+ * A write of a failure counter made the cache forget the user's row; the record did not change,
+ * so what was cached of it is put back, with the counter's new state when it is known.
+ */
+function rememberFailures(ctx: SqliteContext, before: CachedUserRow, kind: FailureKind, state: FailureState | undefined): void {
+  if (!before.record) return;
+  ctx.cache.set('users', before.key, before.record);
+  for (const [k, failures] of before.failures) {
+    const value = k === kind ? (state ?? failures) : failures;
+    if (value) ctx.cache.set('users', before.key, value, failuresPart(k));
+  }
+}
