@@ -22,6 +22,8 @@ export interface RequestContext {
   requestId: string;
   /** The URL this request reached the server at, for `iss` when no public URL is configured. */
   baseUrl: string;
+  /** The request's ClientMetadata, for the triggers of the operations that take it (src/triggers/). */
+  clientMetadata?: Record<string, string>;
 }
 
 export type Handler = (input: any, ctx: RequestContext) => Promise<unknown>;

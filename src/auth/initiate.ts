@@ -7,6 +7,7 @@ import { ATTEMPTS_EXCEEDED, INCORRECT_CREDENTIALS, checkPasswordWithLockout } fr
 import { dummyPasswordCheck } from './unknownUsers.js';
 import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
+import { startCustomAuth } from './customAuth.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 
 export interface InitiateRequest {
@@ -53,6 +54,9 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
     case 'USER_SRP_AUTH':
       checkFlowAllowed(req.client, flow);
       return startSrp(deps, req.pool, req.client, req.parameters);
+    case 'CUSTOM_AUTH':
+      checkFlowAllowed(req.client, flow);
+      return startCustomAuth(deps, ctx, req.pool, req.client, req.parameters);
     default:
       checkFlowAllowed(req.client, flow);
       throw InvalidParameterException(`The ${flow} flow is not supported by Cognate yet.`);

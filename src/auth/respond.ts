@@ -14,6 +14,7 @@ import { sha256Hex } from '../tokens/issue.js';
 import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';
 import { checkSecretHash } from './client.js';
 import { answerPasswordVerifier } from './srpFlow.js';
+import { answerCustomChallenge } from './customAuth.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
@@ -51,6 +52,7 @@ interface ChallengeStep extends SignInState {
 export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: RespondRequest): Promise<AuthResponse> {
   // SRP's answer carries its own session, the SECRET_BLOCK.
   if (req.challengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(deps, ctx, req.pool, req.client, req.responses);
+  if (req.challengeName === 'CUSTOM_CHALLENGE') return answerCustomChallenge(deps, ctx, req.pool, req.client, req.responses, req.session);
   const expected = SESSION_FOR[req.challengeName];
   if (!expected) throw InvalidParameterException(`The ${req.challengeName} challenge is not supported by Cognate yet.`);
   if (!req.session) throw InvalidParameterException('Missing required parameter Session');
