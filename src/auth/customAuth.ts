@@ -8,8 +8,9 @@ import { INCORRECT_CREDENTIALS } from './password.js';
 import { SESSION_INVALID, SESSION_USED, createSession, findSession, sessionIsFor } from './session.js';
 import { checkUserCanSignIn, mfaStep, type AuthResponse } from './signIn.js';
 import { srpChallenge, validSrpA } from './srpFlow.js';
-import { challengeUserAttributes, invokeChallengeTrigger } from '../triggers/authChallenge.js';
-import { invalidLambdaResponse, triggerArn } from '../triggers/invoke.js';
+import { invokeChallengeTrigger } from '../triggers/authChallenge.js';
+import { runPreAuthentication } from '../triggers/authentication.js';
+import { invalidLambdaResponse, triggerArn, userAttributesOf } from '../triggers/invoke.js';
 import { flag } from '../triggers/preSignUp.js';
 
 /**
@@ -72,6 +73,8 @@ export async function startCustomAuth(
   // "Use SRP password verification in custom authentication flow").
   const srpA = parameters.CHALLENGE_NAME === 'SRP_A' ? validSrpA(requireParameter(parameters, 'SRP_A')) : undefined;
   const user = await findUser(deps, pool.id, name, pool);
+  // PreAuthentication first, with InitiateAuth's ClientMetadata as its validationData.
+  await runPreAuthentication(deps, pool, client, user, name, ctx.clientMetadata);
   if (!user && client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('User does not exist.');
   if (user) checkUserCanSignIn(user);
   const flow: CustomFlow = { pool, client, user, username: user?.username ?? name };
@@ -173,7 +176,7 @@ async function flowOfSession(
 
 function baseRequest(flow: CustomFlow): Record<string, unknown> {
   return {
-    userAttributes: flow.user ? challengeUserAttributes(flow.user) : {},
+    userAttributes: flow.user ? userAttributesOf(flow.user) : {},
     // "populated when PreventUserExistenceErrors is set to ENABLED for your user pool client".
     ...(flow.client.settings.PreventUserExistenceErrors === 'LEGACY' ? {} : { userNotFound: !flow.user }),
   };

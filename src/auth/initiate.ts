@@ -9,6 +9,7 @@ import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
 import { startCustomAuth } from './customAuth.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
+import { runPreAuthentication } from '../triggers/authentication.js';
 
 export interface InitiateRequest {
   pool: PoolRecord;
@@ -53,7 +54,7 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
     }
     case 'USER_SRP_AUTH':
       checkFlowAllowed(req.client, flow);
-      return startSrp(deps, req.pool, req.client, req.parameters);
+      return startSrp(deps, req.pool, req.client, req.parameters, ctx.clientMetadata);
     case 'CUSTOM_AUTH':
       checkFlowAllowed(req.client, flow);
       return startCustomAuth(deps, ctx, req.pool, req.client, req.parameters);
@@ -68,6 +69,7 @@ async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, par
   const password = requireParameter(parameters, 'PASSWORD');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);
   const user = await findUser(deps, pool.id, username, pool);
+  await runPreAuthentication(deps, pool, client, user, username, ctx.clientMetadata);
   if (!user) {
     // PreventUserExistenceErrors (ENABLED unless a client says LEGACY) hides whether the user exists.
     if (client.settings.PreventUserExistenceErrors === 'LEGACY') throw UserNotFoundException('User does not exist.');

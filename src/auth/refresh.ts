@@ -46,5 +46,6 @@ export async function refreshTokens(deps: Deps, ctx: RequestContext, req: Refres
     user,
     ctx,
     refreshOf: { originJti: signIn.originJti, authTime: signIn.authTime },
+    ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
   });
 }

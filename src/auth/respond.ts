@@ -162,6 +162,6 @@ async function newPasswordRequired(deps: Deps, ctx: RequestContext, step: Challe
     modifiedAt: now,
   };
   await deps.store.updateUser(pool.id, user.username, update);
-  return mfaStep(deps, ctx, { ...step, user: { ...user, ...update } });
+  return mfaStep(deps, ctx, { ...step, user: { ...user, ...update }, tokenSource: 'TokenGeneration_NewPasswordChallenge' });
 }
 

@@ -7,6 +7,8 @@ import { attribute, decideMfa, type Factor } from './mfa.js';
 import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
 import { missingRequiredAttributes, readableAttributes } from '../users/attributes.js';
+import { runPostAuthentication } from '../triggers/authentication.js';
+import type { TokenSource } from '../triggers/preTokenGeneration.js';
 
 /** NEW_PASSWORD_REQUIRED names attributes `userAttributes.<name>`, in its parameters and its answer. */
 export const USER_ATTRIBUTE_PREFIX = 'userAttributes.';
@@ -23,6 +25,8 @@ export interface SignInState {
   pool: PoolRecord;
   client: ClientRecord;
   user: UserRecord;
+  /** The pre token generation trigger's source, when not TokenGeneration_Authentication. */
+  tokenSource?: TokenSource;
 }
 
 /** Refuses users who may not finish signing in, with Cognito's errors. */
@@ -44,11 +48,22 @@ export async function challenge(
 }
 
 export async function tokens(
-  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
+  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config' | 'lambda' | 'log'>,
   ctx: RequestContext,
   state: SignInState,
 ): Promise<AuthResponse> {
-  return { ChallengeParameters: {}, AuthenticationResult: await issueTokens(deps, { ...state, ctx }) };
+  // The post authentication trigger, then the pre token generation trigger (in issueTokens).
+  await runPostAuthentication(deps, state.pool, state.client, state.user, ctx.clientMetadata);
+  const { tokenSource, ...issue } = state;
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(deps, {
+      ...issue,
+      ctx,
+      ...(tokenSource ? { source: tokenSource } : {}),
+      ...(ctx.clientMetadata ? { clientMetadata: ctx.clientMetadata } : {}),
+    }),
+  };
 }
 
 /**

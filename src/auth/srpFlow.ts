@@ -16,6 +16,7 @@ import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { continueAfterPassword } from './customAuth.js';
+import { runPreAuthentication } from '../triggers/authentication.js';
 
 /**
  * USER_SRP_AUTH, Cognito's SRP-6a (3072-bit group, g = 2, HKDF "Caldera Derived Key"), the default
@@ -35,12 +36,14 @@ export async function startSrp(
   pool: PoolRecord,
   client: ClientRecord,
   parameters: Record<string, string>,
+  clientMetadata?: Record<string, string>,
 ): Promise<AuthResponse> {
   const username = requireParameter(parameters, 'USERNAME');
   const AHex = requireParameter(parameters, 'SRP_A');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);
   validSrpA(AHex);
   const user = await findUser(deps, pool.id, username, pool);
+  await runPreAuthentication(deps, pool, client, user, username, clientMetadata);
   return srpChallenge(deps, pool, client, user?.username ?? username, user, AHex);
 }
 

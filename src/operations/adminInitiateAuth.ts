@@ -1,4 +1,5 @@
 import type { Deps, Handler } from '../deps.js';
+import { withClientMetadata } from '../triggers/invoke.js';
 import { loadClient } from '../auth/client.js';
 import { initiateAuth } from '../auth/initiate.js';
 import { loadPool } from './common.js';
@@ -7,5 +8,5 @@ export default (deps: Deps): Handler =>
   async (input, ctx) => {
     await loadPool(deps, input.UserPoolId);
     const { client, pool } = await loadClient(deps, input.ClientId, input.UserPoolId);
-    return initiateAuth(deps, ctx, { pool, client, flow: input.AuthFlow, parameters: input.AuthParameters ?? {}, admin: true });
+    return initiateAuth(deps, withClientMetadata(ctx, input), { pool, client, flow: input.AuthFlow, parameters: input.AuthParameters ?? {}, admin: true });
   };

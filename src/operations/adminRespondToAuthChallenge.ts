@@ -1,4 +1,5 @@
 import type { Deps, Handler } from '../deps.js';
+import { withClientMetadata } from '../triggers/invoke.js';
 import { loadClient } from '../auth/client.js';
 import { respondToChallenge } from '../auth/respond.js';
 import { loadPool } from './common.js';
@@ -7,7 +8,7 @@ export default (deps: Deps): Handler =>
   async (input, ctx) => {
     await loadPool(deps, input.UserPoolId);
     const { client, pool } = await loadClient(deps, input.ClientId, input.UserPoolId);
-    return respondToChallenge(deps, ctx, {
+    return respondToChallenge(deps, withClientMetadata(ctx, input), {
       pool,
       client,
       challengeName: input.ChallengeName,

@@ -1,9 +1,10 @@
 import type { Deps, Handler } from '../deps.js';
+import { withClientMetadata } from '../triggers/invoke.js';
 import { loadClient } from '../auth/client.js';
 import { initiateAuth } from '../auth/initiate.js';
 
 export default (deps: Deps): Handler =>
   async (input, ctx) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
-    return initiateAuth(deps, ctx, { pool, client, flow: input.AuthFlow, parameters: input.AuthParameters ?? {}, admin: false });
+    return initiateAuth(deps, withClientMetadata(ctx, input), { pool, client, flow: input.AuthFlow, parameters: input.AuthParameters ?? {}, admin: false });
   };

@@ -1,11 +1,12 @@
 import type { Deps, Handler } from '../deps.js';
+import { withClientMetadata } from '../triggers/invoke.js';
 import { loadClient } from '../auth/client.js';
 import { respondToChallenge } from '../auth/respond.js';
 
 export default (deps: Deps): Handler =>
   async (input, ctx) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
-    return respondToChallenge(deps, ctx, {
+    return respondToChallenge(deps, withClientMetadata(ctx, input), {
       pool,
       client,
       challengeName: input.ChallengeName,

@@ -8,6 +8,7 @@ import { signRs256 } from './jwt.js';
 import { groupClaims } from './groupClaims.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { isTokenClaimAttribute, readableAttributes } from '../users/attributes.js';
+import { applyTokenCustomization, runPreTokenGeneration, type TokenSource } from '../triggers/preTokenGeneration.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -72,17 +73,31 @@ export interface IssueRequest {
   ctx: RequestContext;
   /** Present on refresh: the sign-in whose auth_time and origin_jti the new tokens keep. */
   refreshOf?: { originJti: string; authTime: number };
+  /** The pre token generation trigger's source: TokenGeneration_Authentication unless said (RefreshTokens on refresh). */
+  source?: TokenSource;
+  /** The request's ClientMetadata, for the pre token generation trigger. */
+  clientMetadata?: Record<string, string>;
 }
 
 /** Signs the access and ID tokens and, on a new sign-in, records it with a new refresh token. */
 export async function issueTokens(
-  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config'>,
-  { pool, client, user, ctx, refreshOf }: IssueRequest,
+  deps: Pick<Deps, 'keys' | 'store' | 'clock' | 'config' | 'lambda' | 'log'>,
+  { pool, client, user, ctx, refreshOf, source, clientMetadata }: IssueRequest,
 ): Promise<AuthenticationResult> {
   // The user's groups as they are now (a refresh too): one indexed read per token pair.
   const [keys, groups] = await Promise.all([deps.keys.signingKeys(pool.id), deps.store.getUserGroups(pool.id, user.username)]);
   if (!keys) throw internalError();
   const claimsOfGroups = groupClaims(groups);
+  // Before anything is written: a failing trigger leaves no sign-in behind.
+  const custom = await runPreTokenGeneration(deps, {
+    pool,
+    client,
+    user,
+    source: source ?? (refreshOf ? 'TokenGeneration_RefreshTokens' : 'TokenGeneration_Authentication'),
+    groups: claimsOfGroups,
+    scopes: [ACCESS_SCOPE],
+    ...(clientMetadata ? { clientMetadata } : {}),
+  });
   const now = deps.clock.now();
   const iat = Math.floor(now / 1000);
   const lifetimes = tokenLifetimes(client);
@@ -109,7 +124,7 @@ export async function issueTokens(
   }
 
   // Claim order and names follow Cognito's tokens (developer guide, "Using the access token").
-  const access = {
+  const access: Record<string, unknown> = {
     sub: user.sub,
     ...claimsOfGroups.access,
     iss,
@@ -124,7 +139,7 @@ export async function issueTokens(
     jti: randomUUID(),
     username: user.username,
   };
-  const id = {
+  const id: Record<string, unknown> = {
     sub: user.sub,
     ...claimsOfGroups.id,
     ...idTokenAttributes(client, user),
@@ -139,6 +154,7 @@ export async function issueTokens(
     iat,
     jti: randomUUID(),
   };
+  if (custom) applyTokenCustomization(custom, access, id);
   const [AccessToken, IdToken] = await Promise.all([
     signRs256(keys.access.kid, access, keys.access.key),
     signRs256(keys.id.kid, id, keys.id.key),

@@ -1,6 +1,5 @@
 import type { Deps } from '../deps.js';
-import type { UserRecord } from '../store/store.js';
-import { attributeMap, invokeTrigger, triggerEvent, type TriggerName } from './invoke.js';
+import { invokeTrigger, triggerEvent, type TriggerName } from './invoke.js';
 import type { CustomFlow } from '../auth/customAuth.js';
 
 /**
@@ -16,14 +15,6 @@ const RESPONSE: Record<ChallengeTrigger, Record<string, null>> = {
   CreateAuthChallenge: { publicChallengeParameters: null, privateChallengeParameters: null, challengeMetadata: null },
   VerifyAuthChallengeResponse: { answerCorrect: null },
 };
-
-/**
- * A user's attributes as the challenge triggers receive them: every attribute, with
- * `cognito:user_status` as Cognito adds it.
- */
-export function challengeUserAttributes(user: UserRecord): Record<string, string> {
-  return { ...attributeMap(user.attributes), 'cognito:user_status': user.status };
-}
 
 /**
  * Invokes one of the challenge triggers (`<Trigger>_Authentication`) and returns its response;

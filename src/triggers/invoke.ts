@@ -1,4 +1,4 @@
-import type { Deps } from '../deps.js';
+import type { Deps, RequestContext } from '../deps.js';
 import { CognitoError } from '../errors.js';
 import type { PoolRecord } from '../store/store.js';
 import { functionFromArn } from './lambdaClient.js';
@@ -62,10 +62,23 @@ export function attributeMap(attributes: { Name: string; Value?: string }[]): Re
   return Object.fromEntries(attributes.map((a) => [a.Name, a.Value ?? '']));
 }
 
+/**
+ * A user's attributes as the sign-in and confirmation triggers receive them: every attribute,
+ * `sub` included, and `cognito:user_status`.
+ */
+export function userAttributesOf(user: { attributes: { Name: string; Value?: string }[]; status: string }): Record<string, string> {
+  return { ...attributeMap(user.attributes), 'cognito:user_status': user.status };
+}
+
 /** ClientMetadata and ValidationData members of an event: present only when the caller sent them. */
 export function optionalMap(name: string, value: Record<string, string> | { Name: string; Value?: string }[] | undefined) {
   if (value === undefined) return {};
   return { [name]: Array.isArray(value) ? attributeMap(value) : value };
+}
+
+/** The request context with the input's ClientMetadata, for the triggers the operation runs. */
+export function withClientMetadata(ctx: RequestContext, input: { ClientMetadata?: Record<string, string> }): RequestContext {
+  return input.ClientMetadata === undefined ? ctx : { ...ctx, clientMetadata: input.ClientMetadata };
 }
 
 /** `callerContext.clientId` of an operation that has no app client (Admin* without one). */

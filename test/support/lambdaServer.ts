@@ -1,5 +1,9 @@
 import { createServer } from 'node:http';
+import { after, before } from 'node:test';
 import type { AddressInfo } from 'node:net';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { Config } from '../../src/config.js';
+import { sdk, startServer, type TestServer } from './server.js';
 
 export type LambdaHandler = (event: any) => unknown | Promise<unknown>;
 
@@ -87,3 +91,52 @@ export async function startLambdaServer(handlers: Record<string, LambdaHandler>)
 
 /** The ARN of a function of the test server, as a pool's LambdaConfig names it. */
 export const lambdaArn = (name: string, region = 'us-east-1') => `arn:aws:lambda:${region}:123456789012:function:${name}`;
+
+export interface TriggerHarness {
+  lambda: LambdaServer;
+  server: TestServer;
+  client: CognitoIdentityProviderClient;
+  /** What the function named `name` does from now on (by default: returns its event unchanged). */
+  on(name: string, handler: LambdaHandler): void;
+  /** The function named `name` does not exist: invoking it answers 404 ResourceNotFoundException. */
+  remove(name: string): void;
+  /** A pool with these triggers (each named after its function) and a client allowing the password flows. */
+  pool(triggers: Record<string, unknown>, extra?: Record<string, unknown>): Promise<{ poolId: string; clientId: string }>;
+}
+
+/**
+ * For a test file: a Lambda server whose functions do what the test says (`on`), and a Cognate
+ * server invoking them, started before the tests and stopped after them.
+ */
+export function useTriggers(config: Partial<Config> = {}): TriggerHarness {
+  const behaviour = new Map<string, LambdaHandler | null>();
+  const harness = {
+    on: (name: string, handler: LambdaHandler) => void behaviour.set(name, handler),
+    remove: (name: string) => void behaviour.set(name, null),
+  } as TriggerHarness;
+  before(async () => {
+    const handlers = new Proxy({} as Record<string, LambdaHandler>, {
+      get: (_, name: string) => (behaviour.get(name) === null ? undefined : (event: any) => (behaviour.get(name) ?? ((e: any) => e))(event)),
+    });
+    harness.lambda = await startLambdaServer(handlers);
+    harness.server = await startServer({ lambdaEndpoint: harness.lambda.url, ...config });
+    harness.client = sdk(harness.server.url);
+    harness.pool = async (triggers, extra = {}) => {
+      const pool = await harness.client.send(new CreateUserPoolCommand({ PoolName: 'triggers', LambdaConfig: triggers, ...extra }));
+      const poolId = pool.UserPool!.Id!;
+      const app = await harness.client.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'web',
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
+      );
+      return { poolId, clientId: app.UserPoolClient!.ClientId! };
+    };
+  });
+  after(async () => {
+    await harness.server?.stop();
+    await harness.lambda?.stop();
+  });
+  return harness;
+}
