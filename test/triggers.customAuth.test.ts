@@ -80,7 +80,14 @@ async function verify(event: any) {
 }
 
 before(async () => {
-  lambda = await startLambdaServer({ define, create, verify });
+  lambda = await startLambdaServer({
+    define,
+    create,
+    verify,
+    pre: (event) => event,
+    post: (event) => event,
+    tokens: (event) => ({ ...event, response: { claimsOverrideDetails: { claimsToAddOrOverride: { signed_in_by: 'code' } } } }),
+  });
   server = await startServer({ lambdaEndpoint: lambda.url, lambdaTimeoutMs: TIMEOUT_MS });
   server.clock.set(Date.now()); // amazon-cognito-identity-js signs its SRP claim with the real time
   client = sdk(server.url);
@@ -92,11 +99,16 @@ after(async () => {
 
 const LAMBDA_CONFIG = { DefineAuthChallenge: lambdaArn('define'), CreateAuthChallenge: lambdaArn('create'), VerifyAuthChallengeResponse: lambdaArn('verify') };
 
-async function customPool(options: { triggers?: boolean; flows?: string[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean } = {}) {
+async function customPool(
+  options: { triggers?: boolean; flows?: string[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean; hooks?: boolean } = {},
+) {
+  const hooks = options.hooks
+    ? { PreAuthentication: lambdaArn('pre'), PostAuthentication: lambdaArn('post'), PreTokenGeneration: lambdaArn('tokens') }
+    : {};
   const pool = await client.send(
     new CreateUserPoolCommand({
       PoolName: 'custom',
-      ...(options.triggers === false ? {} : { LambdaConfig: LAMBDA_CONFIG }),
+      ...(options.triggers === false ? {} : { LambdaConfig: { ...LAMBDA_CONFIG, ...hooks } }),
     }),
   );
   const poolId = pool.UserPool!.Id!;
@@ -419,6 +431,27 @@ test('CUSTOM_AUTH needs the triggers and a client that allows it', async () => {
     'InvalidParameterException',
     'Missing required parameter Session',
   );
+});
+
+test('the sign-in triggers around a custom sign-in: PreAuthentication first, PostAuthentication and PreTokenGeneration at the tokens', async () => {
+  const { poolId, clientId } = await customPool({ hooks: true });
+  await createUser(client, poolId, 'jon', [{ Name: 'email', Value: 'jon@example.com' }]);
+  const start = lambda.invocations.length;
+  const challenge = await initiate(clientId, 'jon', { from: 'initiate' });
+  const done = await answer(clientId, 'jon', challenge.Session!, mailbox.get('jon')!, { from: 'respond' });
+  assert.deepEqual(sources(start), [
+    'PreAuthentication_Authentication',
+    'DefineAuthChallenge_Authentication',
+    'CreateAuthChallenge_Authentication',
+    'VerifyAuthChallengeResponse_Authentication',
+    'DefineAuthChallenge_Authentication',
+    'PostAuthentication_Authentication',
+    'TokenGeneration_Authentication',
+  ]);
+  assert.deepEqual(lambda.eventsOf('pre').at(-1).request.validationData, { from: 'initiate' });
+  assert.deepEqual(lambda.eventsOf('post').at(-1).request.clientMetadata, { from: 'respond' });
+  const idToken = JSON.parse(Buffer.from(done.AuthenticationResult!.IdToken!.split('.')[1], 'base64url').toString('utf8'));
+  assert.equal(idToken.signed_in_by, 'code');
 });
 
 test('MFA after the custom challenge: DefineAuthChallenge issues tokens, the user with TOTP gets SOFTWARE_TOKEN_MFA first', async () => {
