@@ -16,6 +16,7 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { answerTotp, createUser, enrolTotp, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
 import { delay, lambdaArn, startLambdaServer, type LambdaServer } from './support/lambdaServer.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
+import { srpClientStart } from '../src/crypto/srpClient.js';
 
 /**
  * CUSTOM_AUTH end to end: a passwordless sign-in whose code CreateAuthChallenge "emails" (keeps in
@@ -413,6 +414,17 @@ test('a name that is no user: userNotFound in the events, challenges that never 
   await rejectsWith(answer(clientId, 'nobody', challenge.Session!, mailbox.get('?nobody')!), 'NotAuthorizedException', 'Incorrect username or password.');
   assert.equal(lambda.eventsOf('define').at(-1).request.session.at(-1).challengeResult, true);
   await rejectsWith(answer(clientId, 'nobody', challenge.Session!, mailbox.get('?nobody')!), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+
+  // Beginning with SRP_A: a PASSWORD_VERIFIER challenge like a user's (USER_SRP_AUTH's unknown-user answer).
+  const srp = await client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'nobody', CHALLENGE_NAME: 'SRP_A', SRP_A: srpClientStart().AHex } }),
+  );
+  assert.equal(srp.ChallengeName, 'PASSWORD_VERIFIER');
+  assert.equal(srp.ChallengeParameters!.USER_ID_FOR_SRP, 'nobody');
+  assert.match(srp.ChallengeParameters!.SALT, /^[0-9a-f]+$/);
+  const srpDefine = lambda.eventsOf('define').at(-1);
+  assert.equal(srpDefine.request.userNotFound, true);
+  assert.deepEqual(srpDefine.request.session, [{ challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null }]);
 
   const legacy = await customPool({ legacy: true });
   await rejectsWith(initiate(legacy.clientId, 'nobody'), 'UserNotFoundException', 'User does not exist.');
