@@ -16,7 +16,8 @@ import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSe
 import { answerTotp, createUser, enrolTotp, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
 import { delay, lambdaArn, startLambdaServer, type LambdaServer } from './support/lambdaServer.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
-import { srpClientStart } from '../src/crypto/srpClient.js';
+import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
+import { formatSrpTimestamp } from '../src/crypto/srp.js';
 
 /**
  * CUSTOM_AUTH end to end: a passwordless sign-in whose code CreateAuthChallenge "emails" (keeps in
@@ -476,4 +477,45 @@ test('MFA after the custom challenge: DefineAuthChallenge issues tokens, the use
   nextStep(server.clock);
   const done = await answerTotp(client, clientId, 'ivy', mfa.Session!, totpCode(secret, server.clock.now()));
   assert.ok(done.AuthenticationResult?.AccessToken);
+});
+
+test('MFA in a custom sign-in that begins with the password: right after PASSWORD_VERIFIER, then DefineAuthChallenge, then tokens without MFA again', async () => {
+  const { poolId, clientId } = await customPool({ mfa: 'OPTIONAL', flows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+  await createUser(client, poolId, 'joy', [{ Name: 'email', Value: 'joy@example.com' }]);
+  const { secret } = await enrolTotp(client, server.clock, clientId, 'joy');
+  const srp = srpClientStart();
+  const start = await client.send(
+    new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'joy', CHALLENGE_NAME: 'SRP_A', SRP_A: srp.AHex } }),
+  );
+  assert.equal(start.ChallengeName, 'PASSWORD_VERIFIER');
+  const p = start.ChallengeParameters!;
+  const proof = srpClientProof(srp, {
+    poolName: poolId.split('_')[1],
+    userIdForSrp: p.USER_ID_FOR_SRP,
+    password: PASSWORD,
+    saltHex: p.SALT,
+    BHex: p.SRP_B,
+    secretBlockB64: p.SECRET_BLOCK,
+    timestamp: formatSrpTimestamp(new Date(server.clock.now())),
+  });
+  const defines = lambda.eventsOf('define').length;
+  const mfa = await client.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { USERNAME: 'joy', PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: proof.signatureB64, TIMESTAMP: proof.timestamp },
+    }),
+  );
+  assert.equal(mfa.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+  assert.equal(lambda.eventsOf('define').length, defines, 'DefineAuthChallenge waits for the MFA answer');
+  nextStep(server.clock);
+  const custom = await answerTotp(client, clientId, 'joy', mfa.Session!, totpCode(secret, server.clock.now()));
+  assert.equal(custom.ChallengeName, 'CUSTOM_CHALLENGE');
+  assert.deepEqual(
+    lambda.eventsOf('define').at(-1).request.session.map((h: any) => h.challengeName),
+    ['SRP_A', 'PASSWORD_VERIFIER'],
+  );
+  const done = await answer(clientId, 'joy', custom.Session!, mailbox.get('joy')!);
+  assert.ok(done.AuthenticationResult?.AccessToken, 'no second MFA challenge');
+  server.clock.set(Date.now());
 });

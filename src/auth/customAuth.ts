@@ -6,7 +6,8 @@ import { checkSecretHash } from './client.js';
 import { requireParameter } from './initiate.js';
 import { INCORRECT_CREDENTIALS } from './password.js';
 import { SESSION_INVALID, SESSION_USED, createSession, findSession, sessionIsFor } from './session.js';
-import { checkUserCanSignIn, mfaStep, type AuthResponse } from './signIn.js';
+import { checkUserCanSignIn, mfaStep, tokens, type AuthResponse, type SignInState } from './signIn.js';
+import { decideMfa } from './mfa.js';
 import { srpChallenge, validSrpA } from './srpFlow.js';
 import { invokeChallengeTrigger } from '../triggers/authChallenge.js';
 import { runPreAuthentication } from '../triggers/authentication.js';
@@ -81,7 +82,7 @@ export async function startCustomAuth(
   const history: ChallengeResult[] = srpA ? [{ challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null }] : [];
   // InitiateAuth's ClientMetadata is not given to the challenge triggers (API reference, InitiateAuth).
   const next = await decideNext(deps, flow, history, undefined, Boolean(srpA));
-  return present(deps, ctx, flow, history, next, srpA);
+  return present(deps, ctx, flow, history, next, srpA, false);
 }
 
 /** RespondToAuthChallenge with ChallengeName CUSTOM_CHALLENGE: VerifyAuthChallengeResponse, then DefineAuthChallenge. */
@@ -131,7 +132,7 @@ export async function answerCustomChallenge(
     throw err;
   }
   if (!(await deps.store.consumeSession(record.idHash, deps.clock.now()))) throw NotAuthorizedException(SESSION_USED);
-  return present(deps, ctx, flow, history, next, undefined);
+  return present(deps, ctx, flow, history, next, undefined, record.context.mfaDone === true);
 }
 
 /**
@@ -151,8 +152,28 @@ export async function continueAfterPassword(
     ...(JSON.parse(String(record.context.history)) as ChallengeResult[]),
     { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null },
   ];
+  // "If MFA is enabled for a user, it is handled automatically after the password is verified"
+  // (developer guide, "Use SRP password verification in custom authentication flow"); afterMfa
+  // then asks DefineAuthChallenge. A user who must still set MFA up does so when tokens are issued.
+  const mfa = decideMfa(pool, user);
+  if (mfa.kind === 'challenge' || mfa.kind === 'select') {
+    return mfaStep(deps, ctx, { pool, client, user, customHistory: JSON.stringify(history) });
+  }
   const next = await decideNext(deps, flow, history, ctx.clientMetadata, true);
-  return present(deps, ctx, flow, history, next, undefined);
+  return present(deps, ctx, flow, history, next, undefined, false);
+}
+
+/**
+ * What follows a right MFA answer: tokens, or, in a CUSTOM_AUTH sign-in whose MFA came after its
+ * password, DefineAuthChallenge with the history so far (MFA answers are not entries of it).
+ */
+export async function afterMfa(deps: Deps, ctx: RequestContext, state: SignInState): Promise<AuthResponse> {
+  if (state.customHistory === undefined) return tokens(deps, ctx, state);
+  const { pool, client, user } = state;
+  const flow: CustomFlow = { pool, client, user, username: user.username };
+  const history = JSON.parse(state.customHistory) as ChallengeResult[];
+  const next = await decideNext(deps, flow, history, ctx.clientMetadata, true);
+  return present(deps, ctx, flow, history, next, undefined, true);
 }
 
 /** The flow a CUSTOM_CHALLENGE session belongs to, checked against the USERNAME of the answer. */
@@ -229,10 +250,12 @@ async function present(
   history: ChallengeResult[],
   next: NextStep,
   srpA: string | undefined,
+  /** MFA was answered after the password: the tokens come without it. */
+  mfaDone: boolean,
 ): Promise<AuthResponse> {
   const { pool, client, user } = flow;
   if (next.kind === 'fail') throw NotAuthorizedException(INCORRECT_CREDENTIALS);
-  if (next.kind === 'tokens') return mfaStep(deps, ctx, { pool, client, user: user! });
+  if (next.kind === 'tokens') return (mfaDone ? tokens : mfaStep)(deps, ctx, { pool, client, user: user! });
   const srp = history[0]?.challengeName === 'SRP_A';
   if (next.kind === 'password') {
     // Only right after SRP_A, in the request that carried SRP_A.
@@ -249,6 +272,7 @@ async function present(
       known: Boolean(user),
       srp,
       history: JSON.stringify(history),
+      ...(mfaDone ? { mfaDone } : {}),
       privateSealed: deps.sealer.seal(JSON.stringify(next.privateParameters), aadFor(flow)),
       ...(next.metadata !== null ? { metadata: next.metadata } : {}),
     },

@@ -14,7 +14,7 @@ import { sha256Hex } from '../tokens/issue.js';
 import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';
 import { checkSecretHash } from './client.js';
 import { answerPasswordVerifier } from './srpFlow.js';
-import { answerCustomChallenge } from './customAuth.js';
+import { afterMfa, answerCustomChallenge } from './customAuth.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
@@ -63,6 +63,7 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   if (!user || !sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);
   const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses };
+  if (typeof record.context.customHistory === 'string') step.customHistory = record.context.customHistory;
   switch (req.challengeName) {
     case 'SOFTWARE_TOKEN_MFA':
       return softwareTokenMfa(deps, ctx, step);
@@ -108,7 +109,7 @@ async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: Challenge
       throw ExpiredCodeException('Your software token has already been used once.');
     }
   });
-  return tokens(deps, ctx, step);
+  return afterMfa(deps, ctx, step);
 }
 
 async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
@@ -126,7 +127,7 @@ async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Pro
     }
     await deps.store.clearFailures(user.poolId, user.username, 'mfa');
   });
-  return tokens(deps, ctx, step);
+  return afterMfa(deps, ctx, step);
 }
 
 async function selectMfaType(deps: Deps, step: ChallengeStep): Promise<AuthResponse> {

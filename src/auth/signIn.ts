@@ -27,6 +27,8 @@ export interface SignInState {
   user: UserRecord;
   /** The pre token generation trigger's source, when not TokenGeneration_Authentication. */
   tokenSource?: TokenSource;
+  /** A CUSTOM_AUTH sign-in that goes on after this MFA step: its challenge history (src/auth/customAuth.ts). */
+  customHistory?: string;
 }
 
 /** Refuses users who may not finish signing in, with Cognito's errors. */
@@ -38,11 +40,12 @@ export function checkUserCanSignIn(user: UserRecord): void {
 
 export async function challenge(
   deps: Pick<Deps, 'store' | 'clock'>,
-  { pool, client, user }: SignInState,
+  { pool, client, user, customHistory }: SignInState,
   name: string,
   parameters: Record<string, string>,
   context: Record<string, string | number | boolean> = {},
 ): Promise<AuthResponse> {
+  if (customHistory !== undefined) context = { ...context, customHistory };
   const Session = await createSession(deps, { poolId: pool.id, client, username: user.username, sub: user.sub, challenge: name, context });
   return { ChallengeName: name, Session, ChallengeParameters: { ...parameters, USER_ID_FOR_SRP: user.username } };
 }
