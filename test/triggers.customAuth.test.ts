@@ -13,6 +13,8 @@ import {
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { Amplify } from 'aws-amplify';
+import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/auth';
 import { answerTotp, createUser, enrolTotp, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
 import { delay, lambdaArn, startLambdaServer, type LambdaServer } from './support/lambdaServer.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
@@ -518,4 +520,31 @@ test('MFA in a custom sign-in that begins with the password: right after PASSWOR
   const done = await answer(clientId, 'joy', custom.Session!, mailbox.get('joy')!);
   assert.ok(done.AuthenticationResult?.AccessToken, 'no second MFA challenge');
   server.clock.set(Date.now());
+});
+
+test('Amplify v6: signIn with CUSTOM_WITHOUT_SRP and CUSTOM_WITH_SRP, confirmSignIn with the code', async () => {
+  const { poolId, clientId } = await customPool();
+  await createUser(client, poolId, 'kay', [{ Name: 'email', Value: 'kay@example.com' }]);
+  Amplify.configure({ Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: server.url } } });
+  try {
+    const first = await signIn({ username: 'kay', options: { authFlowType: 'CUSTOM_WITHOUT_SRP' } });
+    assert.equal(first.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    assert.equal((first.nextStep as any).additionalInfo.email, 'k***@example.com');
+    const wrong = await confirmSignIn({ challengeResponse: 'nope' });
+    assert.equal(wrong.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    assert.deepEqual(await confirmSignIn({ challengeResponse: mailbox.get('kay')! }), { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    assert.equal((await fetchAuthSession()).tokens?.accessToken.payload.username, 'kay');
+    await signOut();
+
+    const withPassword = await signIn({ username: 'kay', password: PASSWORD, options: { authFlowType: 'CUSTOM_WITH_SRP' } });
+    assert.equal(withPassword.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE');
+    assert.deepEqual(
+      lambda.eventsOf('define').at(-1).request.session.map((h: any) => h.challengeName),
+      ['SRP_A', 'PASSWORD_VERIFIER'],
+    );
+    assert.deepEqual(await confirmSignIn({ challengeResponse: mailbox.get('kay')! }), { isSignedIn: true, nextStep: { signInStep: 'DONE' } });
+    await signOut();
+  } finally {
+    Amplify.configure({});
+  }
 });
