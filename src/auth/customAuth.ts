@@ -126,7 +126,7 @@ export async function answerCustomChallenge(
         challengeMetadata: typeof record.context.metadata === 'string' ? record.context.metadata : null,
       },
     ];
-    next = await decideNext(deps, flow, history, clientMetadata, Boolean(record.context.srp));
+    next = await decideNext(deps, flow, history, clientMetadata, false);
   } catch (err) {
     await deps.store.refundSessionAttempt(record.idHash);
     throw err;
@@ -159,7 +159,7 @@ export async function continueAfterPassword(
   if (mfa.kind === 'challenge' || mfa.kind === 'select') {
     return mfaStep(deps, ctx, { pool, client, user, customHistory: JSON.stringify(history) });
   }
-  const next = await decideNext(deps, flow, history, ctx.clientMetadata, true);
+  const next = await decideNext(deps, flow, history, ctx.clientMetadata, false);
   return present(deps, ctx, flow, history, next, undefined, false);
 }
 
@@ -172,7 +172,7 @@ export async function afterMfa(deps: Deps, ctx: RequestContext, state: SignInSta
   const { pool, client, user } = state;
   const flow: CustomFlow = { pool, client, user, username: user.username };
   const history = JSON.parse(state.customHistory) as ChallengeResult[];
-  const next = await decideNext(deps, flow, history, ctx.clientMetadata, true);
+  const next = await decideNext(deps, flow, history, ctx.clientMetadata, false);
   return present(deps, ctx, flow, history, next, undefined, true);
 }
 
@@ -212,7 +212,8 @@ async function decideNext(
   flow: CustomFlow,
   history: ChallengeResult[],
   clientMetadata: Record<string, string> | undefined,
-  srp: boolean,
+  /** PASSWORD_VERIFIER may come next: the InitiateAuth that carried SRP_A. */
+  passwordNext: boolean,
 ): Promise<NextStep> {
   if (history.length > MAX_CUSTOM_CHALLENGES) return { kind: 'fail' };
   const metadata = clientMetadata ? { clientMetadata } : {};
@@ -220,8 +221,7 @@ async function decideNext(
   // failAuthentication wins over issueTokens; a name that is no user never gets tokens.
   if (flag(defined.failAuthentication)) return { kind: 'fail' };
   if (flag(defined.issueTokens)) return flow.user ? { kind: 'tokens' } : { kind: 'fail' };
-  const passwordDone = history.some((h) => h.challengeName === 'PASSWORD_VERIFIER');
-  if (defined.challengeName === 'PASSWORD_VERIFIER' && srp && !passwordDone) return { kind: 'password' };
+  if (defined.challengeName === 'PASSWORD_VERIFIER' && passwordNext) return { kind: 'password' };
   if (defined.challengeName !== 'CUSTOM_CHALLENGE') throw invalidLambdaResponse();
 
   const created = await invokeChallengeTrigger(deps, flow, 'CreateAuthChallenge', {
@@ -249,6 +249,7 @@ async function present(
   flow: CustomFlow,
   history: ChallengeResult[],
   next: NextStep,
+  /** SRP_A of the InitiateAuth, when the next step is PASSWORD_VERIFIER. */
   srpA: string | undefined,
   /** MFA was answered after the password: the tokens come without it. */
   mfaDone: boolean,
@@ -256,11 +257,9 @@ async function present(
   const { pool, client, user } = flow;
   if (next.kind === 'fail') throw NotAuthorizedException(INCORRECT_CREDENTIALS);
   if (next.kind === 'tokens') return (mfaDone ? tokens : mfaStep)(deps, ctx, { pool, client, user: user! });
-  const srp = history[0]?.challengeName === 'SRP_A';
   if (next.kind === 'password') {
-    // Only right after SRP_A, in the request that carried SRP_A.
-    if (!srpA) throw invalidLambdaResponse();
-    return srpChallenge(deps, pool, client, flow.username, user, srpA, { custom: true, history: JSON.stringify(history) });
+    // decideNext answers PASSWORD_VERIFIER only for the InitiateAuth that carried SRP_A.
+    return srpChallenge(deps, pool, client, flow.username, user, srpA!, { custom: true, history: JSON.stringify(history) });
   }
   const Session = await createSession(deps, {
     poolId: pool.id,
@@ -270,7 +269,6 @@ async function present(
     challenge: 'CUSTOM_CHALLENGE',
     context: {
       known: Boolean(user),
-      srp,
       history: JSON.stringify(history),
       ...(mfaDone ? { mfaDone } : {}),
       privateSealed: deps.sealer.seal(JSON.stringify(next.privateParameters), aadFor(flow)),
