@@ -5,6 +5,7 @@ import { findUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { attribute, attributeIsTrue } from './mfa.js';
+import { customMessage, type CustomMessageSource } from '../triggers/customMessage.js';
 
 /**
  * Confirmation (sign-up) and password-reset codes: six digits from the CSPRNG, one live code per
@@ -55,35 +56,67 @@ const MESSAGES: Record<CodePurpose, string> = {
   FORGOT_PASSWORD: 'Your password reset code is {####}. ',
 };
 
-export async function sendCode(
-  deps: Pick<Deps, 'store' | 'clock' | 'log'>,
+export interface CodeMessageOptions {
+  /** The custom message trigger's source, when not CustomMessage_SignUp / _ForgotPassword by the purpose. */
+  source?: CustomMessageSource;
+  clientId?: string;
+  clientMetadata?: Record<string, string>;
+}
+
+/**
+ * A code ready to send: generated, and its message composed (the custom message trigger runs here,
+ * so a failing function stops the operation before anything is written); `commit` stores the code
+ * and writes the message to the outbox. Undefined when there is nowhere to send it.
+ */
+export async function prepareCode(
+  deps: Pick<Deps, 'store' | 'clock' | 'log' | 'lambda' | 'config'>,
   pool: PoolRecord,
   user: UserRecord,
   purpose: CodePurpose,
-): Promise<CodeDeliveryDetails | undefined> {
+  options: CodeMessageOptions = {},
+): Promise<{ delivery: CodeDeliveryDetails; commit(): Promise<void> } | undefined> {
   const delivery = deliveryFor(pool, user, purpose);
   if (!delivery) return undefined;
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-  const now = deps.clock.now();
-  await deps.store.putUserCode({
-    poolId: pool.id,
-    username: user.username,
-    purpose,
-    codeHash: codeHash(user, purpose, code),
-    expiresAt: now + LIFETIME_MS[purpose],
+  const channel = delivery.DeliveryMedium === 'EMAIL' ? 'email' : 'sms';
+  const composed = await customMessage(deps, pool, {
+    source: options.source ?? (purpose === 'SIGN_UP' ? 'CustomMessage_SignUp' : 'CustomMessage_ForgotPassword'),
+    user,
+    channel,
+    message: MESSAGES[purpose],
+    code,
+    ...(options.clientId ? { clientId: options.clientId } : {}),
+    ...(options.clientMetadata ? { clientMetadata: options.clientMetadata } : {}),
   });
-  await deps.store.addOutboxMessage({
-    id: randomUUID(),
-    poolId: pool.id,
-    username: user.username,
-    channel: delivery.DeliveryMedium === 'EMAIL' ? 'email' : 'sms',
-    destination: attribute(user, delivery.AttributeName) ?? '',
-    purpose,
-    message: MESSAGES[purpose].replace('{####}', code),
-    createdAt: now,
-  });
-  deps.log.info({ poolId: pool.id, username: user.username, purpose }, 'code sent to the outbox');
-  return delivery;
+  const commit = async () => {
+    const now = deps.clock.now();
+    await deps.store.putUserCode({
+      poolId: pool.id,
+      username: user.username,
+      purpose,
+      codeHash: codeHash(user, purpose, code),
+      expiresAt: now + LIFETIME_MS[purpose],
+    });
+    await deps.store.addOutboxMessage({
+      id: randomUUID(),
+      poolId: pool.id,
+      username: user.username,
+      channel,
+      destination: attribute(user, delivery.AttributeName) ?? '',
+      purpose,
+      ...composed,
+      createdAt: now,
+    });
+    deps.log.info({ poolId: pool.id, username: user.username, purpose }, 'code sent to the outbox');
+  };
+  return { delivery, commit };
+}
+
+/** prepareCode and its commit at once: the code stored and its message in the outbox. */
+export async function sendCode(...args: Parameters<typeof prepareCode>): Promise<CodeDeliveryDetails | undefined> {
+  const prepared = await prepareCode(...args);
+  await prepared?.commit();
+  return prepared?.delivery;
 }
 
 export const CODE_MISMATCH = 'Invalid verification code provided, please try again.';

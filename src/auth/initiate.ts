@@ -10,6 +10,7 @@ import { startSrp } from './srpFlow.js';
 import { startCustomAuth } from './customAuth.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { runPreAuthentication } from '../triggers/authentication.js';
+import { migrateUser } from '../triggers/userMigration.js';
 
 export interface InitiateRequest {
   pool: PoolRecord;
@@ -68,7 +69,14 @@ async function passwordFlow(deps: Deps, ctx: RequestContext, { pool, client, par
   const username = requireParameter(parameters, 'USERNAME');
   const password = requireParameter(parameters, 'PASSWORD');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);
-  const user = await findUser(deps, pool.id, username, pool);
+  let user = await findUser(deps, pool.id, username, pool);
+  if (!user) {
+    // A name that is no user may be one the UserMigration trigger brings in (src/triggers/userMigration.ts);
+    // one migrated as RESET_REQUIRED answers PasswordResetRequiredException.
+    const migration = { source: 'UserMigration_Authentication' as const, password, validationData: ctx.clientMetadata };
+    user = await migrateUser(deps, pool, client, username, migration, () => NotAuthorizedException(INCORRECT_CREDENTIALS));
+    if (user) checkUserCanSignIn(user);
+  }
   await runPreAuthentication(deps, pool, client, user, username, ctx.clientMetadata);
   if (!user) {
     // PreventUserExistenceErrors (ENABLED unless a client says LEGACY) hides whether the user exists.

@@ -8,6 +8,7 @@ import { maskPhone } from './codes.js';
 import { createSession } from './session.js';
 import { missingRequiredAttributes, readableAttributes } from '../users/attributes.js';
 import { runPostAuthentication } from '../triggers/authentication.js';
+import { customMessage } from '../triggers/customMessage.js';
 import type { TokenSource } from '../triggers/preTokenGeneration.js';
 
 /** NEW_PASSWORD_REQUIRED names attributes `userAttributes.<name>`, in its parameters and its answer. */
@@ -119,6 +120,14 @@ async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthRespons
   const phone = attribute(state.user, 'phone_number') ?? '';
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const template = (state.pool.settings.SmsAuthenticationMessage as string | undefined) ?? 'Your authentication code is {####}. ';
+  const composed = await customMessage(deps, state.pool, {
+    source: 'CustomMessage_Authentication',
+    user: state.user,
+    channel: 'sms',
+    message: template,
+    code,
+    clientId: state.client.id,
+  });
   await deps.store.addOutboxMessage({
     id: randomUUID(),
     poolId: state.pool.id,
@@ -126,7 +135,7 @@ async function smsChallenge(deps: Deps, state: SignInState): Promise<AuthRespons
     channel: 'sms',
     destination: phone,
     purpose: 'MFA',
-    message: template.replace('{####}', code),
+    message: composed.message,
     createdAt: deps.clock.now(),
   });
   deps.log.info({ poolId: state.pool.id, username: state.user.username, destination: phone }, 'SMS MFA code sent to the outbox');

@@ -7,13 +7,15 @@ import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { userView } from '../domain/views.js';
 import { checkAttributeWrite } from '../users/attributes.js';
 import { findUser, loadPool, newUser } from './common.js';
+import { applyPreSignUp } from '../triggers/preSignUp.js';
+import { CODE_PARAMETER, USERNAME_PARAMETER, customMessage } from '../triggers/customMessage.js';
 
 /**
  * AdminCreateUser: the user must change the temporary password at first sign-in
  * (FORCE_CHANGE_PASSWORD, answered through NEW_PASSWORD_REQUIRED). Invitations are not sent;
  * a generated temporary password is written to the outbox (docs/outbox.md).
  */
-export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda' | 'config'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
     const attributes = checkAttributeWrite(pool, { by: 'admin', at: 'create' }, input.UserAttributes ?? []);
@@ -26,21 +28,26 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
   };
 
 async function create(
-  deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>,
+  deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda' | 'config'>,
   pool: PoolRecord,
   input: Record<string, any>,
   attributes: UserAttribute[],
   existing: boolean,
   now: number,
 ) {
-    const named = await nameNewUser(pool, input.Username, attributes, {
+    const options = {
       forceAliasCreation: input.ForceAliasCreation === true,
-      holder: async (key) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined,
-    });
+      holder: async (key: { name: string; value: string }) => (await deps.store.getUserByKey(pool.id, key.name, key.value)) !== undefined,
+    };
+    let named = await nameNewUser(pool, input.Username, attributes, options);
     const exists = () => UsernameExistsException(existsMessage(pool, named, 'User account already exists'));
     if (existing) throw exists();
     const temporary = input.TemporaryPassword ?? generatePassword();
     checkPasswordPolicy(pool, temporary);
+    // The pre sign-up trigger, before anything is written; an administrator's user stays
+    // FORCE_CHANGE_PASSWORD whatever autoConfirmUser says, its autoVerify* apply.
+    const decided = await applyPreSignUp(deps, pool, 'PreSignUp_AdminCreateUser', named, undefined, input.ValidationData, input.ClientMetadata);
+    if (decided?.attributes) named = await nameNewUser(pool, input.Username, decided.attributes, { ...options, sub: named.sub });
     // A generated password that is not sent is known to no one: no verifier is worth computing for
     // it (one 3072-bit exponentiation per user), and the user signs in only after an administrator
     // sets a password (AdminSetUserPassword), as with Cognito.
@@ -49,10 +56,22 @@ async function create(
       ...newUser(pool.id, named.username, named.sub, named.attributes, 'FORCE_CHANGE_PASSWORD' as const, now),
       ...(unknowable ? {} : await passwordFields(deps, pool.id, named.username, temporary)),
     };
+    const invite = !input.TemporaryPassword && input.MessageAction !== 'SUPPRESS';
+    // The invitation's text (the custom message trigger) is composed before the user is written.
+    const invitation = invite
+      ? await customMessage(deps, pool, {
+          source: 'CustomMessage_AdminCreateUser',
+          user,
+          channel: 'email',
+          message: `Your username is ${USERNAME_PARAMETER} and temporary password is ${CODE_PARAMETER}.`,
+          code: temporary,
+          ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}),
+        })
+      : undefined;
     if (!(await deps.store.createUser(user, named.keys))) throw exists();
     // ForceAliasCreation: the alias moves from the user who held it to this one.
     for (const key of named.movedKeys) await takeUserKey(deps.store, pool, key, user.username, now);
-    if (!input.TemporaryPassword && input.MessageAction !== 'SUPPRESS') {
+    if (invitation) {
       await deps.store.addOutboxMessage({
         id: randomUUID(),
         poolId: pool.id,
@@ -60,7 +79,7 @@ async function create(
         channel: 'email',
         destination: named.attributes.find((a) => a.Name === 'email')?.Value ?? '',
         purpose: 'INVITATION',
-        message: `Your username is ${user.username} and temporary password is ${temporary}.`,
+        ...invitation,
         createdAt: now,
       });
     }

@@ -12,7 +12,7 @@ const NO_AUTO_VERIFICATION = 'Auto verification not turned on.';
  * (LimitExceededException). An unknown user gets what a real one would, a plausible
  * CodeDeliveryDetails and the same limit (PreventUserExistenceErrors), unless the client says LEGACY.
  */
-export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler =>
+export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda' | 'config'>): Handler =>
   async (input) => {
     const { client, pool } = await loadClient(deps, input.ClientId);
     checkSecretHash(deps, client, input.Username, input.SecretHash);
@@ -26,7 +26,7 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log'>): Handler
     }
     if (user.status !== 'UNCONFIRMED') throw InvalidParameterException('User is already confirmed.');
     await takeCodeIssue(deps, pool.id, user.username, 'SIGN_UP');
-    const CodeDeliveryDetails = await sendCode(deps, pool, user, 'SIGN_UP');
+    const CodeDeliveryDetails = await sendCode(deps, pool, user, 'SIGN_UP', { source: 'CustomMessage_ResendCode', clientId: client.id, clientMetadata: input.ClientMetadata });
     if (!CodeDeliveryDetails) throw InvalidParameterException(NO_AUTO_VERIFICATION);
     return { CodeDeliveryDetails };
   };

@@ -1,7 +1,7 @@
 import type { Deps, Handler } from '../deps.js';
 import { InvalidParameterException, UsernameExistsException } from '../errors.js';
 import { checkSecretHash, loadClient } from '../auth/client.js';
-import { sendCode } from '../auth/codes.js';
+import { prepareCode } from '../auth/codes.js';
 import { checkPasswordPolicy, passwordFields } from '../auth/password.js';
 import { checkAttributeWrite } from '../users/attributes.js';
 import { findUser, newUser } from './common.js';
@@ -31,7 +31,10 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda'
       ...newUser(pool.id, named.username, sub, named.attributes, confirmed ? 'CONFIRMED' : 'UNCONFIRMED', deps.clock.now()),
       ...(await passwordFields(deps, pool.id, named.username, input.Password)),
     };
+    // The code's message is composed (the custom message trigger) before the user is written.
+    const code = confirmed ? undefined : await prepareCode(deps, pool, user, 'SIGN_UP', { clientId: client.id, clientMetadata: input.ClientMetadata });
     if (!(await deps.store.createUser(user, named.keys))) throw exists();
-    const CodeDeliveryDetails = confirmed ? undefined : await sendCode(deps, pool, user, 'SIGN_UP');
+    await code?.commit();
+    const CodeDeliveryDetails = code?.delivery;
     return { UserConfirmed: confirmed, ...(CodeDeliveryDetails ? { CodeDeliveryDetails } : {}), UserSub: sub };
   };

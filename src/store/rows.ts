@@ -132,6 +132,7 @@ export const toOutbox = (r: Row): OutboxMessage => ({
   destination: r.destination,
   purpose: r.purpose,
   message: r.message,
+  ...(r.subject !== null && r.subject !== undefined ? { subject: r.subject } : {}),
   createdAt: Number(r.created_at),
 });
 

@@ -182,6 +182,8 @@ export interface OutboxMessage {
   /** MFA, SIGN_UP, FORGOT_PASSWORD, ... */
   purpose: string;
   message: string;
+  /** An email's subject, when a custom message trigger gave one. */
+  subject?: string;
   createdAt: number;
 }
 

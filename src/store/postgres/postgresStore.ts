@@ -87,7 +87,7 @@ const SESSION = 'id_hash, pool_id, client_id, username, challenge, context, crea
 const SIGN_IN = 'origin_jti, pool_id, client_id, username, sub, refresh_hash, auth_time, created_at, expires_at, revoked_at';
 const GROUP = 'pool_id, name, description, role_arn, precedence, created_at, modified_at';
 const GROUP_AS_G = GROUP.split(', ').map((f) => `g.${f}`).join(', ');
-const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, created_at';
+const OUTBOX = 'id, pool_id, username, channel, destination, purpose, message, subject, created_at';
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
 const INT8_OID = 20;
@@ -818,9 +818,9 @@ export class PostgresStore implements Store {
 
   async addOutboxMessage(m: OutboxMessage): Promise<void> {
     await this.query(
-      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.createdAt],
+      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, subject, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.subject ?? null, m.createdAt],
     );
   }
 

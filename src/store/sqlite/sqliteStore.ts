@@ -887,9 +887,9 @@ export class SqliteStore implements Store {
 
   async addOutboxMessage(m: OutboxMessage): Promise<void> {
     this.sql(
-      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.createdAt);
+      `INSERT INTO outbox (id, pool_id, username, channel, destination, purpose, message, subject, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(m.id, m.poolId, m.username, m.channel, m.destination, m.purpose, m.message, m.subject ?? null, m.createdAt);
   }
 
   async listOutbox(poolId: string, username: string | undefined, limit: number): Promise<OutboxMessage[]> {
