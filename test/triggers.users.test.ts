@@ -3,11 +3,14 @@ import assert from 'node:assert/strict';
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   AdminGetUserCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   ResendConfirmationCodeCommand,
   SignUpCommand,
   UpdateUserPoolClientCommand,
@@ -164,6 +167,37 @@ test('CustomMessage writes its texts and subject to the outbox, for each source'
   await rejectsWith(t.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'hal' })), 'UserNotFoundException');
 });
 
+test('CustomMessage_Authentication writes the SMS MFA text; the code in it signs the user in', async () => {
+  const { poolId, clientId } = await t.pool({ CustomMessage: lambdaArn('CustomMessage'), PostAuthentication: lambdaArn('PostAuthentication') });
+  await t.client.send(
+    new SetUserPoolMfaConfigCommand({
+      UserPoolId: poolId,
+      MfaConfiguration: 'OPTIONAL',
+      SmsMfaConfiguration: { SmsAuthenticationMessage: 'Code {####}', SmsConfiguration: { SnsCallerArn: 'arn:aws:iam::000000000000:role/sns' } },
+    }),
+  );
+  await createUser(t.client, poolId, 'max', [{ Name: 'phone_number', Value: '+15555550123' }, { Name: 'phone_number_verified', Value: 'true' }]);
+  await t.client.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'max', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+  t.on('CustomMessage', (event) => ({ ...event, response: { smsMessage: `Acme sign-in: ${event.request.codeParameter}` } }));
+  const before = t.lambda.eventsOf('PostAuthentication').length;
+  const started = await passwordSignIn(t.client, clientId, 'max');
+  assert.equal(started.ChallengeName, 'SMS_MFA');
+  assert.equal(t.lambda.eventsOf('PostAuthentication').length, before, 'not before the second factor');
+  assert.equal(last('CustomMessage').triggerSource, 'CustomMessage_Authentication');
+  const [message] = await outbox(poolId, 'max');
+  assert.match(message.message, /^Acme sign-in: \d{6}$/);
+  const done = await t.client.send(
+    new RespondToAuthChallengeCommand({
+      ClientId: clientId,
+      ChallengeName: 'SMS_MFA',
+      Session: started.Session,
+      ChallengeResponses: { USERNAME: 'max', SMS_MFA_CODE: codeIn(message.message) },
+    }),
+  );
+  assert.ok(done.AuthenticationResult?.AccessToken);
+  assert.equal(t.lambda.eventsOf('PostAuthentication').length, before + 1);
+});
+
 test('UserMigration_Authentication creates the user with the attributes and the password of the sign-in', async () => {
   const { poolId, clientId } = await t.pool({ UserMigration: lambdaArn('UserMigration') });
   t.on('UserMigration', (event) => {
@@ -192,6 +226,15 @@ test('UserMigration_Authentication creates the user with the attributes and the 
   t.on('UserMigration', (e) => ({ ...e, response: { userAttributes: { email: 'jo@example.com', email_verified: 'true' }, finalUserStatus: 'RESET_REQUIRED' } }));
   await rejectsWith(passwordSignIn(t.client, clientId, 'jo', 'Legacy-pass-1'), 'PasswordResetRequiredException');
   assert.equal((await t.client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'jo' }))).UserStatus, 'RESET_REQUIRED');
+
+  // Refusals count against the name's lockout, as wrong passwords do: the sixth try does not reach the function.
+  t.on('UserMigration', () => {
+    throw new Error('Bad password');
+  });
+  for (let i = 0; i < 5; i++) await rejectsWith(passwordSignIn(t.client, clientId, 'mo', `guess-${i}`), 'NotAuthorizedException', 'Incorrect username or password.');
+  const tried = t.lambda.eventsOf('UserMigration').length;
+  await rejectsWith(passwordSignIn(t.client, clientId, 'mo', 'guess-5'), 'NotAuthorizedException', 'Password attempts exceeded');
+  assert.equal(t.lambda.eventsOf('UserMigration').length, tried);
 
   // A client that shows user existence hears Cognito's migration error.
   await t.client.send(new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId, PreventUserExistenceErrors: 'LEGACY', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));

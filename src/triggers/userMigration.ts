@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.js';
-import { CognitoError, UserNotFoundException } from '../errors.js';
-import { passwordFields } from '../auth/password.js';
+import { CognitoError, NotAuthorizedException, UserNotFoundException } from '../errors.js';
+import { ATTEMPTS_EXCEEDED, passwordFields } from '../auth/password.js';
 import { newUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { checkAttributeWrite } from '../users/attributes.js';
@@ -47,6 +47,11 @@ export async function migrateUser(
     desiredDeliveryMediums: null,
     forceAliasCreation: null,
   });
+  // Every name tried at sign-in counts against its lockout before the function sees the password,
+  // as an unknown name's attempts do: the old directory cannot be guessed through it faster.
+  if (from.source === 'UserMigration_Authentication' && !(await deps.store.reserveNameAttempt(pool.id, givenName, deps.clock.now()))) {
+    throw NotAuthorizedException(ATTEMPTS_EXCEEDED);
+  }
   let response: Record<string, any>;
   try {
     response = (await invokeTrigger(deps, pool, 'UserMigration', event))!;
