@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
@@ -72,7 +74,7 @@ async function create(event: any) {
     ...event,
     response: {
       publicChallengeParameters: { email: email.replace(/^(.).*@/, '$1***@') },
-      privateChallengeParameters: { code },
+      privateChallengeParameters: { code, marker: 'never-stored-in-clear' },
       challengeMetadata: `CODE-${event.request.session.length}`,
     },
   };
@@ -175,7 +177,13 @@ test('a passwordless sign-in with the AWS SDK: Define, Create, the code, Verify,
   assert.equal(done.ChallengeName, undefined);
   assert.deepEqual(sources(verifyStart), ['VerifyAuthChallengeResponse_Authentication', 'DefineAuthChallenge_Authentication']);
   const [verifyEvent, defineAgain] = lambda.invocations.slice(verifyStart).map((i) => i.event);
-  assert.deepEqual(verifyEvent.request.privateChallengeParameters, { code: mailbox.get('ann') });
+  assert.deepEqual(verifyEvent.request.privateChallengeParameters, { code: mailbox.get('ann'), marker: 'never-stored-in-clear' });
+  // The private parameters were kept sealed in the session row.
+  const dump = readdirSync(server.dir)
+    .filter((f) => f.startsWith('cognate.db'))
+    .map((f) => readFileSync(join(server.dir, f)).toString('latin1'))
+    .join('');
+  assert.ok(dump.length > 0 && !dump.includes('never-stored-in-clear'));
   assert.equal(verifyEvent.request.challengeAnswer, mailbox.get('ann'));
   assert.deepEqual(verifyEvent.request.clientMetadata, { app: 'web' });
   assert.deepEqual(defineAgain.request.session, [{ challengeName: 'CUSTOM_CHALLENGE', challengeResult: true, challengeMetadata: 'CODE-0' }]);

@@ -22,8 +22,8 @@ import { flag } from '../triggers/preSignUp.js';
  * https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-challenge.html
  * https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow.html#Custom-authentication-flow-and-challenges
  *
- * The history, CreateAuthChallenge's private parameters (sealed) and its metadata live in the
- * challenge's session row, never in what the client holds; every answer spends its session, and a
+ * The history, CreateAuthChallenge's private parameters and its metadata live in the challenge's
+ * session row, sealed, never in what the client holds; every answer spends its session, and a
  * trigger that fails leaves the session as it was (docs/behaviour.md, "Custom authentication").
  */
 
@@ -49,6 +49,13 @@ export interface CustomFlow {
   /** The user's username, or the name given when it is no user. */
   username: string;
   user: UserRecord | undefined;
+}
+
+/** What a CUSTOM_CHALLENGE session keeps (sealed): the history, and the challenge's private parameters and metadata. */
+interface ChallengeState {
+  history: ChallengeResult[];
+  privateParameters: Record<string, string>;
+  metadata: string | null;
 }
 
 type NextStep =
@@ -109,22 +116,16 @@ export async function answerCustomChallenge(
   let history: ChallengeResult[];
   let next: NextStep;
   try {
-    const privateParameters = JSON.parse(
-      deps.sealer.open(String(record.context.privateSealed), aadFor(flow)).toString('utf8'),
-    ) as Record<string, string>;
+    const sealed = JSON.parse(deps.sealer.open(String(record.context.stateSealed), aadFor(flow)).toString('utf8')) as ChallengeState;
     const verdict = await invokeChallengeTrigger(deps, flow, 'VerifyAuthChallengeResponse', {
       ...baseRequest(flow),
-      privateChallengeParameters: privateParameters,
+      privateChallengeParameters: sealed.privateParameters,
       challengeAnswer: answer,
       ...(clientMetadata ? { clientMetadata } : {}),
     }, notConfigured);
     history = [
-      ...(JSON.parse(String(record.context.history)) as ChallengeResult[]),
-      {
-        challengeName: 'CUSTOM_CHALLENGE',
-        challengeResult: flag(verdict.answerCorrect),
-        challengeMetadata: typeof record.context.metadata === 'string' ? record.context.metadata : null,
-      },
+      ...sealed.history,
+      { challengeName: 'CUSTOM_CHALLENGE', challengeResult: flag(verdict.answerCorrect), challengeMetadata: sealed.metadata },
     ];
     next = await decideNext(deps, flow, history, clientMetadata, false);
   } catch (err) {
@@ -261,6 +262,8 @@ async function present(
     // decideNext answers PASSWORD_VERIFIER only for the InitiateAuth that carried SRP_A.
     return srpChallenge(deps, pool, client, flow.username, user, srpA!, { custom: true, history: JSON.stringify(history) });
   }
+  // The functions' private parameters are the answer, and metadata may hold secrets too: all sealed.
+  const state: ChallengeState = { history, privateParameters: next.privateParameters, metadata: next.metadata };
   const Session = await createSession(deps, {
     poolId: pool.id,
     client,
@@ -269,10 +272,8 @@ async function present(
     challenge: 'CUSTOM_CHALLENGE',
     context: {
       known: Boolean(user),
-      history: JSON.stringify(history),
       ...(mfaDone ? { mfaDone } : {}),
-      privateSealed: deps.sealer.seal(JSON.stringify(next.privateParameters), aadFor(flow)),
-      ...(next.metadata !== null ? { metadata: next.metadata } : {}),
+      stateSealed: deps.sealer.seal(JSON.stringify(state), aadFor(flow)),
     },
   });
   // Cognito adds USERNAME (the user's username, not the alias signed in with) to the public parameters.
