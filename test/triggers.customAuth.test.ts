@@ -22,6 +22,7 @@ import { delay, lambdaArn, startLambdaServer, type LambdaServer } from './suppor
 import { sdk, startServer, type TestServer } from './support/server.js';
 import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
 import { formatSrpTimestamp } from '../src/crypto/srp.js';
+import { computeSecretHash } from '../src/crypto/secretHash.js';
 
 /**
  * CUSTOM_AUTH end to end: a passwordless sign-in whose code CreateAuthChallenge "emails" (keeps in
@@ -106,7 +107,7 @@ after(async () => {
 const LAMBDA_CONFIG = { DefineAuthChallenge: lambdaArn('define'), CreateAuthChallenge: lambdaArn('create'), VerifyAuthChallengeResponse: lambdaArn('verify') };
 
 async function customPool(
-  options: { triggers?: boolean; flows?: string[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean; hooks?: boolean } = {},
+  options: { triggers?: boolean; flows?: string[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean; hooks?: boolean; secret?: boolean } = {},
 ) {
   const hooks = options.hooks
     ? { PreAuthentication: lambdaArn('pre'), PostAuthentication: lambdaArn('post'), PreTokenGeneration: lambdaArn('tokens') }
@@ -127,9 +128,10 @@ async function customPool(
       ClientName: 'web',
       ...(options.flows ? { ExplicitAuthFlows: options.flows } : {}),
       ...(options.legacy ? { PreventUserExistenceErrors: 'LEGACY' } : {}),
+      ...(options.secret ? { GenerateSecret: true } : {}),
     }),
   );
-  return { poolId, clientId: app.UserPoolClient!.ClientId! };
+  return { poolId, clientId: app.UserPoolClient!.ClientId!, clientSecret: app.UserPoolClient!.ClientSecret };
 }
 
 const initiate = (clientId: string, username: string, clientMetadata?: Record<string, string>) =>
@@ -441,7 +443,7 @@ test('a name that is no user: userNotFound in the events, challenges that never 
   await rejectsWith(initiate(legacy.clientId, 'nobody'), 'UserNotFoundException', 'User does not exist.');
 });
 
-test('CUSTOM_AUTH needs the triggers and a client that allows it', async () => {
+test('CUSTOM_AUTH needs the triggers and a client that allows it; SECRET_HASH on both calls of a client with a secret', async () => {
   const bare = await customPool({ triggers: false });
   await rejectsWith(initiate(bare.clientId, 'ann'), 'InvalidParameterException', 'Custom auth lambda trigger is not configured for the user pool.');
   const srpOnly = await customPool({ flows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
@@ -454,6 +456,19 @@ test('CUSTOM_AUTH needs the triggers and a client that allows it', async () => {
     'InvalidParameterException',
     'Missing required parameter Session',
   );
+
+  // A client with a secret: SECRET_HASH on both calls.
+  const secret = await customPool({ secret: true });
+  await createUser(client, secret.poolId, 'max');
+  await rejectsWith(initiate(secret.clientId, 'max'), 'NotAuthorizedException', `Client ${secret.clientId} is configured with secret but SECRET_HASH was not received`);
+  const hash = computeSecretHash('max', secret.clientId, secret.clientSecret!);
+  const challenge = await client.send(
+    new InitiateAuthCommand({ ClientId: secret.clientId, AuthFlow: 'CUSTOM_AUTH', AuthParameters: { USERNAME: 'max', SECRET_HASH: hash } }),
+  );
+  const respond = (responses: Record<string, string>) =>
+    client.send(new RespondToAuthChallengeCommand({ ClientId: secret.clientId, ChallengeName: 'CUSTOM_CHALLENGE', Session: challenge.Session, ChallengeResponses: responses }));
+  await rejectsWith(respond({ USERNAME: 'max', ANSWER: mailbox.get('max')! }), 'NotAuthorizedException', /SECRET_HASH was not received/);
+  assert.ok((await respond({ USERNAME: 'max', ANSWER: mailbox.get('max')!, SECRET_HASH: hash })).AuthenticationResult);
 });
 
 test('the sign-in triggers around a custom sign-in: PreAuthentication first, PostAuthentication and PreTokenGeneration at the tokens', async () => {
