@@ -13,6 +13,7 @@ import {
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
   type CognitoIdentityProviderClient,
+  type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { Amplify } from 'aws-amplify';
@@ -107,7 +108,7 @@ after(async () => {
 const LAMBDA_CONFIG = { DefineAuthChallenge: lambdaArn('define'), CreateAuthChallenge: lambdaArn('create'), VerifyAuthChallengeResponse: lambdaArn('verify') };
 
 async function customPool(
-  options: { triggers?: boolean; flows?: string[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean; hooks?: boolean; secret?: boolean } = {},
+  options: { triggers?: boolean; flows?: ExplicitAuthFlowsType[]; mfa?: 'ON' | 'OPTIONAL'; legacy?: boolean; hooks?: boolean; secret?: boolean } = {},
 ) {
   const hooks = options.hooks
     ? { PreAuthentication: lambdaArn('pre'), PostAuthentication: lambdaArn('post'), PreTokenGeneration: lambdaArn('tokens') }
