@@ -1,6 +1,6 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -21,6 +21,7 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from 'aws-amplify/au
 import { answerTotp, createUser, enrolTotp, nextStep, PASSWORD, rejectsWith, totpCode } from './support/fixtures.js';
 import { delay, lambdaArn, startLambdaServer, type LambdaServer } from './support/lambdaServer.js';
 import { sdk, startServer, type TestServer } from './support/server.js';
+import { pgSchemaUrl, pgSkip } from './support/postgres.js';
 import { srpClientProof, srpClientStart } from '../src/crypto/srpClient.js';
 import { formatSrpTimestamp } from '../src/crypto/srp.js';
 import { computeSecretHash } from '../src/crypto/secretHash.js';
@@ -571,4 +572,38 @@ test('Amplify v6: signIn with CUSTOM_WITHOUT_SRP and CUSTOM_WITH_SRP, confirmSig
   } finally {
     Amplify.configure({});
   }
+});
+
+describe('on PostgreSQL', { skip: pgSkip }, () => {
+  let pgServer: TestServer;
+  const schema = pgSchemaUrl();
+  before(async () => {
+    pgServer = await startServer({ db: schema.url, sealingKey: randomBytes(32).toString('hex'), lambdaEndpoint: lambda.url, lambdaTimeoutMs: TIMEOUT_MS });
+  });
+  after(async () => {
+    await pgServer?.stop();
+    await schema.drop();
+  });
+
+  test('the session rules on PostgreSQL: a wrong code, a failing Verify given back, concurrent answers, the right code', async () => {
+    const sqliteClient = client;
+    client = sdk(pgServer.url);
+    try {
+      const { poolId, clientId } = await customPool();
+      await createUser(client, poolId, 'pat', [{ Name: 'email', Value: 'pat@example.com' }]);
+      const first = await initiate(clientId, 'pat');
+      const second = await answer(clientId, 'pat', first.Session!, 'wrong');
+      assert.equal(second.ChallengeName, 'CUSTOM_CHALLENGE');
+      await rejectsWith(answer(clientId, 'pat', first.Session!, mailbox.get('pat')!), 'NotAuthorizedException', 'Invalid session for the user, session can only be used once.');
+      failing.verify = 'throw';
+      await rejectsWith(answer(clientId, 'pat', second.Session!, mailbox.get('pat')!), 'UserLambdaValidationException');
+      delete failing.verify;
+      const outcomes = await Promise.allSettled(Array.from({ length: 4 }, () => answer(clientId, 'pat', second.Session!, mailbox.get('pat')!)));
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled' && o.value.AuthenticationResult).length, 1);
+      assert.equal(outcomes.filter((o) => o.status === 'rejected' && o.reason.name === 'NotAuthorizedException').length, 3);
+    } finally {
+      delete failing.verify;
+      client = sqliteClient;
+    }
+  });
 });
