@@ -2,11 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminAddUserToGroupCommand,
+  AdminGetUserCommand,
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   CreateGroupCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { PASSWORD, createUser, passwordSignIn, rejectsWith } from './support/fixtures.js';
 import { RawReply, delay, lambdaArn, useTriggers } from './support/lambdaServer.js';
@@ -150,6 +152,13 @@ test('PreTokenGeneration V2_0 customises the access token: claims and scopes', a
   assert.deepEqual(access.roles, ['reader', 'writer']);
   assert.equal(access.level, 3);
   assert.equal(access.scope, 'api/read');
+
+  // V3_0 sends the same event as version "3".
+  const v3 = await t.pool({ PreTokenGenerationConfig: { LambdaVersion: 'V3_0', LambdaArn: lambdaArn('PreTokenV3') } });
+  await createUser(t.client, v3.poolId, 'dee');
+  await passwordSignIn(t.client, v3.clientId, 'dee');
+  assert.equal(last('PreTokenV3').version, '3');
+  assert.deepEqual(last('PreTokenV3').request.scopes, ['aws.cognito.signin.user.admin']);
 });
 
 test('a new password answer gives TokenGeneration_NewPasswordChallenge', async () => {
@@ -191,6 +200,18 @@ test('a trigger that times out, answers no JSON or does not exist gives Cognito\
   const missing = await t.pool({ PreAuthentication: lambdaArn('NoSuchFunction') });
   await createUser(t.client, missing.poolId, 'gil');
   await rejectsWith(passwordSignIn(t.client, missing.clientId, 'gil'), 'UnexpectedLambdaException', /^PreAuthentication invocation failed due to error ResourceNotFoundException/);
+  // A PreSignUp that times out creates no user.
+  const signUps = await t.pool({ PreSignUp: lambdaArn('SlowPreSignUp') });
+  t.on('SlowPreSignUp', async (event) => {
+    await delay(2500);
+    return event;
+  });
+  await rejectsWith(
+    t.client.send(new SignUpCommand({ ClientId: signUps.clientId, Username: 'hal', Password: PASSWORD })),
+    'UnexpectedLambdaException',
+    'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.',
+  );
+  await rejectsWith(t.client.send(new AdminGetUserCommand({ UserPoolId: signUps.poolId, Username: 'hal' })), 'UserNotFoundException');
   // The same user signs in once the function behaves.
   t.on('PreAuthentication', (e) => e);
   assert.ok((await passwordSignIn(t.client, clientId, 'fay')).AuthenticationResult);

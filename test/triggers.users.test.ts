@@ -222,6 +222,10 @@ test('UserMigration_Authentication creates the user with the attributes and the 
   await passwordSignIn(t.client, clientId, 'ivy', 'Legacy-pass-1');
   assert.equal(t.lambda.eventsOf('UserMigration').length, count);
 
+  // Two first sign-ins at once: one creates the user, both sign in.
+  const both = await Promise.all([passwordSignIn(t.client, clientId, 'nia', 'Legacy-pass-1'), passwordSignIn(t.client, clientId, 'nia', 'Legacy-pass-1')]);
+  assert.ok(both.every((r) => r.AuthenticationResult?.AccessToken));
+
   // RESET_REQUIRED: created, and the sign-in asks for a reset.
   t.on('UserMigration', (e) => ({ ...e, response: { userAttributes: { email: 'jo@example.com', email_verified: 'true' }, finalUserStatus: 'RESET_REQUIRED' } }));
   await rejectsWith(passwordSignIn(t.client, clientId, 'jo', 'Legacy-pass-1'), 'PasswordResetRequiredException');

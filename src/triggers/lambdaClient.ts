@@ -51,14 +51,19 @@ export function createLambdaInvoker(endpoint: string, env: NodeJS.ProcessEnv = p
     let client = clients.get(region);
     if (!client) {
       const chain = new LambdaClient({ region, endpoint }).config.credentials;
+      // Once the chain has found nothing it is not asked again (its last providers may wait on the
+      // network, e.g. the EC2 instance metadata service), and the placeholders are used from then on.
+      let found = true;
       client = new LambdaClient({
         region,
         endpoint,
         maxAttempts: 1,
         credentials: async () => {
+          if (!found) return PLACEHOLDER;
           try {
             return await chain();
           } catch {
+            found = false;
             return PLACEHOLDER;
           }
         },

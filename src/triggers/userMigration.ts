@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.js';
 import { CognitoError, NotAuthorizedException, UserNotFoundException } from '../errors.js';
 import { ATTEMPTS_EXCEEDED, passwordFields } from '../auth/password.js';
-import { newUser } from '../operations/common.js';
+import { findUser, newUser } from '../operations/common.js';
 import type { ClientRecord, PoolRecord, UserRecord } from '../store/store.js';
 import { checkAttributeWrite } from '../users/attributes.js';
 import { nameNewUser, takeUserKey } from '../users/usernames.js';
@@ -84,7 +84,7 @@ export async function migrateUser(
     ...(keepsPassword ? await passwordFields(deps, pool.id, named.username, from.password) : {}),
   };
   // Two sign-ins of the same new user at once: one creates it, the other finds it.
-  if (!(await deps.store.createUser(user, named.keys))) return (await deps.store.getUser(pool.id, named.username)) ?? undefined;
+  if (!(await deps.store.createUser(user, named.keys))) return findUser(deps, pool.id, givenName, pool);
   for (const key of named.movedKeys) await takeUserKey(deps.store, pool, key, user.username, now);
   deps.log.info({ poolId: pool.id, username: user.username, source: from.source }, 'user migrated by the UserMigration trigger');
   return user;
