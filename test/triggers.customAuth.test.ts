@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AdminInitiateAuthCommand,
+  AssociateSoftwareTokenCommand,
   AdminRespondToAuthChallengeCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -12,6 +13,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
+  VerifySoftwareTokenCommand,
   type CognitoIdentityProviderClient,
   type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -503,6 +505,22 @@ test('MFA after the custom challenge: DefineAuthChallenge issues tokens, the use
   assert.equal(mfa.ChallengeName, 'SOFTWARE_TOKEN_MFA');
   nextStep(server.clock);
   const done = await answerTotp(client, clientId, 'ivy', mfa.Session!, totpCode(secret, server.clock.now()));
+  assert.ok(done.AuthenticationResult?.AccessToken);
+});
+
+test('MFA_SETUP after the custom challenge in an MFA-ON pool, for a user without MFA', async () => {
+  const { poolId, clientId } = await customPool({ mfa: 'ON' });
+  await createUser(client, poolId, 'ned', [{ Name: 'email', Value: 'ned@example.com' }]);
+  const challenge = await initiate(clientId, 'ned');
+  const setup = await answer(clientId, 'ned', challenge.Session!, mailbox.get('ned')!);
+  assert.equal(setup.ChallengeName, 'MFA_SETUP');
+  const associated = await client.send(new AssociateSoftwareTokenCommand({ Session: setup.Session }));
+  const verified = await client.send(
+    new VerifySoftwareTokenCommand({ Session: associated.Session, UserCode: totpCode(associated.SecretCode!, server.clock.now()) }),
+  );
+  const done = await client.send(
+    new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'MFA_SETUP', Session: verified.Session, ChallengeResponses: { USERNAME: 'ned' } }),
+  );
   assert.ok(done.AuthenticationResult?.AccessToken);
 });
 
