@@ -8,6 +8,7 @@ import { dummyPasswordCheck } from './unknownUsers.js';
 import { refreshTokens } from './refresh.js';
 import { startSrp } from './srpFlow.js';
 import { presentedDevice } from './devices.js';
+import { startCustomAuth } from './customAuth.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { runPreAuthentication } from '../triggers/authentication.js';
 import { migrateUser } from '../triggers/userMigration.js';
@@ -57,6 +58,9 @@ export async function initiateAuth(deps: Deps, ctx: RequestContext, req: Initiat
     case 'USER_SRP_AUTH':
       checkFlowAllowed(req.client, flow);
       return startSrp(deps, req.pool, req.client, req.parameters, ctx.clientMetadata);
+    case 'CUSTOM_AUTH':
+      checkFlowAllowed(req.client, flow);
+      return startCustomAuth(deps, ctx, req.pool, req.client, req.parameters);
     default:
       checkFlowAllowed(req.client, flow);
       throw InvalidParameterException(`The ${flow} flow is not supported by Cognate yet.`);

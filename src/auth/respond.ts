@@ -15,6 +15,7 @@ import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from 
 import { checkSecretHash } from './client.js';
 import { answerPasswordVerifier } from './srpFlow.js';
 import { answerDevicePasswordVerifier, answerDeviceSrpAuth, deviceFromSession } from './devices.js';
+import { afterMfa, answerCustomChallenge } from './customAuth.js';
 import { requireParameter } from './initiate.js';
 import { userFactors, type Factor } from './mfa.js';
 import { checkPasswordPolicy, passwordFields } from './password.js';
@@ -54,6 +55,7 @@ interface ChallengeStep extends SignInState {
 export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: RespondRequest): Promise<AuthResponse> {
   // SRP's answer carries its own session, the SECRET_BLOCK.
   if (req.challengeName === 'PASSWORD_VERIFIER') return answerPasswordVerifier(deps, ctx, req.pool, req.client, req.responses);
+  if (req.challengeName === 'CUSTOM_CHALLENGE') return answerCustomChallenge(deps, ctx, req.pool, req.client, req.responses, req.session);
   const expected = SESSION_FOR[req.challengeName];
   if (!expected) throw InvalidParameterException(`The ${req.challengeName} challenge is not supported by Cognate yet.`);
   if (!req.session) throw InvalidParameterException('Missing required parameter Session');
@@ -64,6 +66,7 @@ export async function respondToChallenge(deps: Deps, ctx: RequestContext, req: R
   if (!user || !sessionIsFor(record, user)) throw NotAuthorizedException(SESSION_INVALID);
   checkUserCanSignIn(user);
   const step: ChallengeStep = { pool: req.pool, client: req.client, user, record, responses: req.responses, device: deviceFromSession(record) };
+  if (typeof record.context.customHistory === 'string') step.customHistory = record.context.customHistory;
   switch (req.challengeName) {
     case 'DEVICE_SRP_AUTH':
       return answerDeviceSrpAuth(deps, step);
@@ -113,7 +116,7 @@ async function softwareTokenMfa(deps: Deps, ctx: RequestContext, step: Challenge
       throw ExpiredCodeException('Your software token has already been used once.');
     }
   });
-  return tokens(deps, ctx, step);
+  return afterMfa(deps, ctx, step);
 }
 
 async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Promise<AuthResponse> {
@@ -131,7 +134,7 @@ async function smsMfa(deps: Deps, ctx: RequestContext, step: ChallengeStep): Pro
     }
     await deps.store.clearFailures(user.poolId, user.username, 'mfa');
   });
-  return tokens(deps, ctx, step);
+  return afterMfa(deps, ctx, step);
 }
 
 async function selectMfaType(deps: Deps, step: ChallengeStep): Promise<AuthResponse> {

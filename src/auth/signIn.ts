@@ -33,6 +33,8 @@ export interface SignInState {
   provenDevice?: { key: string; groupKey: string };
   /** The pre token generation trigger's source, when not TokenGeneration_Authentication. */
   tokenSource?: TokenSource;
+  /** A CUSTOM_AUTH sign-in that goes on after this MFA step: its challenge history (src/auth/customAuth.ts). */
+  customHistory?: string;
 }
 
 /** Refuses users who may not finish signing in, with Cognito's errors. */
@@ -49,7 +51,8 @@ export async function challenge(
   parameters: Record<string, string>,
   context: Record<string, string | number | boolean> = {},
 ): Promise<AuthResponse> {
-  const { pool, client, user } = state;
+  const { pool, client, user, customHistory } = state;
+  if (customHistory !== undefined) context = { ...context, customHistory };
   const Session = await createSession(deps, {
     poolId: pool.id,
     client,

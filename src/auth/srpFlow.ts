@@ -16,6 +16,7 @@ import { dummyVerifier, fakeSalt } from './unknownUsers.js';
 import { afterPasswordStep, checkUserCanSignIn, type AuthResponse } from './signIn.js';
 import { randomBytesPooled } from '../crypto/random.js';
 import { presentedDevice, type PresentedDevice } from './devices.js';
+import { continueAfterPassword } from './customAuth.js';
 import { runPreAuthentication } from '../triggers/authentication.js';
 
 /**
@@ -41,16 +42,36 @@ export async function startSrp(
   const username = requireParameter(parameters, 'USERNAME');
   const AHex = requireParameter(parameters, 'SRP_A');
   checkSecretHash(deps, client, username, parameters.SECRET_HASH);
-  const A = parseHexInt(AHex);
-  if (A === null || A % N === 0n) throw InvalidParameterException('SRP_A is not a valid SRP public value.');
-
+  validSrpA(AHex);
   const user = await findUser(deps, pool.id, username, pool);
   await runPreAuthentication(deps, pool, client, user, username, clientMetadata);
+  return srpChallenge(deps, pool, client, user?.username ?? username, user, AHex);
+}
+
+/** Refuses an SRP_A that is no SRP public value (A mod N = 0); returns it. */
+export function validSrpA(AHex: string): string {
+  const A = parseHexInt(AHex);
+  if (A === null || A % N === 0n) throw InvalidParameterException('SRP_A is not a valid SRP public value.');
+  return AHex;
+}
+
+/**
+ * The PASSWORD_VERIFIER challenge for a user (or a name that is no user), of USER_SRP_AUTH or of a
+ * CUSTOM_AUTH that began with SRP_A (`context` then carries the custom flow's state).
+ */
+export async function srpChallenge(
+  deps: Deps,
+  pool: PoolRecord,
+  client: ClientRecord,
+  userId: string,
+  user: UserRecord | undefined,
+  AHex: string,
+  context: { [key: string]: string | boolean } = {},
+): Promise<AuthResponse> {
   const verifier = user ? openVerifier(deps, user) : undefined;
   // An unknown user gets a challenge that looks real and fails at the answer, so the answer to
   // InitiateAuth does not tell who exists (PreventUserExistenceErrors): the same salt on every call,
   // in the real salts' format, and B computed from a verifier at the same cost.
-  const userId = user?.username ?? username;
   const salt = (verifier && user?.passwordSalt) || fakeSalt(deps, pool.id, userId);
   const { bHex, BHex } = await runSrp('startServerSession', verifier ?? (await dummyVerifier()));
 
@@ -63,6 +84,7 @@ export async function startSrp(
     username: userId,
     challenge: 'PASSWORD_VERIFIER',
     context: {
+      ...context,
       A: AHex,
       B: BHex,
       bSealed: deps.sealer.seal(bHex, sealAad(secretBlockHash)),
@@ -134,6 +156,11 @@ export async function answerPasswordVerifier(
     await deps.store.clearFailures(user.poolId, user.username, 'password');
     return user;
   });
+  if (record.context.custom === true) {
+    checkUserCanSignIn(proven);
+    checkTemporaryPasswordAge(pool, proven.status, proven.modifiedAt, deps.clock.now());
+    return continueAfterPassword(deps, ctx, pool, client, proven, record);
+  }
   return finishPasswordProof(deps, ctx, pool, client, proven, device);
 }
 
