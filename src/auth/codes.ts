@@ -12,9 +12,25 @@ import { customMessage, type CustomMessageSource } from '../triggers/customMessa
  * user and purpose, stored as a hash, delivered to the outbox (docs/outbox.md) instead of email or SMS.
  * Sign-up codes last 24 hours and reset codes 1 hour, as Cognito's.
  */
-export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD';
+export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD' | VerifyAttributePurpose;
 
-const LIFETIME_MS: Record<CodePurpose, number> = { SIGN_UP: 24 * 3_600_000, FORGOT_PASSWORD: 3_600_000 };
+/**
+ * Attribute verification codes (UpdateUserAttributes, AdminUpdateUserAttributes,
+ * GetUserAttributeVerificationCode; VerifyUserAttribute checks them): one live code per attribute,
+ * 24 hours as Cognito's sign-up codes (docs/behaviour.md, "Attribute verification").
+ */
+export type VerifyAttributePurpose = 'VERIFY_EMAIL' | 'VERIFY_PHONE_NUMBER';
+export type VerifiableAttribute = 'email' | 'phone_number';
+export const VERIFY_PURPOSE: Record<VerifiableAttribute, VerifyAttributePurpose> = { email: 'VERIFY_EMAIL', phone_number: 'VERIFY_PHONE_NUMBER' };
+const VERIFIED_BY: Record<VerifyAttributePurpose, VerifiableAttribute> = { VERIFY_EMAIL: 'email', VERIFY_PHONE_NUMBER: 'phone_number' };
+export const isVerifiableAttribute = (name: unknown): name is VerifiableAttribute => name === 'email' || name === 'phone_number';
+
+const LIFETIME_MS: Record<CodePurpose, number> = {
+  SIGN_UP: 24 * 3_600_000,
+  FORGOT_PASSWORD: 3_600_000,
+  VERIFY_EMAIL: 24 * 3_600_000,
+  VERIFY_PHONE_NUMBER: 24 * 3_600_000,
+};
 
 export interface CodeDeliveryDetails {
   Destination: string;
@@ -22,8 +38,14 @@ export interface CodeDeliveryDetails {
   AttributeName: 'email' | 'phone_number';
 }
 
-const codeHash = (user: Pick<UserRecord, 'poolId' | 'username'>, purpose: CodePurpose, code: string) =>
-  sha256Hex(`${user.poolId}/${user.username}/${purpose}/${code}`);
+/**
+ * An attribute verification code is bound to the value it was sent to: once the email or phone
+ * number changes again, a code for the old value no longer matches.
+ */
+const codeHash = (user: Pick<UserRecord, 'poolId' | 'username' | 'attributes'>, purpose: CodePurpose, code: string) =>
+  purpose in VERIFIED_BY
+    ? sha256Hex(`${user.poolId}/${user.username}/${purpose}/${user.attributes.find((a) => a.Name === VERIFIED_BY[purpose as VerifyAttributePurpose])?.Value ?? ''}/${code}`)
+    : sha256Hex(`${user.poolId}/${user.username}/${purpose}/${code}`);
 
 /** `a***@e***`, as Cognito masks an email destination. */
 export const maskEmail = (email: string) => {
@@ -36,6 +58,14 @@ export const maskPhone = (phone: string) => `+${'*'.repeat(Math.max(phone.length
 export function deliveryFor(pool: PoolRecord, user: UserRecord, purpose: CodePurpose): CodeDeliveryDetails | undefined {
   const email = attribute(user, 'email');
   const phone = attribute(user, 'phone_number');
+  if (purpose in VERIFIED_BY) {
+    const name = VERIFIED_BY[purpose as VerifyAttributePurpose];
+    const value = name === 'email' ? email : phone;
+    if (!value) return undefined;
+    return name === 'email'
+      ? { Destination: maskEmail(value), DeliveryMedium: 'EMAIL', AttributeName: 'email' }
+      : { Destination: maskPhone(value), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  }
   if (purpose === 'SIGN_UP') {
     const auto = (pool.settings.AutoVerifiedAttributes as string[] | undefined) ?? [];
     if (email && auto.includes('email')) return { Destination: maskEmail(email), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
@@ -54,6 +84,8 @@ export function deliveryFor(pool: PoolRecord, user: UserRecord, purpose: CodePur
 const MESSAGES: Record<CodePurpose, string> = {
   SIGN_UP: 'Your verification code is {####}. ',
   FORGOT_PASSWORD: 'Your password reset code is {####}. ',
+  VERIFY_EMAIL: 'Your verification code is {####}. ',
+  VERIFY_PHONE_NUMBER: 'Your verification code is {####}. ',
 };
 
 export interface CodeMessageOptions {
@@ -80,7 +112,7 @@ export async function prepareCode(
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const channel = delivery.DeliveryMedium === 'EMAIL' ? 'email' : 'sms';
   const composed = await customMessage(deps, pool, {
-    source: options.source ?? (purpose === 'SIGN_UP' ? 'CustomMessage_SignUp' : 'CustomMessage_ForgotPassword'),
+    source: options.source ?? (purpose === 'SIGN_UP' ? 'CustomMessage_SignUp' : purpose === 'FORGOT_PASSWORD' ? 'CustomMessage_ForgotPassword' : 'CustomMessage_VerifyUserAttribute'),
     user,
     channel,
     message: MESSAGES[purpose],

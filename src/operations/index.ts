@@ -51,6 +51,8 @@ import setUserPoolMfaConfig from './setUserPoolMfaConfig.js';
 import signUp from './signUp.js';
 import updateGroup from './updateGroup.js';
 import updateUserAttributes from './updateUserAttributes.js';
+import getUserAttributeVerificationCode from './getUserAttributeVerificationCode.js';
+import verifyUserAttribute from './verifyUserAttribute.js';
 import updateUserPool from './updateUserPool.js';
 import updateUserPoolClient from './updateUserPoolClient.js';
 import verifySoftwareToken from './verifySoftwareToken.js';
@@ -136,6 +138,8 @@ export const operations: Record<string, OperationFactory> = {
   SignUp: signUp,
   UpdateGroup: updateGroup,
   UpdateUserAttributes: updateUserAttributes,
+  GetUserAttributeVerificationCode: getUserAttributeVerificationCode,
+  VerifyUserAttribute: verifyUserAttribute,
   UpdateUserPool: updateUserPool,
   UpdateUserPoolClient: updateUserPoolClient,
   VerifySoftwareToken: verifySoftwareToken,

@@ -2,14 +2,16 @@ import type { Deps, Handler } from '../deps.js';
 import { NotAuthorizedException } from '../errors.js';
 import { authenticateAccessToken } from '../tokens/verify.js';
 import { checkAttributeWrite, mergeAttributes } from '../users/attributes.js';
+import { prepareAttributeUpdateCodes } from '../users/attributeCodes.js';
 import { syncUserKeys } from '../users/usernames.js';
 
 /**
  * UpdateUserAttributes: the user writes through the app client the access token was issued to, so
- * that client's WriteAttributes apply. Verification codes for changed email or phone numbers are
- * not sent yet (CodeDeliveryDetailsList is empty).
+ * that client's WriteAttributes apply. A changed email or phone number the pool auto-verifies is
+ * unverified and gets a code (`CustomMessage_UpdateUserAttribute`), listed in CodeDeliveryDetailsList.
+ * https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UpdateUserAttributes.html
  */
-export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
+export default (deps: Pick<Deps, 'store' | 'keys' | 'clock' | 'log' | 'lambda' | 'config'>): Handler =>
   async (input) => {
     const { claims, pool, user } = await authenticateAccessToken(deps, input.AccessToken);
     const client = await deps.store.getClient(claims.client_id);
@@ -17,11 +19,14 @@ export default (deps: Pick<Deps, 'store' | 'keys' | 'clock'>): Handler =>
     if (!client || client.poolId !== pool.id) throw NotAuthorizedException('Invalid Access Token');
     const updates = checkAttributeWrite(pool, { by: 'user', at: 'update', client }, input.UserAttributes);
     const attributes = mergeAttributes(user.attributes, updates);
+    // The custom message trigger runs before anything is written: a refusal changes nothing.
+    const codes = await prepareAttributeUpdateCodes(deps, pool, user, attributes, { clientId: client.id, clientMetadata: input.ClientMetadata });
     // Aliases and sign-in names follow the attributes (src/users/usernames.ts); refusals come first.
     await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, deps.clock.now());
     await deps.store.updateUser(pool.id, user.username, {
       attributes,
       modifiedAt: deps.clock.now(),
     });
-    return { CodeDeliveryDetailsList: [] };
+    await codes.commit();
+    return { CodeDeliveryDetailsList: codes.deliveries };
   };
