@@ -1,7 +1,7 @@
 /** User import jobs, postgres: the jobs and the batch insert of their users. */
 import type { ImportJobRecord, ImportJobStatus, ImportJobUpdate, Page, UserRecord } from '../store.js';
 import type { PostgresContext } from './context.js';
-import { page, type Row, IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
+import { page, type Row, IMPORT_JOB, searchableAttributes, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 
 export async function createUsers(ctx: PostgresContext, users: UserRecord[]): Promise<number> {
   const batch = firstOfEachUsername(users);
@@ -33,7 +33,7 @@ export async function createUsers(ctx: PostgresContext, users: UserRecord[]): Pr
     const values: string[] = [];
     for (const u of batch) {
       if (!created.has(`${u.poolId}\n${u.username}`)) continue;
-      for (const a of u.attributes) {
+      for (const a of searchableAttributes(u.attributes)) {
         pools.push(u.poolId);
         usernames.push(u.username);
         names.push(a.Name);
