@@ -1556,6 +1556,31 @@ describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgReq
   });
 
   describe('engine specifics', () => {
+    test('a bulk load (createUsers) analyses the tables it grows: the planner has statistics at 1,000 users, 2,000 ...', async () => {
+      const s = `${schema}_bulk`;
+      extraSchemas.push(s);
+      const bulk = createStore(withQuery(pgBase, `schema=${s}`));
+      try {
+        const poolId = uid('us-east-1_bulk');
+        await bulk.createPool(poolRecord(poolId), []);
+        const tuples = async () =>
+          Object.fromEntries((await adminQuery(`SELECT relname, reltuples FROM pg_class WHERE relnamespace = '${s}'::regnamespace AND relname IN ('users', 'user_attribute_index')`)).rows.map((r) => [r.relname, Number(r.reltuples)]));
+        const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => userRecord(poolId, `b${from + i}`, [{ Name: 'email', Value: `b${from + i}@example.com` }]));
+        assert.equal(await bulk.createUsers(batch(0, 900)), 900);
+        assert.ok((await tuples()).users <= 0, 'not analysed below 1,000 users');
+        assert.equal(await bulk.createUsers(batch(900, 250)), 250);
+        const at1150 = await tuples();
+        assert.equal(at1150.users, 1150, 'analysed once 1,000 were added');
+        assert.equal(at1150.user_attribute_index, 2300, 'email and sub of each');
+        assert.equal(await bulk.createUsers(batch(1150, 500)), 500);
+        assert.equal((await tuples()).users, 1150, 'the next one when as many again are added');
+        assert.equal(await bulk.createUsers(batch(1650, 700)), 700);
+        assert.equal((await tuples()).users, 2350);
+      } finally {
+        await bulk.close();
+      }
+    });
+
     test('createStore does not connect: the first call migrates; an unreachable server fails that call, not construction', async () => {
       const lazy = createStore(withQuery(pgBase, `schema=${schema}_lazy`));
       extraSchemas.push(`${schema}_lazy`);
