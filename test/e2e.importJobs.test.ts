@@ -258,15 +258,19 @@ test("errors: unknown job, start without a CSV, start twice, a header that is no
   assert.equal(failed.Status, 'Failed');
   assert.match(failed.CompletionMessage!, /header/);
 
-  const skipped = await createJob(poolId);
+  // More rows failed than imported: Failed (a row without a verified auto-verified attribute fails).
+  const failing = await createJob(poolId);
   const cols = await header(poolId);
-  await client.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'old', MessageAction: 'SUPPRESS' }));
-  await upload(skipped.PreSignedUrl!, csv(cols, [{ 'cognito:username': 'old', 'cognito:mfa_enabled': 'false', email: 'o@example.com', email_verified: 'true' }]));
-  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: skipped.JobId }));
-  const tooMany = await waitForEnd(poolId, skipped.JobId!);
+  await upload(failing.PreSignedUrl!, csv(cols, [
+    { 'cognito:username': 'new1', 'cognito:mfa_enabled': 'false', email: 'n1@example.com', email_verified: 'true' },
+    { 'cognito:username': 'bad1', 'cognito:mfa_enabled': 'false', email: 'b1@example.com', email_verified: 'false' },
+    { 'cognito:username': 'bad2', 'cognito:mfa_enabled': 'false', email: 'b2@example.com', email_verified: 'false' },
+  ]));
+  await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: failing.JobId }));
+  const tooMany = await waitForEnd(poolId, failing.JobId!);
   assert.equal(tooMany.Status, 'Failed');
   assert.equal(tooMany.CompletionMessage, 'Too many users have failed or been skipped during the import.');
-  assert.equal(tooMany.SkippedUsers, 1);
+  assert.deepEqual([tooMany.ImportedUsers, tooMany.SkippedUsers, tooMany.FailedUsers], [1, 0, 2]);
 
   const noAuto = await client.send(new CreateUserPoolCommand({ PoolName: 'no-auto' }));
   const job = await createJob(noAuto.UserPool!.Id!);
@@ -436,4 +440,28 @@ test('recovery of jobs a stopped process left: Pending starts again, InProgress 
   assert.equal((await store.getImportJob(inProgress.poolId, inProgress.jobId))!.hasCsv, false);
   const stopped = await waitForEnd(stopping.poolId, stopping.jobId);
   assert.deepEqual([stopped.Status, stopped.CompletionMessage], ['Stopped', 'The Import Job was stopped by the developer.']);
+});
+
+test('the same file run again (an interrupted import re-run): the users already in are skipped, and the job Succeeds', async () => {
+  const { poolId } = await importPool();
+  const cols = await header(poolId);
+  const rows = Array.from({ length: 40 }, (_, i) => ({
+    'cognito:username': `rerun-${i}`, 'cognito:mfa_enabled': 'false', email: `rerun-${i}@example.com`, email_verified: 'true',
+  }));
+  const run = async (body: string) => {
+    const job = await createJob(poolId);
+    assert.equal((await upload(job.PreSignedUrl!, body)).status, 200);
+    await client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+    return waitForEnd(poolId, job.JobId!);
+  };
+  // The interrupted job had imported 30 of the 40 users.
+  const first = await run(csv(cols, rows.slice(0, 30)));
+  assert.deepEqual([first.Status, first.ImportedUsers], ['Succeeded', 30]);
+  const rerun = await run(csv(cols, rows));
+  assert.equal(rerun.Status, 'Succeeded', `${rerun.Status}: ${rerun.CompletionMessage}`);
+  assert.equal(rerun.CompletionMessage, 'Import Job Completed Successfully.');
+  assert.deepEqual([rerun.ImportedUsers, rerun.SkippedUsers, rerun.FailedUsers], [10, 30, 0]);
+  // Only skipped rows: Succeeded too (nothing failed).
+  const again = await run(csv(cols, rows));
+  assert.deepEqual([again.Status, again.ImportedUsers, again.SkippedUsers, again.FailedUsers], ['Succeeded', 0, 40, 0]);
 });

@@ -108,6 +108,12 @@ test('email as username: a UUID username equal to sub, code to the email, sign-i
 
   const listed = await client.send(new ListUsersCommand({ UserPoolId: poolId }));
   assert.deepEqual(listed.Users!.map((u) => u.Username), [sub]);
+  // sub filters: answered from the users' sub index (SQLite keeps no sub in the attribute index).
+  for (const Filter of [`sub = "${sub}"`, `sub ^= "${sub.slice(0, 8)}"`, 'email = "alice@example.com"']) {
+    const found = await client.send(new ListUsersCommand({ UserPoolId: poolId, Filter }));
+    assert.deepEqual(found.Users!.map((u) => u.Username), [sub], Filter);
+  }
+  assert.deepEqual((await client.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'sub = "00000000-0000-0000-0000-000000000000"' }))).Users, []);
 
   // A password reset by email: the code goes to the email, the reset is answered by email too.
   const forgot = await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'alice@example.com' }));

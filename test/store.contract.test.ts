@@ -329,6 +329,18 @@ export function storeContract(factory: () => Promise<Store>): void {
 
       const cy = (await store.getUser(poolId, 'cy'))!;
       assert.equal((await store.getUserBySub(poolId, cy.sub))?.username, 'cy');
+      // sub: exact and by prefix, paged by sub; never another pool's.
+      assert.deepEqual(names((await store.listUsersByAttribute(poolId, 'sub', cy.sub, false, 10)).items), ['cy']);
+      assert.deepEqual((await store.listUsersByAttribute(elsewhere, 'sub', cy.sub, false, 10)).items, []);
+      const bySub = (await Promise.all(['ann', 'bea', 'bo', 'cy', 'dee'].map((n) => store.getUser(poolId, n)))).map((u) => u!).sort((a, b) => (a.sub < b.sub ? -1 : 1));
+      const s1 = await store.listUsersByAttribute(poolId, 'sub', '', true, 3);
+      assert.deepEqual(names(s1.items), bySub.slice(0, 3).map((u) => u.username));
+      assert.deepEqual(s1.next, { value: bySub[2].sub, username: bySub[2].username });
+      const s2 = await store.listUsersByAttribute(poolId, 'sub', '', true, 3, s1.next);
+      assert.deepEqual(names(s2.items), bySub.slice(3).map((u) => u.username));
+      assert.equal(s2.next, undefined);
+      assert.deepEqual(names((await store.listUsersByAttribute(poolId, 'sub', cy.sub.slice(0, 30), true, 10)).items), ['cy']);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'sub', cy.sub)).map((u) => u.username), ['cy']);
       assert.equal(await store.getUserBySub(elsewhere, cy.sub), undefined);
       assert.equal(await store.countUsers(poolId), 5);
       assert.equal(await store.countUsers(elsewhere), 1);
@@ -360,6 +372,18 @@ export function storeContract(factory: () => Promise<Store>): void {
       // An update that does not touch attributes leaves the index alone.
       assert.equal(await store.updateUser(poolId, 'bob', { status: 'RESET_REQUIRED' }), true);
       assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'bob@example.com')).map((u) => u.status), ['RESET_REQUIRED']);
+
+      // Only what ListUsers can search is indexed (SEARCHABLE_ATTRIBUTES): not email_verified or a custom attribute.
+      await store.createUser(userRecord(poolId, 'dan', [{ Name: 'email', Value: 'dan@example.com' }, { Name: 'email_verified', Value: 'true' }, { Name: 'custom:team', Value: 'red' }]));
+      await store.createUsers([userRecord(poolId, 'eve', [{ Name: 'given_name', Value: 'Eve' }, { Name: 'custom:team', Value: 'red' }])]);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'custom:team', 'red'), []);
+      assert.deepEqual((await store.listUsersByAttribute(poolId, 'custom:team', 'red', false, 10)).items, []);
+      assert.deepEqual(await store.findUsersByAttribute(poolId, 'email_verified', 'true'), []);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'email', 'dan@example.com')).map((u) => u.username), ['dan']);
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'given_name', 'Eve')).map((u) => u.username), ['eve']);
+      const eve = (await store.getUser(poolId, 'eve'))!;
+      assert.deepEqual((await store.findUsersByAttribute(poolId, 'sub', eve.sub)).map((u) => u.username), ['eve'], 'a batch-created user by sub');
+      assert.deepEqual((await store.listUsersByAttribute(poolId, 'sub', eve.sub, false, 10)).items.map((u) => u.username), ['eve']);
     });
 
     test('updateUser rewrites the given columns only; false for a missing user', async () => {
@@ -1532,6 +1556,33 @@ describe('PostgreSQL store', { skip: pgSkip || (pgProblem !== undefined && pgReq
   });
 
   describe('engine specifics', () => {
+    test('a bulk load (createUsers) analyses the tables it grows: the planner has statistics at 1,000 users, 2,000 ...', async () => {
+      const s = `${schema}_bulk`;
+      extraSchemas.push(s);
+      const bulk = createStore(withQuery(pgBase, `schema=${s}`));
+      try {
+        const poolId = uid('us-east-1_bulk');
+        await bulk.createPool(poolRecord(poolId), []);
+        // Only the store's own ANALYZE, whatever the server's autovacuum setting.
+        for (const table of ['users', 'user_attribute_index']) await adminQuery(`ALTER TABLE ${s}.${table} SET (autovacuum_enabled = false)`);
+        const tuples = async () =>
+          Object.fromEntries((await adminQuery(`SELECT relname, reltuples FROM pg_class WHERE relnamespace = '${s}'::regnamespace AND relname IN ('users', 'user_attribute_index')`)).rows.map((r) => [r.relname, Number(r.reltuples)]));
+        const batch = (from: number, n: number) => Array.from({ length: n }, (_, i) => userRecord(poolId, `b${from + i}`, [{ Name: 'email', Value: `b${from + i}@example.com` }]));
+        assert.equal(await bulk.createUsers(batch(0, 900)), 900);
+        assert.ok((await tuples()).users <= 0, 'not analysed below 1,000 users');
+        assert.equal(await bulk.createUsers(batch(900, 250)), 250);
+        const at1150 = await tuples();
+        assert.equal(at1150.users, 1150, 'analysed once 1,000 were added');
+        assert.equal(at1150.user_attribute_index, 2300, 'email and sub of each');
+        assert.equal(await bulk.createUsers(batch(1150, 500)), 500);
+        assert.equal((await tuples()).users, 1150, 'the next one when as many again are added');
+        assert.equal(await bulk.createUsers(batch(1650, 700)), 700);
+        assert.equal((await tuples()).users, 2350);
+      } finally {
+        await bulk.close();
+      }
+    });
+
     test('createStore does not connect: the first call migrates; an unreachable server fails that call, not construction', async () => {
       const lazy = createStore(withQuery(pgBase, `schema=${schema}_lazy`));
       extraSchemas.push(`${schema}_lazy`);

@@ -94,12 +94,17 @@ async function exercise(store: Store, count: number): Promise<void> {
     getUser: () => store.getUser(poolId, 'zed'),
     getUserBySub: () => store.getUserBySub(poolId, user.sub),
     countUsers: () => store.countUsers(poolId),
-    findUsersByAttribute: () => store.findUsersByAttribute(poolId, 'email', 'zed@example.com'),
+    findUsersByAttribute: async () => {
+      await store.findUsersByAttribute(poolId, 'email', 'zed@example.com');
+      await store.findUsersByAttribute(poolId, 'sub', user.sub);
+    },
     listUsers: () => store.listUsers(poolId, 10, 'user00005'),
     listUsersByUsernamePrefix: () => store.listUsersByUsernamePrefix(poolId, 'user0001', 10, 'user00012'),
     listUsersByAttribute: async () => {
       await store.listUsersByAttribute(poolId, 'email', 'user00010@example.com', false, 10);
       await store.listUsersByAttribute(poolId, 'email', 'user0001', true, 10, { value: 'user00011@example.com', username: 'user00011' });
+      await store.listUsersByAttribute(poolId, 'sub', user.sub, false, 10);
+      await store.listUsersByAttribute(poolId, 'sub', user.sub.slice(0, 4), true, 10, { value: user.sub, username: 'zed' });
     },
     listUsersByStatus: async () => {
       await store.listUsersByStatus(poolId, 'status', 'CONFIRMED', 10, 'user00004');

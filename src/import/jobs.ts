@@ -255,8 +255,10 @@ async function runJob(deps: Pick<Deps, 'store' | 'clock' | 'log'>, pool: PoolRec
         return;
       }
     }
-    // Choice (docs/behaviour.md): the job fails when more rows were failed or skipped than imported.
-    const failed = counts.failedUsers + counts.skippedUsers > counts.importedUsers;
+    // Choice (docs/behaviour.md): the job fails when more rows failed than were imported. A skipped
+    // row (the user already exists) is not a failure: "the import job will continue" (Cognito
+    // developer guide, viewing the import results), so a re-run of an interrupted job succeeds.
+    const failed = counts.failedUsers > counts.importedUsers;
     const ended = await finish('InProgress', failed ? { status: 'Failed', completionMessage: TOO_MANY_MESSAGE } : { status: 'Succeeded', completionMessage: SUCCEEDED_MESSAGE });
     if (!ended) await finish('Stopping', { status: 'Stopped', completionMessage: STOPPED_MESSAGE });
   } catch (err) {

@@ -27,6 +27,26 @@ import type {
 
 export type Row = Record<string, any>;
 
+/**
+ * The attributes the attribute index holds: those a ListUsers filter can name ("email", "phone_number",
+ * "name", "given_name", "family_name", "preferred_username", "sub"; the API reference of ListUsers),
+ * which include the sign-in attributes of a UsernameAttributes pool. Indexing the others (email_verified,
+ * custom attributes ...) cost a write per attribute on every create and update, for nothing.
+ */
+export const SEARCHABLE_ATTRIBUTES: ReadonlySet<string> = new Set(['email', 'phone_number', 'name', 'given_name', 'family_name', 'preferred_username', 'sub']);
+
+/** The attributes of a user that go in the attribute index of an engine that serves `sub` from it. */
+export const searchableAttributes = <T extends { Name: string }>(attributes: readonly T[]): T[] =>
+  attributes.filter((a) => SEARCHABLE_ATTRIBUTES.has(a.Name));
+
+/**
+ * The same without `sub`, for SQLite: its users_sub index (pool_id, sub), which every user has anyway,
+ * answers a `sub` filter, so the attribute index need not hold a second copy of every sub (three B-tree
+ * inserts a user fewer: the index's table, its key and its per-user index).
+ */
+export const sqliteIndexedAttributes = <T extends { Name: string }>(attributes: readonly T[]): T[] =>
+  attributes.filter((a) => a.Name !== 'sub' && SEARCHABLE_ATTRIBUTES.has(a.Name));
+
 const numOrNull = (v: unknown): number | null => (v == null ? null : Number(v));
 
 /** A page of a listing that fetched `limit + 1` items: the extra one only says there is more. */

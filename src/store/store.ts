@@ -434,7 +434,10 @@ export interface Store {
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   /** How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers). */
   countUsers(poolId: string): Promise<number>;
-  /** Users whose attribute `name` has exactly `value` (aliases, sign-in by email). */
+  /**
+   * Users whose attribute `name` has exactly `value` (aliases, sign-in by email). Only the attributes
+   * ListUsers can search are indexed (SEARCHABLE_ATTRIBUTES in rows.ts, `sub` included); another name finds nobody.
+   */
   findUsersByAttribute(poolId: string, name: string, value: string): Promise<UserRecord[]>;
   listUsers(poolId: string, limit: number, after?: string): Promise<Page<UserRecord>>;
   /*
@@ -443,7 +446,10 @@ export interface Store {
    */
   /** Users whose username starts with `prefix`, by username. */
   listUsersByUsernamePrefix(poolId: string, prefix: string, limit: number, after?: string): Promise<Page<UserRecord>>;
-  /** Users whose attribute `name` equals `value` (by username), or starts with it (`prefix`, by value then username). */
+  /**
+   * Users whose attribute `name` equals `value` (by username), or starts with it (`prefix`, by value then
+   * username); `name` one of SEARCHABLE_ATTRIBUTES (rows.ts).
+   */
   listUsersByAttribute(
     poolId: string,
     name: string,

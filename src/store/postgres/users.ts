@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { PostgresContext } from './context.js';
 import { USER, USER_AS_U } from './columns.js';
-import { attributePage, page, prefixEnd, toFailures, toUser } from '../rows.js';
+import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -88,6 +88,9 @@ export async function deleteUserKey(ctx: PostgresContext, poolId: string, key: U
 
 async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {
   await ctx.query('DELETE FROM user_attribute_index WHERE pool_id = $1 AND username = $2', [poolId, username], c);
+  // PostgreSQL keeps `sub` in the attribute index: its users_sub index has the database's collation,
+  // which the byte-range (COLLATE "C") prefix filter cannot use.
+  attributes = searchableAttributes(attributes);
   if (attributes.length === 0) return;
   await ctx.query(
     `INSERT INTO user_attribute_index (pool_id, username, name, value)
@@ -114,6 +117,7 @@ export async function countUsers(ctx: PostgresContext, poolId: string): Promise<
 }
 
 export async function findUsersByAttribute(ctx: PostgresContext, poolId: string, name: string, value: string): Promise<UserRecord[]> {
+  if (!SEARCHABLE_ATTRIBUTES.has(name)) return [];
   const { rows } = await ctx.query(
     `SELECT ${USER_AS_U}
      FROM user_attribute_index i JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
@@ -142,6 +146,7 @@ export async function listUsersByAttribute(
   limit: number,
   after?: AttributeCursor,
 ): Promise<AttributePage> {
+  if (!SEARCHABLE_ATTRIBUTES.has(name)) return { items: [] };
   // A prefix is a byte range of the values: compared COLLATE "C", which the user_attribute_prefix
   // index (migration 0005) is built with, whatever the database's default collation.
   const { rows } = prefix

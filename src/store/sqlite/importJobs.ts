@@ -1,6 +1,6 @@
 /** User import jobs, sqlite: the jobs and the batch insert of their users. */
 import type { SqliteContext } from './context.js';
-import { page, type Row, IMPORT_JOB, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
+import { page, type Row, IMPORT_JOB, sqliteIndexedAttributes, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type { ImportJobRecord, ImportJobStatus, ImportJobUpdate, Page, UserRecord } from '../store.js';
 
 export async function createUsers(ctx: SqliteContext, users: UserRecord[]): Promise<number> {
@@ -25,7 +25,7 @@ export async function createUsers(ctx: SqliteContext, users: UserRecord[]): Prom
       if (done === 0) continue;
       created++;
       // A new user has no index rows yet: nothing to delete first.
-      for (const a of u.attributes) attribute.run(u.poolId, u.username, a.Name, a.Value);
+      for (const a of sqliteIndexedAttributes(u.attributes)) attribute.run(u.poolId, u.username, a.Name, a.Value);
     }
     return created;
   });

@@ -5,7 +5,7 @@
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
-import { attributePage, page, prefixEnd, toFailures, toUser, type Row } from '../rows.js';
+import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -116,7 +116,7 @@ export async function deleteUserKey(ctx: SqliteContext, poolId: string, key: Use
 function indexAttributes(ctx: SqliteContext, poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
   ctx.sql('DELETE FROM user_attribute_index WHERE pool_id = ? AND username = ?').run(poolId, username);
   const add = ctx.sql('INSERT OR IGNORE INTO user_attribute_index (pool_id, username, name, value) VALUES (?, ?, ?, ?)');
-  for (const a of attributes) add.run(poolId, username, a.Name, a.Value);
+  for (const a of sqliteIndexedAttributes(attributes)) add.run(poolId, username, a.Name, a.Value);
 }
 
 export async function getUser(ctx: SqliteContext, poolId: string, username: string): Promise<UserRecord | undefined> {
@@ -150,6 +150,11 @@ export async function countUsers(ctx: SqliteContext, poolId: string): Promise<nu
 // it may walk every user of the pool in username order instead and probe the index for each.
 
 export async function findUsersByAttribute(ctx: SqliteContext, poolId: string, name: string, value: string): Promise<UserRecord[]> {
+  if (!SEARCHABLE_ATTRIBUTES.has(name)) return [];
+  if (name === 'sub') {
+    const user = await getUserBySub(ctx, poolId, value);
+    return user ? [user] : [];
+  }
   const rows = ctx.sql(
     `SELECT u.* FROM user_attribute_index i CROSS JOIN users u ON u.pool_id = i.pool_id AND u.username = i.username
      WHERE i.pool_id = ? AND i.name = ? AND i.value = ? ORDER BY i.username`,
@@ -173,6 +178,8 @@ export async function listUsersByAttribute(
   limit: number,
   after?: AttributeCursor,
 ): Promise<AttributePage> {
+  if (!SEARCHABLE_ATTRIBUTES.has(name)) return { items: [] };
+  if (name === 'sub') return listUsersBySub(ctx, poolId, value, prefix, limit, after);
   const rows = (
     prefix
       ? ctx.sql(
@@ -187,6 +194,21 @@ export async function listUsersByAttribute(
            WHERE i.pool_id = ? AND i.name = ? AND i.value = ? AND i.username > ?
            ORDER BY i.username LIMIT ?`,
         ).all(poolId, name, value, after?.username ?? '', limit + 1)
+  ) as Row[];
+  return attributePage(rows, limit);
+}
+
+/**
+ * A `sub` filter, from the users table's users_sub index (pool_id, sub): the attribute index holds no
+ * subs on SQLite (sqliteIndexedAttributes). A sub is unique in its pool, so the sub alone is the cursor.
+ */
+function listUsersBySub(ctx: SqliteContext, poolId: string, value: string, prefix: boolean, limit: number, after?: AttributeCursor): AttributePage {
+  const rows = (
+    prefix
+      ? ctx.sql('SELECT sub AS index_value, * FROM users WHERE pool_id = ? AND sub >= ? AND sub < ? AND sub > ? ORDER BY sub LIMIT ?')
+          .all(poolId, value, prefixEnd(value), after?.value ?? '', limit + 1)
+      : ctx.sql('SELECT sub AS index_value, * FROM users WHERE pool_id = ? AND sub = ? AND username > ? LIMIT ?')
+          .all(poolId, value, after?.username ?? '', limit + 1)
   ) as Row[];
   return attributePage(rows, limit);
 }
