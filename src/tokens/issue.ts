@@ -123,7 +123,7 @@ export async function issueTokens(
     user,
     source: source ?? (refreshOf ? 'TokenGeneration_RefreshTokens' : oauth ? 'TokenGeneration_HostedAuth' : 'TokenGeneration_Authentication'),
     groups: claimsOfGroups,
-    scopes: (scopes ?? ACCESS_SCOPE).split(' '),
+    scope: scopes ?? ACCESS_SCOPE,
     ...(clientMetadata ? { clientMetadata } : {}),
   });
   const now = deps.clock.now();

@@ -55,7 +55,8 @@ export interface TokenTriggerRequest {
   user: UserRecord;
   source: TokenSource;
   groups: GroupClaims;
-  scopes: string[];
+  /** The access token's `scope` claim (space-separated), split only when a trigger runs. */
+  scope: string;
   clientMetadata?: Record<string, string>;
 }
 
@@ -70,7 +71,7 @@ export async function runPreTokenGeneration(
   const idGroups = req.groups.id as Record<string, string[] | string | undefined>;
   const request = {
     userAttributes: userAttributesOf(req.user),
-    ...(v1 ? {} : { scopes: req.scopes }),
+    ...(v1 ? {} : { scopes: req.scope.split(' ') }),
     groupConfiguration: {
       groupsToOverride: (idGroups['cognito:groups'] as string[] | undefined) ?? [],
       iamRolesToOverride: (idGroups['cognito:roles'] as string[] | undefined) ?? [],
