@@ -410,6 +410,58 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.updateUser(poolId, 'nobody', { enabled: true }), false);
     });
 
+    test('concurrent updateUser calls each take effect, in call order for one user (PostgreSQL batches them)', async () => {
+      const poolId = await freshPool();
+      const names = ['m1', 'm2', 'm3', 'm4', 'm5'];
+      for (const name of names) await store.createUser(userRecord(poolId, name, [], { totpSecretSealed: `old-${name}`, totpEnabled: true }));
+      // Made in one turn: the same columns for several users, one user twice, a missing user,
+      // all columns of every type, and another set of columns alongside.
+      const results = await Promise.all([
+        ...names.map((name, i) => store.updateUser(poolId, name, { totpPendingSecretSealed: `p-${name}`, totpSecretSealed: null, modifiedAt: T0 + i })),
+        store.updateUser(poolId, 'm2', { totpPendingSecretSealed: 'p-m2-second', totpSecretSealed: null, modifiedAt: T0 + 50 }),
+        store.updateUser(poolId, 'nobody', { totpPendingSecretSealed: 'p-nobody', totpSecretSealed: null, modifiedAt: T0 }),
+        store.updateUser(poolId, 'm3', { enabled: false, smsMfaEnabled: true, preferredMfa: 'SMS_MFA', status: 'RESET_REQUIRED' }),
+        store.updateUser(poolId, 'm4', { enabled: false, smsMfaEnabled: true, preferredMfa: null, status: 'CONFIRMED' }),
+      ]);
+      assert.deepEqual(results, [true, true, true, true, true, true, false, true, true]);
+      const users = await Promise.all(names.map((name) => store.getUser(poolId, name)));
+      assert.deepEqual(users.map((u) => u!.totpPendingSecretSealed), ['p-m1', 'p-m2-second', 'p-m3', 'p-m4', 'p-m5'], 'the later call for m2 wins');
+      assert.deepEqual(users.map((u) => u!.totpSecretSealed), [null, null, null, null, null]);
+      assert.deepEqual(users.map((u) => u!.modifiedAt), [T0, T0 + 50, T0 + 2, T0 + 3, T0 + 4]);
+      assert.deepEqual([users[2]!.enabled, users[2]!.smsMfaEnabled, users[2]!.preferredMfa, users[2]!.status], [false, true, 'SMS_MFA', 'RESET_REQUIRED']);
+      assert.deepEqual([users[3]!.enabled, users[3]!.smsMfaEnabled, users[3]!.preferredMfa, users[3]!.status], [false, true, null, 'CONFIRMED']);
+      assert.equal(users[0]!.enabled, true, 'untouched columns stay');
+      assert.equal(await store.getUser(poolId, 'nobody'), undefined);
+    });
+
+    test('concurrent token checks each get their own user and sign-in (PostgreSQL batches them)', async () => {
+      const poolId = await freshPool();
+      const client = clientRecord(poolId);
+      await store.createClient(client);
+      const names = ['t1', 't2', 't3'];
+      const signIns: ReturnType<typeof signInRecord>[] = [];
+      for (const name of names) {
+        await store.createUser(userRecord(poolId, name, []));
+        const signIn = signInRecord(poolId, name, { clientId: client.id });
+        await store.createSignIn(signIn);
+        signIns.push(signIn);
+      }
+      const contexts = await Promise.all([
+        ...names.map((name, i) => store.getAccessContext(poolId, name, signIns[i].originJti)),
+        store.getAccessContext(poolId, 'nobody', 'no-such-jti'),
+        store.getAccessContext('us-east-1_nothere', 't1', signIns[0].originJti),
+      ]);
+      names.forEach((name, i) => {
+        assert.equal(contexts[i].user?.username, name);
+        assert.equal(contexts[i].signIn?.originJti, signIns[i].originJti);
+        assert.equal(contexts[i].pool?.id, poolId);
+        // The client is read with the rest or not at all (undefined: SQLite, whose cache serves getClient).
+        if (contexts[i].client !== undefined) assert.equal(contexts[i].client?.id, client.id);
+      });
+      assert.deepEqual([contexts[3].user, contexts[3].signIn, contexts[3].pool?.id], [undefined, undefined, poolId]);
+      assert.deepEqual([contexts[4].user, contexts[4].pool], [undefined, undefined]);
+    });
+
     test('listUsers pages by username within one pool', async () => {
       const poolId = await freshPool();
       const elsewhere = await freshPool('aaa-elsewhere');

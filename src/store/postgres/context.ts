@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ClientRecord, PoolRecord } from '../store.js';
 import type { Row } from '../rows.js';
+import type { Batcher, Failed } from './batch.js';
 
 export type Queryable = pg.Pool | pg.PoolClient;
 
@@ -15,6 +16,11 @@ export interface PostgresContext {
   one(text: string, values: unknown[], on?: Queryable): Promise<Row | undefined>;
   /** `body` in one transaction on one connection; it returns the result and whether to commit. */
   transaction<T>(body: (client: pg.PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T>;
+  /**
+   * The store's batcher named `name` (batch.ts), made with `run` on first use: calls of one kind
+   * made in one event-loop turn share one statement.
+   */
+  batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>): Batcher<In, Out>;
   /** Pool and client records by content (parsed once per distinct row). */
   poolRecord(row: Row): PoolRecord;
   clientRecord(row: Row): ClientRecord;

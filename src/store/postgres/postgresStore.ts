@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import type { PostgresContext, Queryable } from './context.js';
 import { toClient, toPool, toSignIn, toUser, type Row } from '../rows.js';
 import { BoundedMap } from '../../boundedMap.js';
+import { Batcher, type Failed } from './batch.js';
 import * as pools from './pools.js';
 import * as users from './users.js';
 import * as sessions from './sessions.js';
@@ -24,14 +25,16 @@ export interface PostgresStoreOptions {
 }
 
 /**
- * The token check's four rows in one statement, each table's row as one JSON column (`row_to_json`, null
- * when the LEFT JOIN found nothing): pg describes and converts 4 columns instead of 38.
+ * The token checks of a batch (batch.ts): for each (pool, username, origin_jti) its four rows, each
+ * table's row as one JSON column (`row_to_json`, null when the LEFT JOIN found nothing), so pg
+ * describes and converts 5 columns instead of 38. Each row is read by its primary key; `i` puts the
+ * answers back in the callers' order.
  */
-const ACCESS_CONTEXT = `SELECT row_to_json(p) AS pool_row, row_to_json(u) AS user_row, row_to_json(s) AS sign_in_row, row_to_json(c) AS client_row
-  FROM (SELECT 1) AS one
-  LEFT JOIN pools p ON p.id = $1
-  LEFT JOIN users u ON u.pool_id = $1 AND u.username = $2
-  LEFT JOIN sign_ins s ON s.origin_jti = $3
+const ACCESS_CONTEXTS = `SELECT k.i, row_to_json(p) AS pool_row, row_to_json(u) AS user_row, row_to_json(s) AS sign_in_row, row_to_json(c) AS client_row
+  FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(pool_id, username, origin_jti, i)
+  LEFT JOIN pools p ON p.id = k.pool_id COLLATE "C"
+  LEFT JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username COLLATE "C"
+  LEFT JOIN sign_ins s ON s.origin_jti = k.origin_jti
   LEFT JOIN clients c ON c.id = s.client_id`;
 
 /** BIGINT (int8) columns hold epoch milliseconds and TOTP steps: far inside Number's exact range. */
@@ -62,9 +65,12 @@ export class PostgresStore implements Store {
   private closing?: Promise<void>;
   /** What the per-domain statements (pools.ts, users.ts, ...) use of this store. */
   private readonly c: PostgresContext = {
-    query: this.query.bind(this),
-    one: this.one.bind(this),
+    // Looked up on each call, not bound once, so that a wrapper of this.query (test/store.indexes
+    // records every statement the store runs) sees the per-domain modules' statements too.
+    query: (text, values, on) => this.query(text, values, on),
+    one: (text, values, on) => this.one(text, values, on),
     transaction: this.transaction.bind(this),
+    batcher: this.batcher.bind(this),
     poolRecord: this.poolRecord.bind(this),
     clientRecord: this.clientRecord.bind(this),
   };
@@ -107,6 +113,14 @@ export class PostgresStore implements Store {
         throw err;
       },
     ));
+  }
+
+  private readonly batchers = new Map<string, Batcher<any, any>>();
+
+  private batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>): Batcher<In, Out> {
+    let batcher = this.batchers.get(name);
+    if (!batcher) this.batchers.set(name, (batcher = new Batcher(run)));
+    return batcher;
   }
 
   private nameOf(text: string): string {
@@ -280,20 +294,27 @@ export class PostgresStore implements Store {
   // ---- the token check: pool, user and sign-in (and client) at once ----
 
   /**
-   * One statement, one round trip: the pool, the user, the sign-in and its client, each read by its
-   * primary key (LEFT JOINs from one row, so a missing one is a row of NULLs, not a missing row).
+   * One statement per batch of token checks (batch.ts): the pool, the user, the sign-in and its
+   * client, each read by its primary key (LEFT JOINs, so a missing one is NULLs, not a missing row).
    * Nothing is cached: a revocation or a deleted user by another instance is seen at once.
    */
-  async getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
-    const row = await this.one(ACCESS_CONTEXT, [poolId, username, originJti]);
-    if (!row) return {};
-    return {
-      pool: row.pool_row ? this.poolRecord(row.pool_row) : undefined,
-      user: row.user_row ? toUser(row.user_row) : undefined,
-      signIn: row.sign_in_row ? toSignIn(row.sign_in_row) : undefined,
-      client: row.sign_in_row ? (row.client_row ? this.clientRecord(row.client_row) : null) : undefined,
-    };
+  getAccessContext(poolId: string, username: string, originJti: string): Promise<AccessContext> {
+    return this.accessContexts.load([poolId, username, originJti]);
   }
+
+  private readonly accessContexts = new Batcher<[string, string, string], AccessContext>(async (keys) => {
+    const { rows } = await this.query(ACCESS_CONTEXTS, [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])]);
+    const contexts: AccessContext[] = keys.map(() => ({}));
+    for (const row of rows) {
+      contexts[(row.i as number) - 1] = {
+        pool: row.pool_row ? this.poolRecord(row.pool_row) : undefined,
+        user: row.user_row ? toUser(row.user_row) : undefined,
+        signIn: row.sign_in_row ? toSignIn(row.sign_in_row) : undefined,
+        client: row.sign_in_row ? (row.client_row ? this.clientRecord(row.client_row) : null) : undefined,
+      };
+    }
+    return contexts;
+  });
 
   /**
    * Pool and client records by content: a row identical, column for column, to the one a record was

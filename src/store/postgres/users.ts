@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { PostgresContext } from './context.js';
+import { Failed } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
 import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
@@ -24,6 +25,22 @@ const userColumns: Record<keyof UserUpdate, string> = {
 };
 
 const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
+
+/** Each column's type, for the arrays of a batched update (`unnest($1::boolean[], ...)`). */
+const userColumnTypes: Record<keyof UserUpdate, string> = {
+  status: 'text',
+  enabled: 'boolean',
+  attributes: 'text',
+  passwordSalt: 'text',
+  passwordVerifierSealed: 'text',
+  totpSecretSealed: 'text',
+  totpPendingSecretSealed: 'text',
+  totpEnabled: 'boolean',
+  totpFriendlyDeviceName: 'text',
+  smsMfaEnabled: 'boolean',
+  preferredMfa: 'text',
+  modifiedAt: 'bigint',
+};
 
 const failureColumns: Record<FailureKind, [string, string]> = {
   password: ['password_failures', 'password_last_failure_at'],
@@ -197,17 +214,75 @@ export async function updateUser(ctx: PostgresContext, poolId: string, username:
   const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
   if (keys.length === 0) return true; // as SqliteStore
   const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
-  const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
-    WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
   // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
-  // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...).
-  if (!update.attributes) return ((await ctx.query(text, [...values, poolId, username])).rowCount ?? 0) > 0;
+  // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...), and the
+  // updates of the same columns made in one event-loop turn share one statement and one commit.
+  if (!update.attributes) {
+    const batcher = ctx.batcher(`updateUser ${keys.join(',')}`, (batch: UserRow[]) => updateUsers(ctx, keys, batch));
+    return batcher.load({ poolId, username, values });
+  }
   return ctx.transaction(async (c) => {
     // The row lock taken here serialises concurrent updates of one user, index refresh included.
-    const changed = ((await ctx.query(text, [...values, poolId, username], c)).rowCount ?? 0) > 0;
+    const changed = ((await ctx.query(updateText(keys), [...values, poolId, username], c)).rowCount ?? 0) > 0;
     if (changed && update.attributes) await indexAttributes(ctx, c, poolId, username, update.attributes);
     return { commit: true, result: changed };
   });
+}
+
+/** One user's new values, in the order of the batch's columns. */
+interface UserRow {
+  poolId: string;
+  username: string;
+  values: unknown[];
+}
+
+function updateText(keys: (keyof UserUpdate)[]): string {
+  return `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
+    WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
+}
+
+/**
+ * The updates of one batch (batch.ts), whether each found its user. One UPDATE over arrays, which
+ * commits them together. A user named twice goes to a second statement after the first, so the
+ * calls keep their order (the last one wins, as one statement each would do). Rows are locked in
+ * (pool, username) order, the same in every batch of every instance, so two batches cannot
+ * deadlock each other; if a batch fails anyway, each update runs alone and fails or not by itself.
+ */
+async function updateUsers(ctx: PostgresContext, keys: (keyof UserUpdate)[], batch: UserRow[]): Promise<(boolean | Failed)[]> {
+  const alone = (row: UserRow) => ctx.query(updateText(keys), [...row.values, row.poolId, row.username]).then((r) => (r.rowCount ?? 0) > 0);
+  if (batch.length === 1) return [await alone(batch[0])];
+  const changed: (boolean | Failed)[] = new Array(batch.length).fill(false);
+  // Rounds: each holds at most one update per user, in call order.
+  const rounds: number[][] = [];
+  const seen = new Map<string, number>();
+  batch.forEach((row, i) => {
+    const key = `${row.poolId}\n${row.username}`;
+    const round = seen.get(key) ?? 0;
+    seen.set(key, round + 1);
+    (rounds[round] ??= []).push(i);
+  });
+  const text = `UPDATE users AS u SET ${keys.map((k, i) => `${userColumns[k]} = v.c${i}`).join(', ')}
+    FROM unnest(${keys.map((k, i) => `$${i + 1}::${userColumnTypes[k]}[]`).join(', ')}, $${keys.length + 1}::text[], $${keys.length + 2}::text[], $${keys.length + 3}::int[])
+      AS v(${keys.map((_, i) => `c${i}`).join(', ')}, pool_id, username, i)
+    WHERE u.pool_id = v.pool_id AND u.username = v.username COLLATE "C"
+    RETURNING v.i`;
+  for (const round of rounds) {
+    const order = round.slice().sort((a, b) => compareUsers(batch[a], batch[b]));
+    try {
+      const columns = keys.map((_, c) => order.map((i) => batch[i].values[c]));
+      const { rows } = await ctx.query(text, [...columns, order.map((i) => batch[i].poolId), order.map((i) => batch[i].username), order]);
+      for (const row of rows) changed[row.i as number] = true;
+    } catch {
+      const one = await Promise.allSettled(order.map((i) => alone(batch[i])));
+      one.forEach((r, j) => (changed[order[j]] = r.status === 'fulfilled' ? r.value : new Failed(r.reason)));
+    }
+  }
+  return changed;
+}
+
+function compareUsers(a: UserRow, b: UserRow): number {
+  if (a.poolId !== b.poolId) return a.poolId < b.poolId ? -1 : 1;
+  return a.username < b.username ? -1 : a.username > b.username ? 1 : 0;
 }
 
 export async function deleteUser(ctx: PostgresContext, poolId: string, username: string): Promise<boolean> {
