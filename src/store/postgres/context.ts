@@ -18,9 +18,9 @@ export interface PostgresContext {
   transaction<T>(body: (client: pg.PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T>;
   /**
    * The store's batcher named `name` (batch.ts), made with `run` on first use: calls of one kind
-   * made in one event-loop turn share one statement.
+   * made in one event-loop turn share one statement; at most `maxInFlight` of its statements are out.
    */
-  batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>): Batcher<In, Out>;
+  batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>, maxInFlight?: number): Batcher<In, Out>;
   /** Pool and client records by content (parsed once per distinct row). */
   poolRecord(row: Row): PoolRecord;
   clientRecord(row: Row): ClientRecord;

@@ -117,9 +117,9 @@ export class PostgresStore implements Store {
 
   private readonly batchers = new Map<string, Batcher<any, any>>();
 
-  private batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>): Batcher<In, Out> {
+  private batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>, maxInFlight?: number): Batcher<In, Out> {
     let batcher = this.batchers.get(name);
-    if (!batcher) this.batchers.set(name, (batcher = new Batcher(run)));
+    if (!batcher) this.batchers.set(name, (batcher = new Batcher(run, undefined, maxInFlight)));
     return batcher;
   }
 

@@ -218,7 +218,8 @@ export async function updateUser(ctx: PostgresContext, poolId: string, username:
   // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...), and the
   // updates of the same columns made in one event-loop turn share one statement and one commit.
   if (!update.attributes) {
-    const batcher = ctx.batcher(`updateUser ${keys.join(',')}`, (batch: UserRow[]) => updateUsers(ctx, keys, batch));
+    // Four statements out at once: one waiting for a row lock holds up fewer of the others.
+    const batcher = ctx.batcher(`updateUser ${keys.join(',')}`, (batch: UserRow[]) => updateUsers(ctx, keys, batch), 4);
     return batcher.load({ poolId, username, values });
   }
   return ctx.transaction(async (c) => {
