@@ -118,9 +118,20 @@ async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: s
   );
 }
 
-export async function getUser(ctx: PostgresContext, poolId: string, username: string): Promise<UserRecord | undefined> {
-  const row = await ctx.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND username = $2`, [poolId, username]);
-  return row && toUser(row);
+/** The reads of users by name made in one event-loop turn share one statement (batch.ts). */
+export function getUser(ctx: PostgresContext, poolId: string, username: string): Promise<UserRecord | undefined> {
+  return ctx.batcher('getUser', (names: [string, string][]) => getUsers(ctx, names)).load([poolId, username]);
+}
+
+async function getUsers(ctx: PostgresContext, names: [string, string][]): Promise<(UserRecord | undefined)[]> {
+  const { rows } = await ctx.query(
+    `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, username, i)
+     JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username COLLATE "C"`,
+    [names.map((n) => n[0]), names.map((n) => n[1])],
+  );
+  const users: (UserRecord | undefined)[] = new Array(names.length).fill(undefined);
+  for (const row of rows) users[(row.i as number) - 1] = toUser(row);
+  return users;
 }
 
 export async function getUserBySub(ctx: PostgresContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
