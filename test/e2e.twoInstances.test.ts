@@ -63,6 +63,36 @@ describe('two instances on one PostgreSQL database', { skip: pgSkip }, () => {
     );
   });
 
+  test('under concurrent load on the other instance (its token checks batched), a sign-out holds from the next request on', async () => {
+    const onA = sdk(a.url);
+    const onB = sdk(b.url);
+    const { poolId, clientId } = await createPool(onA);
+    const names = ['bea', 'bob', 'bud', 'bix'];
+    for (const name of names) await createUser(onA, poolId, name);
+    const tokens = await Promise.all(names.map(async (name) => (await passwordSignIn(onA, clientId, name)).AuthenticationResult!.AccessToken!));
+    // B keeps checking the four users' tokens, many at once, while A signs one of them out.
+    let signedOut = false;
+    let wrong = 0;
+    const load = async () => {
+      for (let round = 0; round < 30; round++) {
+        await Promise.all(
+          tokens.map(async (token, i) => {
+            const askedAfterSignOut = signedOut && i === 0;
+            const ok = await onB.send(new GetUserCommand({ AccessToken: token })).then(() => true, () => false);
+            if (askedAfterSignOut ? ok : !ok && i !== 0) wrong++;
+          }),
+        );
+      }
+    };
+    const loads = Promise.all([load(), load(), load()]);
+    await new Promise((r) => setTimeout(r, 50));
+    await onA.send(new GlobalSignOutCommand({ AccessToken: tokens[0] }));
+    signedOut = true;
+    await loads;
+    assert.equal(wrong, 0, 'no token check asked after the sign-out passed; no other user was refused');
+    await rejectsWith(onB.send(new GetUserCommand({ AccessToken: tokens[0] })), 'NotAuthorizedException');
+  });
+
   test("an app client changed on one instance is read as changed by the other on its next request (GetUser's ReadAttributes)", async () => {
     const onA = sdk(a.url);
     const onB = sdk(b.url);
