@@ -434,7 +434,7 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.getUser(poolId, 'nobody'), undefined);
     });
 
-    test('concurrent token checks each get their own user and sign-in (PostgreSQL batches them)', async () => {
+    test('concurrent token checks and reads each get their own answer (PostgreSQL batches them)', async () => {
       const poolId = await freshPool();
       const client = clientRecord(poolId);
       await store.createClient(client);
@@ -460,6 +460,20 @@ export function storeContract(factory: () => Promise<Store>): void {
       });
       assert.deepEqual([contexts[3].user, contexts[3].signIn, contexts[3].pool?.id], [undefined, undefined, poolId]);
       assert.deepEqual([contexts[4].user, contexts[4].pool], [undefined, undefined]);
+
+      const t2 = await store.getUser(poolId, 't2');
+      const [pool, noPool, gotClient, noClient, byName, noName, bySub, noSub] = await Promise.all([
+        store.getPool(poolId),
+        store.getPool('us-east-1_nothere'),
+        store.getClient(client.id),
+        store.getClient('no-such-client'),
+        store.getUser(poolId, 't3'),
+        store.getUser(poolId, 'nobody'),
+        store.getUserBySub(poolId, t2!.sub),
+        store.getUserBySub(poolId, 'no-such-sub'),
+      ]);
+      assert.deepEqual([pool?.id, noPool, gotClient?.id, noClient], [poolId, undefined, client.id, undefined]);
+      assert.deepEqual([byName?.username, noName, bySub?.username, noSub], ['t3', undefined, 't2', undefined]);
     });
 
     test('listUsers pages by username within one pool', async () => {

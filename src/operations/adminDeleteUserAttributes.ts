@@ -9,7 +9,7 @@ import { loadPool, loadUser } from './common.js';
 export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
-    const user = await loadUser(deps, pool.id, input.Username);
+    const user = await loadUser(deps, pool.id, input.Username, pool);
     await deleteAttributes(deps, pool, user, { by: 'admin', at: 'update' }, input.UserAttributeNames);
     return {};
   };

@@ -4,6 +4,6 @@ import { loadPool, loadUser } from './common.js';
 
 export default (deps: Pick<Deps, 'store'>): Handler =>
   async (input) => {
-    await loadPool(deps, input.UserPoolId);
-    return adminUserView(await loadUser(deps, input.UserPoolId, input.Username));
+    const pool = await loadPool(deps, input.UserPoolId);
+    return adminUserView(await loadUser(deps, pool.id, input.Username, pool));
   };

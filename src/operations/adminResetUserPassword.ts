@@ -6,7 +6,7 @@ import { loadPool, loadUser } from './common.js';
 export default (deps: Pick<Deps, 'store' | 'clock' | 'log' | 'lambda' | 'config'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
-    const user = await loadUser(deps, pool.id, input.Username);
+    const user = await loadUser(deps, pool.id, input.Username, pool);
     // Shares ForgotPassword's limit on reset codes per user (LimitExceededException).
     await takeCodeIssue(deps, pool.id, user.username, 'FORGOT_PASSWORD');
     if (!(await sendCode(deps, pool, user, 'FORGOT_PASSWORD', { clientMetadata: input.ClientMetadata }))) noRecoveryChannel();

@@ -6,7 +6,7 @@ import { loadPool, loadUser } from './common.js';
 export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
-    const user = await loadUser(deps, pool.id, input.Username);
+    const user = await loadUser(deps, pool.id, input.Username, pool);
     checkPasswordPolicy(pool, input.Password);
     await deps.store.updateUser(pool.id, user.username, {
       ...(await passwordFields(deps, pool.id, user.username, input.Password)),

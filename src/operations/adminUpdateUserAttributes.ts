@@ -13,7 +13,7 @@ import { loadPool, loadUser } from './common.js';
 export default (deps: Pick<Deps, 'store' | 'clock' | 'log' | 'lambda' | 'config'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
-    const user = await loadUser(deps, pool.id, input.Username);
+    const user = await loadUser(deps, pool.id, input.Username, pool);
     const updates = checkAttributeWrite(pool, { by: 'admin', at: 'update' }, input.UserAttributes);
     const attributes = mergeAttributes(user.attributes, updates);
     // The custom message trigger runs before anything is written: a refusal changes nothing.

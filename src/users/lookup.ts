@@ -8,8 +8,9 @@ import { lookupKeys, usernameRules } from './usernames.js';
  * of a new user: domain logic that auth/, operations/ and import/ share.
  */
 
-export async function loadUser(deps: Pick<Deps, 'store'>, poolId: string, username: string): Promise<UserRecord> {
-  const user = await findUser(deps, poolId, username);
+/** `pool`, when the caller has it, saves reading it again for a name that is not a username or sub. */
+export async function loadUser(deps: Pick<Deps, 'store'>, poolId: string, username: string, pool?: PoolRecord): Promise<UserRecord> {
+  const user = await findUser(deps, poolId, username, pool);
   if (!user) throw UserNotFoundException('User does not exist.');
   return user;
 }

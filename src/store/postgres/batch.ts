@@ -1,3 +1,6 @@
+import type { PostgresContext } from './context.js';
+import type { Row } from '../rows.js';
+
 /**
  * Statement batching for the PostgreSQL store: the calls of one kind that arrive while the event
  * loop is busy go to PostgreSQL as one statement over arrays (`unnest`), so N requests pay one
@@ -63,4 +66,22 @@ export class Batcher<In, Out> {
       });
     }
   }
+}
+
+/**
+ * A batch of reads of at most one row per key: `text` selects `k.i` (the key's 1-based position)
+ * and the row's columns from `unnest($1::text[], ...) WITH ORDINALITY AS k(..., i)`, with one array
+ * per key part. Answers in the keys' order, undefined where no row was found.
+ */
+export async function readByKeys<T>(
+  ctx: Pick<PostgresContext, 'query'>,
+  text: string,
+  keys: string[][],
+  make: (row: Row) => T,
+): Promise<(T | undefined)[]> {
+  const { rows } = await ctx.query(text, keys[0].map((_, part) => keys.map((k) => k[part])));
+  const found: (T | undefined)[] = new Array(keys.length).fill(undefined);
+  // `i` is left out of what make sees: pool and client records are reused by content (fromContent).
+  for (const { i, ...row } of rows) found[(i as number) - 1] = make(row);
+  return found;
 }

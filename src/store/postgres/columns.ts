@@ -3,8 +3,10 @@
 // Columns are named rather than `*`: a prepared statement keeps its result shape even if a later
 // migration adds a column while this process runs.
 export const POOL = 'id, name, settings, created_at, modified_at';
+export const POOL_AS_P = POOL.split(', ').map((f) => `p.${f}`).join(', ');
 export const KEY = 'kid, pool_id, key_use, private_jwk_sealed, public_jwk, created_at';
 export const CLIENT = 'id, pool_id, name, secret_sealed, settings, created_at, modified_at';
+export const CLIENT_AS_C = CLIENT.split(', ').map((f) => `c.${f}`).join(', ');
 export const userFields = [
   'pool_id', 'username', 'sub', 'status', 'enabled', 'attributes', 'password_salt', 'password_verifier_sealed',
   'totp_secret_sealed', 'totp_pending_secret_sealed', 'totp_enabled', 'totp_friendly_device_name', 'sms_mfa_enabled',

@@ -1,7 +1,8 @@
 /** User pools (PostgreSQL): the pools, their signing keys and their app clients. */
 import type { ClientRecord, Page, PoolRecord, SigningKeyRecord } from '../store.js';
 import type { PostgresContext } from './context.js';
-import { POOL, KEY, CLIENT } from './columns.js';
+import { POOL, POOL_AS_P, KEY, CLIENT, CLIENT_AS_C } from './columns.js';
+import { readByKeys } from './batch.js';
 import { page, toClient, toKey, toPool } from '../rows.js';
 
 export async function createPool(ctx: PostgresContext, pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void> {
@@ -21,10 +22,12 @@ export async function createPool(ctx: PostgresContext, pool: PoolRecord, keys: S
   });
 }
 
-export async function getPool(ctx: PostgresContext, id: string): Promise<PoolRecord | undefined> {
-  const row = await ctx.one(`SELECT ${POOL} FROM pools WHERE id = $1`, [id]);
-  return row && ctx.poolRecord(row);
+/** Batched (batch.ts): every request reads its pool, and the reads of one event-loop turn share a statement. */
+export function getPool(ctx: PostgresContext, id: string): Promise<PoolRecord | undefined> {
+  return ctx.batcher('getPool', (ids: string[][]) => readByKeys(ctx, POOLS_BY_ID, ids, ctx.poolRecord)).load([id]);
 }
+
+const POOLS_BY_ID = `SELECT k.i, ${POOL_AS_P} FROM unnest($1::text[]) WITH ORDINALITY AS k(id, i) JOIN pools p ON p.id = k.id COLLATE "C"`;
 
 export async function listPools(ctx: PostgresContext, limit: number, after?: string): Promise<Page<PoolRecord>> {
   // id is COLLATE "C": byte order, as in SQLite, and the primary key serves the range scan.
@@ -61,10 +64,12 @@ export async function createClient(ctx: PostgresContext, c: ClientRecord): Promi
   );
 }
 
-export async function getClient(ctx: PostgresContext, id: string): Promise<ClientRecord | undefined> {
-  const row = await ctx.one(`SELECT ${CLIENT} FROM clients WHERE id = $1`, [id]);
-  return row && ctx.clientRecord(row);
+/** Batched as getPool. */
+export function getClient(ctx: PostgresContext, id: string): Promise<ClientRecord | undefined> {
+  return ctx.batcher('getClient', (ids: string[][]) => readByKeys(ctx, CLIENTS_BY_ID, ids, ctx.clientRecord)).load([id]);
 }
+
+const CLIENTS_BY_ID = `SELECT k.i, ${CLIENT_AS_C} FROM unnest($1::text[]) WITH ORDINALITY AS k(id, i) JOIN clients c ON c.id = k.id COLLATE "C"`;
 
 export async function listClients(ctx: PostgresContext, poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
   const { rows } = await ctx.query(

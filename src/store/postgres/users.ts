@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { PostgresContext } from './context.js';
-import { Failed } from './batch.js';
+import { Failed, readByKeys } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
 import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
@@ -120,24 +120,19 @@ async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: s
 
 /** The reads of users by name made in one event-loop turn share one statement (batch.ts). */
 export function getUser(ctx: PostgresContext, poolId: string, username: string): Promise<UserRecord | undefined> {
-  return ctx.batcher('getUser', (names: [string, string][]) => getUsers(ctx, names)).load([poolId, username]);
+  return ctx.batcher('getUser', (names: string[][]) => readByKeys(ctx, USERS_BY_NAME, names, toUser)).load([poolId, username]);
 }
 
-async function getUsers(ctx: PostgresContext, names: [string, string][]): Promise<(UserRecord | undefined)[]> {
-  const { rows } = await ctx.query(
-    `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, username, i)
-     JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username COLLATE "C"`,
-    [names.map((n) => n[0]), names.map((n) => n[1])],
-  );
-  const users: (UserRecord | undefined)[] = new Array(names.length).fill(undefined);
-  for (const row of rows) users[(row.i as number) - 1] = toUser(row);
-  return users;
+const USERS_BY_NAME = `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, username, i)
+  JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username COLLATE "C"`;
+
+/** By sub, batched as getUser (an unknown name is tried as a sub). */
+export function getUserBySub(ctx: PostgresContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
+  return ctx.batcher('getUserBySub', (subs: string[][]) => readByKeys(ctx, USERS_BY_SUB, subs, toUser)).load([poolId, sub]);
 }
 
-export async function getUserBySub(ctx: PostgresContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
-  const row = await ctx.one(`SELECT ${USER} FROM users WHERE pool_id = $1 AND sub = $2`, [poolId, sub]);
-  return row && toUser(row);
-}
+const USERS_BY_SUB = `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, sub, i)
+  JOIN users u ON u.pool_id = k.pool_id AND u.sub = k.sub`;
 
 export async function countUsers(ctx: PostgresContext, poolId: string): Promise<number> {
   const row = await ctx.one('SELECT count(*)::int AS n FROM users WHERE pool_id = $1', [poolId]);
