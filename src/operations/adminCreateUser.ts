@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import type { PoolRecord, UserAttribute } from '../store/store.js';
+import type { PoolRecord, UserAttribute, UserRecord } from '../store/store.js';
 import { existsMessage, nameNewUser, takeUserKey } from '../users/usernames.js';
 import type { Deps, Handler } from '../deps.js';
 import { UnsupportedUserStateException, UserNotFoundException, UsernameExistsException } from '../errors.js';
@@ -24,8 +24,50 @@ export default (deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda'
     if (input.MessageAction !== 'RESEND') return create(deps, pool, input, attributes, existing !== undefined, now);
     if (!existing) throw UserNotFoundException('User does not exist.');
     if (existing.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserStateException('Resend not possible. User has already changed the temporary password.');
-    return { User: userView(existing) };
+    return resend(deps, pool, input, existing, now);
   };
+
+/**
+ * MessageAction RESEND: "resend the invitation message to a user that already exists, and to reset
+ * the temporary-password duration with a new temporary password" (AdminCreateUser API reference).
+ * The given TemporaryPassword or a generated one replaces the old, whose validity starts again; the
+ * invitation goes to the outbox as at creation. Attributes in the request are not applied (choice,
+ * docs/behaviour.md).
+ */
+async function resend(
+  deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda' | 'config'>,
+  pool: PoolRecord,
+  input: Record<string, any>,
+  existing: UserRecord,
+  now: number,
+) {
+  const temporary = input.TemporaryPassword ?? generatePassword();
+  checkPasswordPolicy(pool, temporary);
+  const user: UserRecord = { ...existing, ...(await passwordFields(deps, pool.id, existing.username, temporary)), modifiedAt: now };
+  const invitation = await customMessage(deps, pool, {
+    source: 'CustomMessage_AdminCreateUser',
+    user,
+    channel: 'email',
+    message: `Your username is ${USERNAME_PARAMETER} and temporary password is ${CODE_PARAMETER}.`,
+    code: temporary,
+    ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}),
+  });
+  const { passwordSalt, passwordVerifierSealed } = user;
+  if (!(await deps.store.updateUser(pool.id, user.username, { passwordSalt, passwordVerifierSealed, modifiedAt: now }))) {
+    throw UserNotFoundException('User does not exist.');
+  }
+  await deps.store.addOutboxMessage({
+    id: randomUUID(),
+    poolId: pool.id,
+    username: user.username,
+    channel: 'email',
+    destination: user.attributes.find((a) => a.Name === 'email')?.Value ?? '',
+    purpose: 'INVITATION',
+    ...invitation,
+    createdAt: now,
+  });
+  return { User: userView(user) };
+}
 
 async function create(
   deps: Pick<Deps, 'store' | 'clock' | 'sealer' | 'log' | 'lambda' | 'config'>,
