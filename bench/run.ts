@@ -12,7 +12,7 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import type autocannon from 'autocannon';
 import { clientProofPerSecond, rs256PerSecond, serverSrpPerSecond, verifyPasswordPerSecond } from './cryptoBench.js';
-import { CognitoHttp, mapLimit } from './http.js';
+import { CognitoHttp } from './http.js';
 import { jsonRequestHeaders, runAutocannon, runClosedLoop, type LoadResult } from './load.js';
 import { machineBusySeconds, startCognate, startReference, type Child } from './processes.js';
 import { failures, fmtMs, fmtRate, fmtRatio, table } from './report.js';

@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import { matchTotp } from '../crypto/totp.js';
 import { findUser } from '../users/lookup.js';
-import type { ClientRecord, PoolRecord, SessionRecord, UserRecord } from '../store/store.js';
+import type { ClientRecord, PoolRecord, SessionRecord } from '../store/store.js';
 import { sha256Hex } from '../tokens/issue.js';
 import { checkAttributeWrite, mergeAttributes, missingRequiredAttributes } from '../users/attributes.js';
 import { checkSecretHash } from './client.js';
