@@ -37,6 +37,7 @@ export const TooManyRequestsException = make('TooManyRequestsException');
 export const PasswordResetRequiredException = make('PasswordResetRequiredException');
 export const InvalidUserPoolConfigurationException = make('InvalidUserPoolConfigurationException');
 export const LimitExceededException = make('LimitExceededException');
+export const ConcurrentModificationException = make('ConcurrentModificationException');
 export const AliasExistsException = make('AliasExistsException');
 export const UnsupportedTokenTypeException = make('UnsupportedTokenTypeException');
 export const UnsupportedOperationException = make('UnsupportedOperationException');

@@ -153,8 +153,21 @@ export function storeContract(factory: () => Promise<Store>): void {
     test('updatePool rewrites name, settings and modifiedAt', async () => {
       const id = await freshPool();
       const updated = poolRecord(id, { name: 'renamed', settings: { MfaConfiguration: 'ON', Deep: { a: [1, 2] } }, modifiedAt: T0 + 1000 });
-      await store.updatePool(updated);
+      assert.equal(await store.updatePool(updated), true);
       assert.deepEqual(await store.getPool(id), updated);
+    });
+
+    test('updatePool with ifModifiedAt writes only over the pool it was made from', async () => {
+      const id = await freshPool();
+      const read = (await store.getPool(id))!;
+      const first = { ...read, name: 'first', modifiedAt: read.modifiedAt + 1 };
+      const second = { ...read, name: 'second', modifiedAt: read.modifiedAt + 1 };
+      assert.equal(await store.updatePool(first, read.modifiedAt), true);
+      assert.equal(await store.updatePool(second, read.modifiedAt), false, 'made from a pool changed since');
+      assert.deepEqual(await store.getPool(id), first, 'the cache (SQLite) is not left with the refused record');
+      assert.equal(await store.updatePool({ ...second, modifiedAt: first.modifiedAt + 1 }, first.modifiedAt), true);
+      assert.equal((await store.getPool(id))!.name, 'second');
+      assert.equal(await store.updatePool(poolRecord('us-east-1_NoSuchPool'), T0), false);
     });
 
     test('listPools pages in byte order of id, `next` is the last id of a full page', async () => {

@@ -1,6 +1,7 @@
 import type { Deps, Handler } from '../deps.js';
 import { addCustomAttributes } from '../domain/schema.js';
-import { loadPool } from './common.js';
+import { TooManyRequestsException } from '../errors.js';
+import { changePool } from './common.js';
 
 /**
  * AddCustomAttributes: new custom attributes (`custom:` prefix added) join the pool's schema, under
@@ -9,8 +10,13 @@ import { loadPool } from './common.js';
  */
 export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
   async (input) => {
-    const pool = await loadPool(deps, input.UserPoolId);
-    const Schema = addCustomAttributes(pool.settings.Schema, input.CustomAttributes);
-    await deps.store.updatePool({ ...pool, settings: { ...pool.settings, Schema }, modifiedAt: deps.clock.now() });
+    // Its model has no ConcurrentModificationException: a pool still busy after the retries is
+    // TooManyRequestsException.
+    await changePool(
+      deps,
+      input.UserPoolId,
+      (pool) => ({ ...pool, settings: { ...pool.settings, Schema: addCustomAttributes(pool.settings.Schema, input.CustomAttributes) } }),
+      TooManyRequestsException,
+    );
     return {};
   };

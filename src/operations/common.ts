@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { InvalidParameterException, ResourceNotFoundException } from '../errors.js';
+import { ConcurrentModificationException, InvalidParameterException, ResourceNotFoundException } from '../errors.js';
 // User look-up and new user records live in src/users/lookup.ts, below auth/ and operations/.
 export { findUser, loadUser, newUser } from '../users/lookup.js';
 import type { PoolRecord } from '../store/store.js';
@@ -8,6 +8,29 @@ export async function loadPool(deps: Pick<Deps, 'store'>, poolId: string): Promi
   const pool = await deps.store.getPool(poolId);
   if (!pool) throw ResourceNotFoundException(`User pool ${poolId} does not exist.`);
   return pool;
+}
+
+/**
+ * Reads the pool, makes its new record with `change` (which may refuse with an error), and writes
+ * it only if the pool has not changed since it was read; otherwise reads it again and retries. So
+ * two requests that change one pool at once (AddCustomAttributes and UpdateUserPool) cannot
+ * overwrite each other's change. modifiedAt moves forward by at least 1 ms on every change, so a
+ * change within the same millisecond is still seen. After 5 lost races: `busy` (Cognito's
+ * ConcurrentModificationException where the operation may answer it).
+ */
+export async function changePool(
+  deps: Pick<Deps, 'store' | 'clock'>,
+  poolId: string,
+  change: (pool: PoolRecord) => PoolRecord | Promise<PoolRecord>,
+  busy: (message: string) => Error = ConcurrentModificationException,
+): Promise<PoolRecord> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const read = await loadPool(deps, poolId);
+    const changed = await change(read);
+    const updated = { ...changed, modifiedAt: Math.max(deps.clock.now(), read.modifiedAt + 1) };
+    if (await deps.store.updatePool(updated, read.modifiedAt)) return updated;
+  }
+  throw busy('The user pool was changed by another request at the same time; try again.');
 }
 
 /** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */

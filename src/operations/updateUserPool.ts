@@ -2,7 +2,8 @@ import type { Deps, Handler } from '../deps.js';
 import { deviceConfigurationSetting } from '../auth/devices.js';
 import { InvalidParameterException } from '../errors.js';
 import { defaultPolicies } from '../domain/views.js';
-import { loadPool } from './common.js';
+import type { PoolRecord } from '../store/store.js';
+import { changePool } from './common.js';
 import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
 
 /** Settings that only other operations change, or that cannot change after creation. */
@@ -14,27 +15,28 @@ const KEPT = ['SoftwareTokenMfaEnabled', 'SmsMfaEnabled', 'SmsAuthenticationMess
  */
 export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
   async (input) => {
-    const pool = await loadPool(deps, input.UserPoolId);
-    const { UserPoolId: _id, ...rest } = input;
-    const kept = Object.fromEntries(KEPT.filter((k) => pool.settings[k] !== undefined).map((k) => [k, pool.settings[k]]));
-    const mfa = rest.MfaConfiguration ?? pool.settings.MfaConfiguration ?? 'OFF';
-    if (mfa !== 'OFF' && !pool.settings.SoftwareTokenMfaEnabled && !rest.SmsConfiguration && !pool.settings.SmsMfaEnabled) {
-      throw InvalidParameterException(
-        'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
-      );
-    }
-    const updated = {
-      ...pool,
-      modifiedAt: deps.clock.now(),
-      settings: {
-        ...kept,
-        ...rest,
-        ...deviceConfigurationSetting(rest),
-        Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
-        MfaConfiguration: mfa,
-        ...(rest.LambdaConfig !== undefined ? { LambdaConfig: checkLambdaConfig(rest.LambdaConfig) } : {}),
-      },
-    };
-    await deps.store.updatePool(updated);
+    await changePool(deps, input.UserPoolId, (pool) => updatedPool(pool, input));
     return {};
   };
+
+function updatedPool(pool: PoolRecord, input: Record<string, any>): PoolRecord {
+  const { UserPoolId: _id, ...rest } = input;
+  const kept = Object.fromEntries(KEPT.filter((k) => pool.settings[k] !== undefined).map((k) => [k, pool.settings[k]]));
+  const mfa = rest.MfaConfiguration ?? pool.settings.MfaConfiguration ?? 'OFF';
+  if (mfa !== 'OFF' && !pool.settings.SoftwareTokenMfaEnabled && !rest.SmsConfiguration && !pool.settings.SmsMfaEnabled) {
+    throw InvalidParameterException(
+      'SMS configuration and Auto verification for phone_number are required when MFA is required/optional',
+    );
+  }
+  return {
+    ...pool,
+    settings: {
+      ...kept,
+      ...rest,
+      ...deviceConfigurationSetting(rest),
+      Policies: { ...defaultPolicies, ...rest.Policies, PasswordPolicy: { ...defaultPolicies.PasswordPolicy, ...rest.Policies?.PasswordPolicy } },
+      MfaConfiguration: mfa,
+      ...(rest.LambdaConfig !== undefined ? { LambdaConfig: checkLambdaConfig(rest.LambdaConfig) } : {}),
+    },
+  };
+}

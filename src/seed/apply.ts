@@ -35,10 +35,10 @@ function quietStore(store: Store): Store {
     const { modifiedAt: _b, ...y } = b;
     return isDeepStrictEqual(JSON.parse(JSON.stringify(x)), JSON.parse(JSON.stringify(y)));
   };
-  quiet.updatePool = async (pool) => {
+  quiet.updatePool = async (pool, ifModifiedAt) => {
     const current = await store.getPool(pool.id);
-    if (current && same(current as never, pool as never)) return;
-    return store.updatePool(pool);
+    if (current && same(current as never, pool as never)) return true;
+    return store.updatePool(pool, ifModifiedAt);
   };
   quiet.updateClient = async (client) => {
     const current = await store.getClient(client.id);

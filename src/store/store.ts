@@ -402,7 +402,11 @@ export interface Store {
   createPool(pool: PoolRecord, keys: SigningKeyRecord[]): Promise<void>;
   getPool(id: string): Promise<PoolRecord | undefined>;
   listPools(limit: number, after?: string): Promise<Page<PoolRecord>>;
-  updatePool(pool: PoolRecord): Promise<void>;
+  /**
+   * Rewrites the pool's name and settings. With `ifModifiedAt`, only if the stored pool's modifiedAt
+   * is still that (optimistic concurrency, operations/common.ts savePool); whether it was written.
+   */
+  updatePool(pool: PoolRecord, ifModifiedAt?: number): Promise<boolean>;
   /** Deletes the pool and everything in it. */
   deletePool(id: string): Promise<boolean>;
   getSigningKeys(poolId: string): Promise<SigningKeyRecord[]>;

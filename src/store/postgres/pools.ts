@@ -35,10 +35,12 @@ export async function listPools(ctx: PostgresContext, limit: number, after?: str
   return page(rows.map(toPool), limit, (p) => p.id);
 }
 
-export async function updatePool(ctx: PostgresContext, pool: PoolRecord): Promise<void> {
-  await ctx.query('UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4', [
-    pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
-  ]);
+export async function updatePool(ctx: PostgresContext, pool: PoolRecord, ifModifiedAt?: number): Promise<boolean> {
+  const values = [pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id];
+  const result = ifModifiedAt === undefined
+    ? await ctx.query('UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4', values)
+    : await ctx.query('UPDATE pools SET name = $1, settings = $2, modified_at = $3 WHERE id = $4 AND modified_at = $5', [...values, ifModifiedAt]);
+  return (result.rowCount ?? 0) > 0;
 }
 
 export async function deletePool(ctx: PostgresContext, id: string): Promise<boolean> {

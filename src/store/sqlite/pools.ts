@@ -32,10 +32,10 @@ export async function listPools(ctx: SqliteContext, limit: number, after?: strin
   return page(rows.map(toPool), limit, (p) => p.id);
 }
 
-export async function updatePool(ctx: SqliteContext, pool: PoolRecord): Promise<void> {
-  ctx.sql('UPDATE pools SET name = ?, settings = ?, modified_at = ? WHERE id = ?').run(
-    pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id,
-  );
+export async function updatePool(ctx: SqliteContext, pool: PoolRecord, ifModifiedAt?: number): Promise<boolean> {
+  const values = [pool.name, JSON.stringify(pool.settings), pool.modifiedAt, pool.id];
+  if (ifModifiedAt === undefined) return ctx.sql('UPDATE pools SET name = ?, settings = ?, modified_at = ? WHERE id = ?').run(...values).changes > 0;
+  return ctx.sql('UPDATE pools SET name = ?, settings = ?, modified_at = ? WHERE id = ? AND modified_at = ?').run(...values, ifModifiedAt).changes > 0;
 }
 
 export async function deletePool(ctx: SqliteContext, id: string): Promise<boolean> {
