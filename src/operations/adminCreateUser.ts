@@ -44,7 +44,18 @@ async function resend(
   const temporary = input.TemporaryPassword ?? generatePassword();
   checkPasswordPolicy(pool, temporary);
   const user: UserRecord = { ...existing, ...(await passwordFields(deps, pool.id, existing.username, temporary)), modifiedAt: now };
-  const invitation = await customMessage(deps, pool, {
+  const invitation = await composeInvitation(deps, pool, user, temporary, input);
+  const { passwordSalt, passwordVerifierSealed } = user;
+  if (!(await deps.store.updateUser(pool.id, user.username, { passwordSalt, passwordVerifierSealed, modifiedAt: now }))) {
+    throw UserNotFoundException('User does not exist.');
+  }
+  await sendInvitation(deps, user, invitation, now);
+  return { User: userView(user) };
+}
+
+/** The invitation's text, through the CustomMessage trigger; composed before anything is written. */
+function composeInvitation(deps: Pick<Deps, 'log' | 'lambda' | 'config'>, pool: PoolRecord, user: UserRecord, temporary: string, input: Record<string, any>) {
+  return customMessage(deps, pool, {
     source: 'CustomMessage_AdminCreateUser',
     user,
     channel: 'email',
@@ -52,13 +63,18 @@ async function resend(
     code: temporary,
     ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}),
   });
-  const { passwordSalt, passwordVerifierSealed } = user;
-  if (!(await deps.store.updateUser(pool.id, user.username, { passwordSalt, passwordVerifierSealed, modifiedAt: now }))) {
-    throw UserNotFoundException('User does not exist.');
-  }
+}
+
+/** The invitation, to the outbox (docs/outbox.md), addressed to the user's email. */
+async function sendInvitation(
+  deps: Pick<Deps, 'store'>,
+  user: UserRecord,
+  invitation: Awaited<ReturnType<typeof composeInvitation>>,
+  now: number,
+): Promise<void> {
   await deps.store.addOutboxMessage({
     id: randomUUID(),
-    poolId: pool.id,
+    poolId: user.poolId,
     username: user.username,
     channel: 'email',
     destination: user.attributes.find((a) => a.Name === 'email')?.Value ?? '',
@@ -66,7 +82,6 @@ async function resend(
     ...invitation,
     createdAt: now,
   });
-  return { User: userView(user) };
 }
 
 async function create(
@@ -100,31 +115,11 @@ async function create(
     };
     const invite = !input.TemporaryPassword && input.MessageAction !== 'SUPPRESS';
     // The invitation's text (the custom message trigger) is composed before the user is written.
-    const invitation = invite
-      ? await customMessage(deps, pool, {
-          source: 'CustomMessage_AdminCreateUser',
-          user,
-          channel: 'email',
-          message: `Your username is ${USERNAME_PARAMETER} and temporary password is ${CODE_PARAMETER}.`,
-          code: temporary,
-          ...(input.ClientMetadata ? { clientMetadata: input.ClientMetadata } : {}),
-        })
-      : undefined;
+    const invitation = invite ? await composeInvitation(deps, pool, user, temporary, input) : undefined;
     if (!(await deps.store.createUser(user, named.keys))) throw exists();
     // ForceAliasCreation: the alias moves from the user who held it to this one.
     for (const key of named.movedKeys) await takeUserKey(deps.store, pool, key, user.username, now);
-    if (invitation) {
-      await deps.store.addOutboxMessage({
-        id: randomUUID(),
-        poolId: pool.id,
-        username: user.username,
-        channel: 'email',
-        destination: named.attributes.find((a) => a.Name === 'email')?.Value ?? '',
-        purpose: 'INVITATION',
-        ...invitation,
-        createdAt: now,
-      });
-    }
+    if (invitation) await sendInvitation(deps, user, invitation, now);
     return { User: userView(user) };
 }
 
