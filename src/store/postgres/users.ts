@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { PostgresContext } from './context.js';
 import { USER, USER_AS_U } from './columns.js';
-import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
+import { attributePage, page, pendingColumn, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -20,6 +20,7 @@ const userColumns: Record<keyof UserUpdate, string> = {
   totpFriendlyDeviceName: 'totp_friendly_device_name',
   smsMfaEnabled: 'sms_mfa_enabled',
   preferredMfa: 'preferred_mfa',
+  pendingAttributes: 'pending_attributes',
   modifiedAt: 'modified_at',
 };
 
@@ -196,7 +197,9 @@ export async function updateUser(ctx: PostgresContext, poolId: string, username:
   // Fixed column order, whatever the caller's key order: one statement text per set of columns.
   const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
   if (keys.length === 0) return true; // as SqliteStore
-  const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
+  const values = keys.map((k) =>
+    k === 'attributes' ? JSON.stringify(update.attributes) : k === 'pendingAttributes' ? pendingColumn(update.pendingAttributes) : update[k],
+  );
   const text = `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
     WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
   // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
