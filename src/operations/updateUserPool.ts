@@ -4,6 +4,7 @@ import { InvalidParameterException } from '../errors.js';
 import { defaultPolicies } from '../domain/views.js';
 import { loadPool } from './common.js';
 import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
+import { checkUserAttributeUpdateSettings } from '../users/attributeCodes.js';
 
 /** Settings that only other operations change, or that cannot change after creation. */
 const KEPT = ['SoftwareTokenMfaEnabled', 'SmsMfaEnabled', 'SmsAuthenticationMessage', 'UsernameAttributes', 'AliasAttributes', 'Schema', 'UsernameConfiguration'];
@@ -16,6 +17,8 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
   async (input) => {
     const pool = await loadPool(deps, input.UserPoolId);
     const { UserPoolId: _id, ...rest } = input;
+    // UpdateUserPool replaces both settings: the request's own must agree.
+    checkUserAttributeUpdateSettings(rest);
     const kept = Object.fromEntries(KEPT.filter((k) => pool.settings[k] !== undefined).map((k) => [k, pool.settings[k]]));
     const mfa = rest.MfaConfiguration ?? pool.settings.MfaConfiguration ?? 'OFF';
     if (mfa !== 'OFF' && !pool.settings.SoftwareTokenMfaEnabled && !rest.SmsConfiguration && !pool.settings.SmsMfaEnabled) {
