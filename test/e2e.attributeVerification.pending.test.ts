@@ -6,6 +6,7 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DeleteUserAttributesCommand,
   DescribeUserPoolCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
@@ -198,6 +199,39 @@ function pendingSuite(engine: string, config: () => Promise<{ overrides: Record<
       assert.equal(attr(user, 'phone_number'), '+15555550123');
       await client.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'email', Code: codeIn((await latest(poolId, 'ann')).message) }));
       assert.equal(attr((await client.send(new GetUserCommand({ AccessToken }))).UserAttributes, 'email_verified'), 'true');
+    });
+
+    test('a phone number is held the same way (SMS to the new number); deleting the attribute drops a pending value', async () => {
+      const { poolId, AccessToken } = await heldPool({ UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email', 'phone_number'] } });
+      await client.send(
+        new AdminUpdateUserAttributesCommand({
+          UserPoolId: poolId,
+          Username: 'ann',
+          UserAttributes: [{ Name: 'phone_number', Value: '+15555550100' }, { Name: 'phone_number_verified', Value: 'true' }],
+        }),
+      );
+      const answer = await client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }));
+      assert.deepEqual(answer.CodeDeliveryDetailsList, [{ Destination: '+*******0123', DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
+      const sms = await latest(poolId, 'ann', 'VERIFY_PHONE_NUMBER');
+      assert.equal(sms.destination, '+15555550123');
+      assert.equal(attr((await client.send(new GetUserCommand({ AccessToken }))).UserAttributes, 'phone_number'), '+15555550100');
+      await client.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'phone_number', Code: codeIn(sms.message) }));
+      let user = (await client.send(new GetUserCommand({ AccessToken }))).UserAttributes;
+      assert.equal(attr(user, 'phone_number'), '+15555550123');
+      assert.equal(attr(user, 'phone_number_verified'), 'true');
+
+      await client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: 'gone@example.org' }] }));
+      const code = codeIn((await latest(poolId, 'ann')).message);
+      await client.send(new DeleteUserAttributesCommand({ AccessToken, UserAttributeNames: ['email'] }));
+      await rejectsWith(client.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'email' })), 'InvalidParameterException');
+      await rejectsWith(client.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'email', Code: code })), 'CodeMismatchException');
+      user = (await client.send(new GetUserCommand({ AccessToken }))).UserAttributes;
+      assert.equal(attr(user, 'email'), undefined);
+      // No verified value to keep: a new email is written at once, unverified.
+      await client.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'email', Value: 'back@example.org' }] }));
+      user = (await client.send(new GetUserCommand({ AccessToken }))).UserAttributes;
+      assert.equal(attr(user, 'email'), 'back@example.org');
+      assert.equal(attr(user, 'email_verified'), 'false');
     });
 
     test('the codes UpdateUserAttributes sends count toward the hourly code-issue limit', async () => {
