@@ -50,3 +50,52 @@ test('updateAttributes, getAttributeVerificationCode and verifyAttribute with am
   assert.equal(after.UserAttributes!.find((a) => a.Name === 'email')!.Value, 'new@example.org');
   assert.equal(after.UserAttributes!.find((a) => a.Name === 'email_verified')!.Value, 'true');
 });
+
+test('a pool that holds updates until verified: updateAttributes keeps the old email, verifyAttribute applies the new one', async () => {
+  const pool = await client.send(
+    new CreateUserPoolCommand({
+      PoolName: 'held',
+      AliasAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+    }),
+  );
+  const poolId = pool.UserPool!.Id!;
+  const app = await client.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+  await createUser(client, poolId, 'ann', [{ Name: 'email', Value: 'ann@example.com' }, { Name: 'email_verified', Value: 'true' }]);
+  const userPool = new CognitoUserPool({ UserPoolId: poolId, ClientId: app.UserPoolClient!.ClientId!, endpoint: server.url });
+  const signIn = (name: string) => {
+    const user = new CognitoUser({ Username: name, Pool: userPool });
+    return new Promise<CognitoUser>((resolve, reject) =>
+      user.authenticateUser(new AuthenticationDetails({ Username: name, Password: PASSWORD }), { onSuccess: () => resolve(user), onFailure: reject }),
+    );
+  };
+  const user = await signIn('ann');
+  const emailOf = () =>
+    new Promise<Record<string, string>>((resolve, reject) =>
+      user.getUserAttributes((err, attributes) => (err ? reject(err) : resolve(Object.fromEntries(attributes!.map((a) => [a.getName(), a.getValue()]))))),
+    );
+
+  const updated = await new Promise<{ result?: string; details?: any }>((resolve, reject) =>
+    user.updateAttributes([{ Name: 'email', Value: 'new@example.org' }], (err, result, details) => (err ? reject(err) : resolve({ result, details }))),
+  );
+  assert.equal(updated.result, 'SUCCESS');
+  assert.deepEqual(updated.details.CodeDeliveryDetailsList, [{ Destination: 'n***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' }]);
+  const held = await emailOf();
+  assert.equal(held.email, 'ann@example.com');
+  assert.equal(held.email_verified, 'true');
+  // The old email still signs in (SRP, by alias).
+  await signIn('ann@example.com');
+
+  const code = await latestCode(poolId, 'ann', 'VERIFY_EMAIL');
+  const wrong = await new Promise<any>((resolve) =>
+    user.verifyAttribute('email', code === '000000' ? '111111' : '000000', { onSuccess: () => resolve(undefined), onFailure: resolve }),
+  );
+  assert.equal(wrong.code, 'CodeMismatchException');
+  assert.equal((await emailOf()).email, 'ann@example.com');
+  assert.equal(await new Promise((resolve, reject) => user.verifyAttribute('email', code, { onSuccess: resolve, onFailure: reject })), 'SUCCESS');
+  const applied = await emailOf();
+  assert.equal(applied.email, 'new@example.org');
+  assert.equal(applied.email_verified, 'true');
+  await signIn('new@example.org');
+});

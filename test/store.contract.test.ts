@@ -489,6 +489,24 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.deepEqual([byName?.username, noName, bySub?.username, noSub], ['t3', undefined, 't2', undefined]);
     });
 
+    test('updateUser keeps pending attribute values until cleared; none pending is an absent member', async () => {
+      const poolId = await freshPool();
+      const user = userRecord(poolId, 'pam', [{ Name: 'email', Value: 'old@example.com' }]);
+      await store.createUser(user);
+      assert.equal('pendingAttributes' in (await store.getUser(poolId, 'pam'))!, false);
+      const pendingAttributes = [{ Name: 'email', Value: 'new@example.com' }];
+      assert.equal(await store.updateUser(poolId, 'pam', { pendingAttributes, modifiedAt: T0 + 1 }), true);
+      assert.deepEqual(await store.getUser(poolId, 'pam'), { ...user, pendingAttributes, modifiedAt: T0 + 1 });
+      assert.deepEqual((await store.getUserBySub(poolId, user.sub))?.pendingAttributes, pendingAttributes);
+      await store.updateUser(poolId, 'pam', { enabled: false });
+      assert.deepEqual((await store.getUser(poolId, 'pam'))?.pendingAttributes, pendingAttributes, 'untouched by other columns');
+      for (const cleared of [null, []]) {
+        await store.updateUser(poolId, 'pam', { pendingAttributes });
+        await store.updateUser(poolId, 'pam', { pendingAttributes: cleared, modifiedAt: T0 + 2 });
+        assert.deepEqual(await store.getUser(poolId, 'pam'), { ...user, enabled: false, modifiedAt: T0 + 2 });
+      }
+    });
+
     test('listUsers pages by username within one pool', async () => {
       const poolId = await freshPool();
       const elsewhere = await freshPool('aaa-elsewhere');

@@ -9,6 +9,7 @@ import type { PoolSettings } from '../store/store.js';
 import { KeyRing } from '../tokens/keys.js';
 import { checkUsernameSettings } from '../users/usernames.js';
 import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
+import { checkUserAttributeUpdateSettings } from '../users/attributeCodes.js';
 
 /**
  * CreateUserPool. TOTP cannot be turned on here (the request has no field for it): a TOTP pool is
@@ -22,6 +23,7 @@ export async function createPool(
 ): Promise<{ UserPool: Record<string, unknown> }> {
   const { PoolName, ...rest } = input;
   checkUsernameSettings(rest);
+  checkUserAttributeUpdateSettings(rest);
   // The whole schema is stored: standard attributes with the request's changes, and custom ones.
   const schema = buildSchema(rest.Schema);
   const mfa = rest.MfaConfiguration ?? 'OFF';

@@ -5,6 +5,7 @@ import { defaultPolicies } from '../domain/views.js';
 import type { PoolRecord } from '../store/store.js';
 import { changePool } from './common.js';
 import { checkLambdaConfig } from '../triggers/lambdaConfig.js';
+import { checkUserAttributeUpdateSettings } from '../users/attributeCodes.js';
 
 /** Settings that only other operations change, or that cannot change after creation. */
 const KEPT = ['SoftwareTokenMfaEnabled', 'SmsMfaEnabled', 'SmsAuthenticationMessage', 'UsernameAttributes', 'AliasAttributes', 'Schema', 'UsernameConfiguration'];
@@ -21,6 +22,8 @@ export default (deps: Pick<Deps, 'store' | 'clock'>): Handler =>
 
 function updatedPool(pool: PoolRecord, input: Record<string, any>): PoolRecord {
   const { UserPoolId: _id, ...rest } = input;
+  // UpdateUserPool replaces both settings: the request's own must agree.
+  checkUserAttributeUpdateSettings(rest);
   const kept = Object.fromEntries(KEPT.filter((k) => pool.settings[k] !== undefined).map((k) => [k, pool.settings[k]]));
   const mfa = rest.MfaConfiguration ?? pool.settings.MfaConfiguration ?? 'OFF';
   if (mfa !== 'OFF' && !pool.settings.SoftwareTokenMfaEnabled && !rest.SmsConfiguration && !pool.settings.SmsMfaEnabled) {

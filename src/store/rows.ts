@@ -19,6 +19,7 @@ import type {
   SessionRecord,
   SignInRecord,
   SigningKeyRecord,
+  UserAttribute,
   UserRecord,
   ImportJobUpdate,
   ResourceServerRecord,
@@ -105,6 +106,9 @@ export const toClient = (r: Row): ClientRecord => ({
   modifiedAt: Number(r.modified_at),
 });
 
+/** The users.pending_attributes column of UserUpdate's pendingAttributes: JSON, or NULL for none. */
+export const pendingColumn = (pending: UserAttribute[] | null | undefined): string | null => (pending?.length ? JSON.stringify(pending) : null);
+
 export const toUser = (r: Row): UserRecord => ({
   poolId: r.pool_id,
   username: r.username,
@@ -120,6 +124,8 @@ export const toUser = (r: Row): UserRecord => ({
   totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
   smsMfaEnabled: Boolean(r.sms_mfa_enabled),
   preferredMfa: r.preferred_mfa ?? null,
+  // A null column is an absent member (no pending value).
+  ...(r.pending_attributes ? { pendingAttributes: JSON.parse(r.pending_attributes) } : {}),
   createdAt: Number(r.created_at),
   modifiedAt: Number(r.modified_at),
 });

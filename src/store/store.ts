@@ -90,6 +90,12 @@ export interface UserRecord {
   smsMfaEnabled: boolean;
   /** 'SOFTWARE_TOKEN_MFA' | 'SMS_MFA' | 'EMAIL_OTP' or null. */
   preferredMfa: string | null;
+  /**
+   * Email or phone number values an update holds until they are verified
+   * (UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate): at most one per
+   * attribute name. Absent when none is pending.
+   */
+  pendingAttributes?: UserAttribute[];
   createdAt: number;
   modifiedAt: number;
 }
@@ -111,7 +117,10 @@ export type UserUpdate = Partial<
     | 'preferredMfa'
     | 'modifiedAt'
   >
->;
+> & {
+  /** The pending values, replacing those held; null (or an empty list) clears them. */
+  pendingAttributes?: UserAttribute[] | null;
+};
 
 export type FailureKind = 'password' | 'mfa';
 

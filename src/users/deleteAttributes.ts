@@ -26,6 +26,12 @@ export async function deleteAttributes(
   const attributes = user.attributes.filter((a) => !gone.has(a.Name));
   if (attributes.length === user.attributes.length) return;
   const now = deps.clock.now();
+  // A value pending for a deleted attribute goes with it.
+  const pending = user.pendingAttributes?.filter((a) => !gone.has(a.Name));
   await syncUserKeys(deps.store, pool, user.username, user.attributes, attributes, now);
-  await deps.store.updateUser(pool.id, user.username, { attributes, modifiedAt: now });
+  await deps.store.updateUser(pool.id, user.username, {
+    attributes,
+    ...(pending && pending.length !== user.pendingAttributes!.length ? { pendingAttributes: pending } : {}),
+    modifiedAt: now,
+  });
 }

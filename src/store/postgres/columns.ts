@@ -10,7 +10,7 @@ export const CLIENT_AS_C = CLIENT.split(', ').map((f) => `c.${f}`).join(', ');
 export const userFields = [
   'pool_id', 'username', 'sub', 'status', 'enabled', 'attributes', 'password_salt', 'password_verifier_sealed',
   'totp_secret_sealed', 'totp_pending_secret_sealed', 'totp_enabled', 'totp_friendly_device_name', 'sms_mfa_enabled',
-  'preferred_mfa', 'created_at', 'modified_at',
+  'preferred_mfa', 'pending_attributes', 'created_at', 'modified_at',
 ];
 export const USER = userFields.join(', ');
 export const USER_AS_U = userFields.map((f) => `u.${f}`).join(', ');

@@ -7,7 +7,7 @@ import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type F
 import type { PostgresContext } from './context.js';
 import { Failed, readByKeys } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
-import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
+import { attributePage, page, pendingColumn, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -21,6 +21,7 @@ const userColumns: Record<keyof UserUpdate, string> = {
   totpFriendlyDeviceName: 'totp_friendly_device_name',
   smsMfaEnabled: 'sms_mfa_enabled',
   preferredMfa: 'preferred_mfa',
+  pendingAttributes: 'pending_attributes',
   modifiedAt: 'modified_at',
 };
 
@@ -39,6 +40,7 @@ const userColumnTypes: Record<keyof UserUpdate, string> = {
   totpFriendlyDeviceName: 'text',
   smsMfaEnabled: 'boolean',
   preferredMfa: 'text',
+  pendingAttributes: 'text',
   modifiedAt: 'bigint',
 };
 
@@ -219,7 +221,9 @@ export async function updateUser(ctx: PostgresContext, poolId: string, username:
   // Fixed column order, whatever the caller's key order: one statement text per set of columns.
   const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
   if (keys.length === 0) return true; // as SqliteStore
-  const values = keys.map((k) => (k === 'attributes' ? JSON.stringify(update.attributes) : update[k]));
+  const values = keys.map((k) =>
+    k === 'attributes' ? JSON.stringify(update.attributes) : k === 'pendingAttributes' ? pendingColumn(update.pendingAttributes) : update[k],
+  );
   // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
   // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...), and the
   // updates of the same columns made in one event-loop turn share one statement and one commit.

@@ -5,7 +5,7 @@
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
-import { attributePage, page, prefixEnd, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
+import { attributePage, page, pendingColumn, prefixEnd, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
 
 const userColumns: Record<keyof UserUpdate, string> = {
   status: 'status',
@@ -19,6 +19,7 @@ const userColumns: Record<keyof UserUpdate, string> = {
   totpFriendlyDeviceName: 'totp_friendly_device_name',
   smsMfaEnabled: 'sms_mfa_enabled',
   preferredMfa: 'preferred_mfa',
+  pendingAttributes: 'pending_attributes',
   modifiedAt: 'modified_at',
 };
 
@@ -28,6 +29,7 @@ function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values
   const values = keys.map((k) => {
     const v = update[k];
     if (k === 'attributes') return JSON.stringify(v);
+    if (k === 'pendingAttributes') return pendingColumn(update.pendingAttributes);
     if (typeof v === 'boolean') return v ? 1 : 0;
     return v;
   });
@@ -263,6 +265,8 @@ function rememberUpdated(ctx: SqliteContext, before: CachedUserRow, keys: (keyof
   if (!before.record) return;
   const after: Record<string, unknown> = { ...before.record };
   for (const k of keys) after[k] = update[k];
+  // As toUser reads the row: no pending value is an absent member.
+  if (keys.includes('pendingAttributes') && !update.pendingAttributes?.length) delete after.pendingAttributes;
   ctx.cache.set('users', before.key, after as unknown as UserRecord);
   // An update never sets the failure counters, so what was cached of them still holds.
   for (const [kind, failures] of before.failures) if (failures) ctx.cache.set('users', before.key, failures, failuresPart(kind));
