@@ -1451,6 +1451,37 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
     }
   });
 
+  test("migration 0016 moves a job's uploaded CSV to user_import_csv: the job still has it, and expiry deletes it", async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const upgraded = join(dir, 'upgrade-csv.db');
+    const db = new Database(upgraded);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    for (const m of loadMigrations('sqlite').filter((m) => m.version < 16)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+    }
+    db.exec("INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ('p', 'p', '{}', 0, 0)");
+    const job = (id: string, csv: string | null) =>
+      db.prepare(
+        `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at, csv)
+         VALUES ('p', ?, 'n', 'r', 't', 'u', 'Created', 1, ?)`,
+      ).run(id, csv);
+    job('with', 'a,b\n1,2\n');
+    job('without', null);
+    db.close();
+    const store = new SqliteStore(upgraded);
+    try {
+      assert.equal((await store.getImportJob('p', 'with'))!.hasCsv, true);
+      assert.equal(await store.getImportCsv('p', 'with'), 'a,b\n1,2\n');
+      assert.equal((await store.getImportJob('p', 'without'))!.hasCsv, false);
+      assert.equal(await store.expireImportJobs(2), 2);
+      assert.equal(await store.getImportCsv('p', 'with'), undefined);
+      assert.equal((await store.getImportJob('p', 'with'))!.hasCsv, false);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('a second process cannot open a file the server holds', async () => {
     const second = new SqliteStore(join(dir, 'held.db'));
     try {

@@ -241,10 +241,12 @@ export const toGroup = (r: Row): GroupRecord => ({
 });
 // ---- user import jobs ----
 
-/** The job columns both engines select (never the CSV itself), with `has_csv`. */
-export const IMPORT_JOB =
+/** The job columns both engines select (never the CSV itself); each engine adds its `has_csv`. */
+export const IMPORT_JOB_COLUMNS =
   'pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at, started_at, completed_at, ' +
-  'imported_users, skipped_users, failed_users, completion_message, csv IS NOT NULL AS has_csv, heartbeat_at';
+  'imported_users, skipped_users, failed_users, completion_message, heartbeat_at';
+/** PostgreSQL's: the CSV is a column of the job's row. */
+export const IMPORT_JOB = `${IMPORT_JOB_COLUMNS}, csv IS NOT NULL AS has_csv`;
 
 export const toImportJob = (r: Row): ImportJobRecord => ({
   poolId: r.pool_id,
@@ -285,7 +287,7 @@ export const importJobColumns = {
   heartbeatAt: 'heartbeat_at',
 } as const;
 
-/** The assignments and values of an import job update, `csv = NULL` last when it drops the CSV. */
+/** The assignments and values of an import job update, `csv = NULL` last when it drops the CSV (PostgreSQL's column). */
 export function importJobAssignments(update: ImportJobUpdate, placeholder: (n: number) => string): { sets: string[]; values: unknown[] } {
   const sets: string[] = [];
   const values: unknown[] = [];

@@ -1,6 +1,6 @@
 /** User import jobs, sqlite: the jobs and the batch insert of their users. */
 import type { SqliteContext } from './context.js';
-import { page, type Row, IMPORT_JOB, sqliteIndexedAttributes, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
+import { page, type Row, IMPORT_JOB_COLUMNS, sqliteIndexedAttributes, firstOfEachUsername, importJobAssignments, importJobCursor, parseImportJobCursor, toImportJob } from '../rows.js';
 import type { ImportJobRecord, ImportJobStatus, ImportJobUpdate, Page, UserRecord } from '../store.js';
 
 export async function createUsers(ctx: SqliteContext, users: UserRecord[]): Promise<number> {
@@ -32,6 +32,13 @@ export async function createUsers(ctx: SqliteContext, users: UserRecord[]): Prom
   return users.length === 0 ? 0 : insert(firstOfEachUsername(users));
 }
 
+/**
+ * The job's columns: its CSV is a row of user_import_csv (migration 0016 says why), found by that
+ * table's primary key.
+ */
+const IMPORT_JOB = `${IMPORT_JOB_COLUMNS}, EXISTS (SELECT 1 FROM user_import_csv c
+  WHERE c.pool_id = user_import_jobs.pool_id AND c.job_id = user_import_jobs.job_id) AS has_csv`;
+
 export async function createImportJob(ctx: SqliteContext, j: ImportJobRecord): Promise<void> {
   ctx.sql(
     `INSERT INTO user_import_jobs (pool_id, job_id, job_name, role_arn, upload_token, pre_signed_url, status, created_at,
@@ -59,17 +66,26 @@ export async function listImportJobs(ctx: SqliteContext, poolId: string, limit: 
 
 export async function putImportCsv(ctx: SqliteContext, poolId: string, jobId: string, csv: string): Promise<boolean> {
   return (
-    ctx.sql("UPDATE user_import_jobs SET csv = ? WHERE pool_id = ? AND job_id = ? AND status = 'Created'").run(csv, poolId, jobId).changes > 0
+    ctx.sql(
+      `INSERT INTO user_import_csv (pool_id, job_id, csv)
+       SELECT pool_id, job_id, ? FROM user_import_jobs WHERE pool_id = ? AND job_id = ? AND status = 'Created'
+       ON CONFLICT (pool_id, job_id) DO UPDATE SET csv = excluded.csv`,
+    ).run(csv, poolId, jobId).changes > 0
   );
 }
 
 export async function getImportCsv(ctx: SqliteContext, poolId: string, jobId: string): Promise<string | undefined> {
-  const row = ctx.sql('SELECT csv FROM user_import_jobs WHERE pool_id = ? AND job_id = ?').get(poolId, jobId) as Row | undefined;
+  const row = ctx.sql('SELECT csv FROM user_import_csv WHERE pool_id = ? AND job_id = ?').get(poolId, jobId) as Row | undefined;
   return row?.csv ?? undefined;
 }
 
 export async function updateImportJob(ctx: SqliteContext, poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): Promise<ImportJobRecord | undefined> {
-  const { sets, values } = importJobAssignments(update, () => '?');
+  if (update.dropCsv) return updateDroppingCsv(ctx)(poolId, jobId, from, update);
+  return updateJobRow(ctx, poolId, jobId, from, update);
+}
+
+function updateJobRow(ctx: SqliteContext, poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate): ImportJobRecord | undefined {
+  const { sets, values } = importJobAssignments({ ...update, dropCsv: false }, () => '?');
   let row: Row | undefined;
   try {
     row = ctx.sql(
@@ -84,6 +100,15 @@ export async function updateImportJob(ctx: SqliteContext, poolId: string, jobId:
   return row && toImportJob(row);
 }
 
+/** The job's update and its CSV's delete, all or nothing. */
+const updateDroppingCsv = (ctx: SqliteContext) =>
+  ctx.transaction((poolId: string, jobId: string, from: ImportJobStatus, update: ImportJobUpdate) => {
+    const job = updateJobRow(ctx, poolId, jobId, from, update);
+    if (!job) return undefined;
+    ctx.sql('DELETE FROM user_import_csv WHERE pool_id = ? AND job_id = ?').run(poolId, jobId);
+    return { ...job, hasCsv: false };
+  });
+
 export async function getActiveImportJob(ctx: SqliteContext, poolId: string): Promise<ImportJobRecord | undefined> {
   const row = ctx.sql(
     `SELECT ${IMPORT_JOB} FROM user_import_jobs WHERE status IN ('Pending', 'InProgress', 'Stopping') AND pool_id = ?`,
@@ -92,7 +117,13 @@ export async function getActiveImportJob(ctx: SqliteContext, poolId: string): Pr
 }
 
 export async function expireImportJobs(ctx: SqliteContext, createdBefore: number): Promise<number> {
-  return ctx.sql("UPDATE user_import_jobs SET status = 'Expired', csv = NULL WHERE status = 'Created' AND created_at < ?").run(createdBefore).changes;
+  return ctx.transaction((before: number) => {
+    ctx.sql(
+      `DELETE FROM user_import_csv WHERE (pool_id, job_id) IN
+         (SELECT pool_id, job_id FROM user_import_jobs WHERE status = 'Created' AND created_at < ?)`,
+    ).run(before);
+    return ctx.sql("UPDATE user_import_jobs SET status = 'Expired' WHERE status = 'Created' AND created_at < ?").run(before).changes;
+  })(createdBefore);
 }
 
 export async function listStaleImportJobs(ctx: SqliteContext, staleBefore: number): Promise<ImportJobRecord[]> {
