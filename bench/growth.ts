@@ -15,6 +15,7 @@
  * --pg-url (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test; a schema of its own is
  * made and dropped). Needs `npm run build` (the server runs from dist/).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,12 @@ function rssMiB(pid: number | undefined): number {
 interface Database {
   db: string;
   sizeMiB(): Promise<number>;
+  /**
+   * After the load: what the load left to write is written now, not during the operations
+   * (PostgreSQL's CHECKPOINT of the import's WAL; the kernel's dirty pages, `sync`), so the
+   * operations measure the pool, not the end of its load.
+   */
+  settle(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -96,6 +103,7 @@ async function freshDatabase(engine: 'sqlite' | 'postgres', label: string): Prom
     return {
       db: join(dir, 'cognate.db'),
       sizeMiB: async () => readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) / 2 ** 20,
+      settle: async () => void execFileSync('sync'),
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -123,6 +131,10 @@ async function freshDatabase(engine: 'sqlite' | 'postgres', label: string): Prom
         );
         return Number(rows[0].bytes) / 2 ** 20;
       }),
+    settle: async () => {
+      await admin((c) => c.query('CHECKPOINT'));
+      execFileSync('sync');
+    },
     drop: () => admin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
   };
 }
@@ -206,6 +218,7 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
     api.close();
     await server.stop();
 
+    await database.settle();
     // Start-up on the loaded database.
     server = await startServer(database.db);
     log(`${engine} ${size.toLocaleString('en-US')}: loaded at ${fmtRate(importPerSecond)} users/s; restarted in ${server.startupMs.toFixed(0)} ms`);
