@@ -109,26 +109,30 @@ export const toClient = (r: Row): ClientRecord => ({
 /** The users.pending_attributes column of UserUpdate's pendingAttributes: JSON, or NULL for none. */
 export const pendingColumn = (pending: UserAttribute[] | null | undefined): string | null => (pending?.length ? JSON.stringify(pending) : null);
 
-export const toUser = (r: Row): UserRecord => ({
-  poolId: r.pool_id,
-  username: r.username,
-  sub: r.sub,
-  status: r.status,
-  enabled: Boolean(r.enabled),
-  attributes: JSON.parse(r.attributes),
-  passwordSalt: r.password_salt ?? null,
-  passwordVerifierSealed: r.password_verifier_sealed ?? null,
-  totpSecretSealed: r.totp_secret_sealed ?? null,
-  totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
-  totpEnabled: Boolean(r.totp_enabled),
-  totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
-  smsMfaEnabled: Boolean(r.sms_mfa_enabled),
-  preferredMfa: r.preferred_mfa ?? null,
-  // A null column is an absent member (no pending value).
-  ...(r.pending_attributes ? { pendingAttributes: JSON.parse(r.pending_attributes) } : {}),
-  createdAt: Number(r.created_at),
-  modifiedAt: Number(r.modified_at),
-});
+export const toUser = (r: Row): UserRecord => {
+  const user: UserRecord = {
+    poolId: r.pool_id,
+    username: r.username,
+    sub: r.sub,
+    status: r.status,
+    enabled: Boolean(r.enabled),
+    attributes: JSON.parse(r.attributes),
+    passwordSalt: r.password_salt ?? null,
+    passwordVerifierSealed: r.password_verifier_sealed ?? null,
+    totpSecretSealed: r.totp_secret_sealed ?? null,
+    totpPendingSecretSealed: r.totp_pending_secret_sealed ?? null,
+    totpEnabled: Boolean(r.totp_enabled),
+    totpFriendlyDeviceName: r.totp_friendly_device_name ?? null,
+    smsMfaEnabled: Boolean(r.sms_mfa_enabled),
+    preferredMfa: r.preferred_mfa ?? null,
+    createdAt: Number(r.created_at),
+    modifiedAt: Number(r.modified_at),
+  };
+  // A null column is an absent member (no pending value). Added after the literal, so that every
+  // record without one is made from the literal's one shape (a spread inside it made each slower).
+  if (r.pending_attributes) user.pendingAttributes = JSON.parse(r.pending_attributes);
+  return user;
+};
 
 export const toSession = (r: Row): SessionRecord => ({
   idHash: r.id_hash,
