@@ -19,8 +19,10 @@ import type {
   SessionRecord,
   SignInRecord,
   SigningKeyRecord,
+  FailureKind,
   UserAttribute,
   UserRecord,
+  UserUpdate,
   ImportJobUpdate,
   ResourceServerRecord,
   UserPoolDomainRecord,
@@ -108,6 +110,50 @@ export const toClient = (r: Row): ClientRecord => ({
 
 /** The users.pending_attributes column of UserUpdate's pendingAttributes: JSON, or NULL for none. */
 export const pendingColumn = (pending: UserAttribute[] | null | undefined): string | null => (pending?.length ? JSON.stringify(pending) : null);
+
+/**
+ * The users columns updateUser may set, both engines, in a fixed order (one statement text per set of
+ * columns, whatever the caller's key order), each with its SQL type (PostgreSQL's batched update
+ * casts its arrays to it).
+ */
+export const USER_UPDATE_COLUMNS: Record<keyof UserUpdate, { column: string; type: 'text' | 'boolean' | 'bigint' }> = {
+  status: { column: 'status', type: 'text' },
+  enabled: { column: 'enabled', type: 'boolean' },
+  attributes: { column: 'attributes', type: 'text' },
+  passwordSalt: { column: 'password_salt', type: 'text' },
+  passwordVerifierSealed: { column: 'password_verifier_sealed', type: 'text' },
+  totpSecretSealed: { column: 'totp_secret_sealed', type: 'text' },
+  totpPendingSecretSealed: { column: 'totp_pending_secret_sealed', type: 'text' },
+  totpEnabled: { column: 'totp_enabled', type: 'boolean' },
+  totpFriendlyDeviceName: { column: 'totp_friendly_device_name', type: 'text' },
+  smsMfaEnabled: { column: 'sms_mfa_enabled', type: 'boolean' },
+  preferredMfa: { column: 'preferred_mfa', type: 'text' },
+  pendingAttributes: { column: 'pending_attributes', type: 'text' },
+  modifiedAt: { column: 'modified_at', type: 'bigint' },
+};
+const USER_UPDATE_KEYS = Object.keys(USER_UPDATE_COLUMNS) as (keyof UserUpdate)[];
+
+/**
+ * The members an update sets, in USER_UPDATE_COLUMNS' order, with their values as stored: attribute
+ * lists as JSON, booleans through `boolean` (SQLite stores 1 and 0).
+ */
+export function userUpdateValues(update: UserUpdate, boolean: (b: boolean) => unknown = (b) => b): { keys: (keyof UserUpdate)[]; values: unknown[] } {
+  const keys = USER_UPDATE_KEYS.filter((k) => update[k] !== undefined);
+  const values = keys.map((k) => {
+    const v = update[k];
+    if (k === 'attributes') return JSON.stringify(v);
+    if (k === 'pendingAttributes') return pendingColumn(update.pendingAttributes);
+    if (typeof v === 'boolean') return boolean(v);
+    return v;
+  });
+  return { keys, values };
+}
+
+/** Each failure counter's columns: the count and when the last failure was. */
+export const FAILURE_COLUMNS: Record<FailureKind, [string, string]> = {
+  password: ['password_failures', 'password_last_failure_at'],
+  mfa: ['mfa_failures', 'mfa_last_failure_at'],
+};
 
 export const toUser = (r: Row): UserRecord => {
   const user: UserRecord = {

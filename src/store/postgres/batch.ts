@@ -13,11 +13,6 @@ import type { Row } from '../rows.js';
  * made, so a change committed before a request arrived (a revocation by another instance) is seen,
  * exactly as with one statement per call.
  */
-/** A batch's answer for one call that failed alone (the others' answers stand). */
-export class Failed {
-  constructor(readonly error: unknown) {}
-}
-
 export class Batcher<In, Out> {
   private queue: { input: In; resolve: (out: Out) => void; reject: (err: unknown) => void }[] = [];
   private scheduled = false;
@@ -66,6 +61,11 @@ export class Batcher<In, Out> {
       });
     }
   }
+}
+
+/** A batch's answer for one call that failed alone (the others' answers stand). */
+export class Failed {
+  constructor(readonly error: unknown) {}
 }
 
 /**

@@ -3,6 +3,9 @@ import type { ClientRecord, PoolRecord } from '../store.js';
 import type { Row } from '../rows.js';
 import type { Batcher, Failed } from './batch.js';
 
+/** One batch's statement (batch.ts): one answer per input, in input order. Module-level, so no call allocates one. */
+export type BatchRun<In, Out> = (ctx: PostgresContext, inputs: In[]) => Promise<(Out | Failed)[]>;
+
 export type Queryable = pg.Pool | pg.PoolClient;
 
 /**
@@ -17,10 +20,11 @@ export interface PostgresContext {
   /** `body` in one transaction on one connection; it returns the result and whether to commit. */
   transaction<T>(body: (client: pg.PoolClient) => Promise<{ commit: boolean; result: T }>): Promise<T>;
   /**
-   * The store's batcher named `name` (batch.ts), made with `run` on first use: calls of one kind
-   * made in one event-loop turn share one statement; at most `maxInFlight` of its statements are out.
+   * The store's batcher named `name` (batch.ts), made with `run` (given this context and a batch) on
+   * first use: calls of one kind made in one event-loop turn share one statement; at most
+   * `maxInFlight` of its statements are out.
    */
-  batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>, maxInFlight?: number): Batcher<In, Out>;
+  batcher<In, Out>(name: string, run: BatchRun<In, Out>, maxInFlight?: number): Batcher<In, Out>;
   /** Pool and client records by content (parsed once per distinct row). */
   poolRecord(row: Row): PoolRecord;
   clientRecord(row: Row): ClientRecord;

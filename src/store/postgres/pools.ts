@@ -1,6 +1,6 @@
 /** User pools (PostgreSQL): the pools, their signing keys and their app clients. */
 import type { ClientRecord, Page, PoolRecord, SigningKeyRecord } from '../store.js';
-import type { PostgresContext } from './context.js';
+import type { BatchRun, PostgresContext } from './context.js';
 import { POOL, POOL_AS_P, KEY, CLIENT, CLIENT_AS_C } from './columns.js';
 import { readByKeys } from './batch.js';
 import { page, toClient, toKey, toPool } from '../rows.js';
@@ -24,10 +24,11 @@ export async function createPool(ctx: PostgresContext, pool: PoolRecord, keys: S
 
 /** Batched (batch.ts): every request reads its pool, and the reads of one event-loop turn share a statement. */
 export function getPool(ctx: PostgresContext, id: string): Promise<PoolRecord | undefined> {
-  return ctx.batcher('getPool', (ids: string[][]) => readByKeys(ctx, POOLS_BY_ID, ids, ctx.poolRecord)).load([id]);
+  return ctx.batcher('getPool', readPoolsById).load([id]);
 }
 
 const POOLS_BY_ID = `SELECT k.i, ${POOL_AS_P} FROM unnest($1::text[]) WITH ORDINALITY AS k(id, i) JOIN pools p ON p.id = k.id COLLATE "C"`;
+const readPoolsById: BatchRun<string[], PoolRecord | undefined> = (ctx, ids) => readByKeys(ctx, POOLS_BY_ID, ids, ctx.poolRecord);
 
 export async function listPools(ctx: PostgresContext, limit: number, after?: string): Promise<Page<PoolRecord>> {
   // id is COLLATE "C": byte order, as in SQLite, and the primary key serves the range scan.
@@ -68,10 +69,11 @@ export async function createClient(ctx: PostgresContext, c: ClientRecord): Promi
 
 /** Batched as getPool. */
 export function getClient(ctx: PostgresContext, id: string): Promise<ClientRecord | undefined> {
-  return ctx.batcher('getClient', (ids: string[][]) => readByKeys(ctx, CLIENTS_BY_ID, ids, ctx.clientRecord)).load([id]);
+  return ctx.batcher('getClient', readClientsById).load([id]);
 }
 
 const CLIENTS_BY_ID = `SELECT k.i, ${CLIENT_AS_C} FROM unnest($1::text[]) WITH ORDINALITY AS k(id, i) JOIN clients c ON c.id = k.id COLLATE "C"`;
+const readClientsById: BatchRun<string[], ClientRecord | undefined> = (ctx, ids) => readByKeys(ctx, CLIENTS_BY_ID, ids, ctx.clientRecord);
 
 export async function listClients(ctx: PostgresContext, poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>> {
   const { rows } = await ctx.query(

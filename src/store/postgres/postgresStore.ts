@@ -2,10 +2,10 @@ import pg from 'pg';
 import type { AccessContext, ClientRecord, PoolRecord, Store } from '../store.js';
 import { parsePostgresUrl, redactPostgresUrl } from './connection.js';
 import { migrate } from './migrate.js';
-import type { PostgresContext, Queryable } from './context.js';
+import type { BatchRun, PostgresContext, Queryable } from './context.js';
 import { toClient, toPool, toSignIn, toUser, type Row } from '../rows.js';
 import { BoundedMap } from '../../boundedMap.js';
-import { Batcher, type Failed } from './batch.js';
+import { Batcher } from './batch.js';
 import * as pools from './pools.js';
 import * as users from './users.js';
 import * as sessions from './sessions.js';
@@ -117,9 +117,9 @@ export class PostgresStore implements Store {
 
   private readonly batchers = new Map<string, Batcher<any, any>>();
 
-  private batcher<In, Out>(name: string, run: (inputs: In[]) => Promise<(Out | Failed)[]>, maxInFlight?: number): Batcher<In, Out> {
+  private batcher<In, Out>(name: string, run: BatchRun<In, Out>, maxInFlight?: number): Batcher<In, Out> {
     let batcher = this.batchers.get(name);
-    if (!batcher) this.batchers.set(name, (batcher = new Batcher(run, undefined, maxInFlight)));
+    if (!batcher) this.batchers.set(name, (batcher = new Batcher((inputs: In[]) => run(this.c, inputs), undefined, maxInFlight)));
     return batcher;
   }
 

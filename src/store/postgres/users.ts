@@ -4,50 +4,12 @@
  */
 import type pg from 'pg';
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
-import type { PostgresContext } from './context.js';
+import type { BatchRun, PostgresContext } from './context.js';
 import { Failed, readByKeys } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
-import { attributePage, page, pendingColumn, prefixEnd, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
+import { attributePage, FAILURE_COLUMNS, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
-const userColumns: Record<keyof UserUpdate, string> = {
-  status: 'status',
-  enabled: 'enabled',
-  attributes: 'attributes',
-  passwordSalt: 'password_salt',
-  passwordVerifierSealed: 'password_verifier_sealed',
-  totpSecretSealed: 'totp_secret_sealed',
-  totpPendingSecretSealed: 'totp_pending_secret_sealed',
-  totpEnabled: 'totp_enabled',
-  totpFriendlyDeviceName: 'totp_friendly_device_name',
-  smsMfaEnabled: 'sms_mfa_enabled',
-  preferredMfa: 'preferred_mfa',
-  pendingAttributes: 'pending_attributes',
-  modifiedAt: 'modified_at',
-};
-
-const userUpdateKeys = Object.keys(userColumns) as (keyof UserUpdate)[];
-
-/** Each column's type, for the arrays of a batched update (`unnest($1::boolean[], ...)`). */
-const userColumnTypes: Record<keyof UserUpdate, string> = {
-  status: 'text',
-  enabled: 'boolean',
-  attributes: 'text',
-  passwordSalt: 'text',
-  passwordVerifierSealed: 'text',
-  totpSecretSealed: 'text',
-  totpPendingSecretSealed: 'text',
-  totpEnabled: 'boolean',
-  totpFriendlyDeviceName: 'text',
-  smsMfaEnabled: 'boolean',
-  preferredMfa: 'text',
-  pendingAttributes: 'text',
-  modifiedAt: 'bigint',
-};
-
-const failureColumns: Record<FailureKind, [string, string]> = {
-  password: ['password_failures', 'password_last_failure_at'],
-  mfa: ['mfa_failures', 'mfa_last_failure_at'],
-};
+const userColumn = (k: keyof UserUpdate) => USER_UPDATE_COLUMNS[k].column;
 
 /** Whether a failure count locks now (LOCKOUT), as in sqlite/users.ts; 1000 << 10 is past the cap. */
 export const lockedSql = (count: string, last: string, now: string) =>
@@ -122,19 +84,21 @@ async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: s
 
 /** The reads of users by name made in one event-loop turn share one statement (batch.ts). */
 export function getUser(ctx: PostgresContext, poolId: string, username: string): Promise<UserRecord | undefined> {
-  return ctx.batcher('getUser', (names: string[][]) => readByKeys(ctx, USERS_BY_NAME, names, toUser)).load([poolId, username]);
+  return ctx.batcher('getUser', readUsersByName).load([poolId, username]);
 }
 
 const USERS_BY_NAME = `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, username, i)
   JOIN users u ON u.pool_id = k.pool_id AND u.username = k.username COLLATE "C"`;
+const readUsersByName: BatchRun<string[], UserRecord | undefined> = (ctx, names) => readByKeys(ctx, USERS_BY_NAME, names, toUser);
 
 /** By sub, batched as getUser (an unknown name is tried as a sub). */
 export function getUserBySub(ctx: PostgresContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
-  return ctx.batcher('getUserBySub', (subs: string[][]) => readByKeys(ctx, USERS_BY_SUB, subs, toUser)).load([poolId, sub]);
+  return ctx.batcher('getUserBySub', readUsersBySub).load([poolId, sub]);
 }
 
 const USERS_BY_SUB = `SELECT k.i, ${USER_AS_U} FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(pool_id, sub, i)
   JOIN users u ON u.pool_id = k.pool_id AND u.sub = k.sub`;
+const readUsersBySub: BatchRun<string[], UserRecord | undefined> = (ctx, subs) => readByKeys(ctx, USERS_BY_SUB, subs, toUser);
 
 export async function countUsers(ctx: PostgresContext, poolId: string): Promise<number> {
   const row = await ctx.one('SELECT count(*)::int AS n FROM users WHERE pool_id = $1', [poolId]);
@@ -218,19 +182,14 @@ export async function listUsers(ctx: PostgresContext, poolId: string, limit: num
 }
 
 export async function updateUser(ctx: PostgresContext, poolId: string, username: string, update: UserUpdate): Promise<boolean> {
-  // Fixed column order, whatever the caller's key order: one statement text per set of columns.
-  const keys = userUpdateKeys.filter((k) => update[k] !== undefined);
+  const { keys, values } = userUpdateValues(update);
   if (keys.length === 0) return true; // as SqliteStore
-  const values = keys.map((k) =>
-    k === 'attributes' ? JSON.stringify(update.attributes) : k === 'pendingAttributes' ? pendingColumn(update.pendingAttributes) : update[k],
-  );
   // Without attributes there is no index to refresh: the UPDATE alone, atomic by itself, saves the
   // BEGIN and COMMIT round trips (AssociateSoftwareToken, a sign-in's MFA settings ...), and the
   // updates of the same columns made in one event-loop turn share one statement and one commit.
   if (!update.attributes) {
     // Four statements out at once: one waiting for a row lock holds up fewer of the others.
-    const batcher = ctx.batcher(`updateUser ${keys.join(',')}`, (batch: UserRow[]) => updateUsers(ctx, keys, batch), 4);
-    return batcher.load({ poolId, username, values });
+    return ctx.batcher(`updateUser ${keys.join(',')}`, updateUsers, 4).load({ keys, poolId, username, values });
   }
   return ctx.transaction(async (c) => {
     // The row lock taken here serialises concurrent updates of one user, index refresh included.
@@ -242,13 +201,15 @@ export async function updateUser(ctx: PostgresContext, poolId: string, username:
 
 /** One user's new values, in the order of the batch's columns. */
 interface UserRow {
+  /** The columns, the same for every row of a batch (its batcher is named after them). */
+  keys: (keyof UserUpdate)[];
   poolId: string;
   username: string;
   values: unknown[];
 }
 
 function updateText(keys: (keyof UserUpdate)[]): string {
-  return `UPDATE users SET ${keys.map((k, i) => `${userColumns[k]} = $${i + 1}`).join(', ')}
+  return `UPDATE users SET ${keys.map((k, i) => `${userColumn(k)} = $${i + 1}`).join(', ')}
     WHERE pool_id = $${keys.length + 1} AND username = $${keys.length + 2}`;
 }
 
@@ -259,7 +220,8 @@ function updateText(keys: (keyof UserUpdate)[]): string {
  * (pool, username) order, the same in every batch of every instance, so two batches cannot
  * deadlock each other; if a batch fails anyway, each update runs alone and fails or not by itself.
  */
-async function updateUsers(ctx: PostgresContext, keys: (keyof UserUpdate)[], batch: UserRow[]): Promise<(boolean | Failed)[]> {
+async function updateUsers(ctx: PostgresContext, batch: UserRow[]): Promise<(boolean | Failed)[]> {
+  const { keys } = batch[0];
   const alone = (row: UserRow) => ctx.query(updateText(keys), [...row.values, row.poolId, row.username]).then((r) => (r.rowCount ?? 0) > 0);
   if (batch.length === 1) return [await alone(batch[0])];
   const changed: (boolean | Failed)[] = new Array(batch.length).fill(false);
@@ -272,8 +234,8 @@ async function updateUsers(ctx: PostgresContext, keys: (keyof UserUpdate)[], bat
     seen.set(key, round + 1);
     (rounds[round] ??= []).push(i);
   });
-  const text = `UPDATE users AS u SET ${keys.map((k, i) => `${userColumns[k]} = v.c${i}`).join(', ')}
-    FROM unnest(${keys.map((k, i) => `$${i + 1}::${userColumnTypes[k]}[]`).join(', ')}, $${keys.length + 1}::text[], $${keys.length + 2}::text[], $${keys.length + 3}::int[])
+  const text = `UPDATE users AS u SET ${keys.map((k, i) => `${userColumn(k)} = v.c${i}`).join(', ')}
+    FROM unnest(${keys.map((k, i) => `$${i + 1}::${USER_UPDATE_COLUMNS[k].type}[]`).join(', ')}, $${keys.length + 1}::text[], $${keys.length + 2}::text[], $${keys.length + 3}::int[])
       AS v(${keys.map((_, i) => `c${i}`).join(', ')}, pool_id, username, i)
     WHERE u.pool_id = v.pool_id AND u.username = v.username COLLATE "C"
     RETURNING v.i`;
@@ -318,15 +280,14 @@ export async function consumeTotpStep(
   stepUpdate: Omit<UserUpdate, 'attributes'> = {},
   unlessLockedAt?: number,
 ): Promise<boolean> {
-  const update: UserUpdate = stepUpdate;
-  const keys = userUpdateKeys.filter((k) => k !== 'attributes' && update[k] !== undefined);
+  const { keys, values: stepValues } = userUpdateValues(stepUpdate);
   if (keys.length === 0 && unlessLockedAt === undefined) return consumeStepOn(ctx, undefined, poolId, username, step);
   const nowParam = `$${keys.length + 4}::bigint`;
   const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', nowParam)}`;
-  const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k, i) => `, ${userColumns[k]} = $${i + 2}`).join('')}
+  const text = `UPDATE users SET totp_last_step = $1, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k, i) => `, ${userColumn(k)} = $${i + 2}`).join('')}
     WHERE pool_id = $${keys.length + 2} AND username = $${keys.length + 3}
       AND (totp_last_step IS NULL OR totp_last_step < $1)${locked}`;
-  const values = [step, ...keys.map((k) => update[k]), poolId, username, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])];
+  const values = [step, ...stepValues, poolId, username, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])];
   const result = await ctx.query(text, values);
   return (result.rowCount ?? 0) > 0;
 }
@@ -342,7 +303,7 @@ export async function consumeStepOn(ctx: PostgresContext, on: pg.PoolClient | un
 }
 
 export async function recordFailure(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const row = await ctx.one(
     `UPDATE users SET ${count} = ${count} + 1, ${last} = $1 WHERE pool_id = $2 AND username = $3
      RETURNING ${count} AS count, ${last} AS last_at`,
@@ -352,7 +313,7 @@ export async function recordFailure(ctx: PostgresContext, poolId: string, userna
 }
 
 export async function getFailures(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const row = await ctx.one(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = $1 AND username = $2`, [
     poolId, username,
   ]);
@@ -360,7 +321,7 @@ export async function getFailures(ctx: PostgresContext, poolId: string, username
 }
 
 export async function clearFailures(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   await ctx.query(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = $1 AND username = $2 AND ${count} <> 0`, [
     poolId, username,
   ]);
@@ -371,7 +332,7 @@ export async function clearFailures(ctx: PostgresContext, poolId: string, userna
  * lockout against the committed count, so no more attempts proceed than the rule allows.
  */
 export async function reserveAttempt(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const result = await ctx.query(
     `UPDATE users SET ${count} = ${count} + 1, ${last} = $1
      WHERE pool_id = $2 AND username = $3 AND NOT ${lockedSql(count, last, '$1::bigint')}`,
@@ -381,6 +342,6 @@ export async function reserveAttempt(ctx: PostgresContext, poolId: string, usern
 }
 
 export async function refundAttempt(ctx: PostgresContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
-  const [count] = failureColumns[kind];
+  const [count] = FAILURE_COLUMNS[kind];
   await ctx.query(`UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = $1 AND username = $2 AND ${count} > 0`, [poolId, username]);
 }

@@ -5,43 +5,13 @@
 import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
-import { attributePage, page, pendingColumn, prefixEnd, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
+import { attributePage, FAILURE_COLUMNS, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
 
-const userColumns: Record<keyof UserUpdate, string> = {
-  status: 'status',
-  enabled: 'enabled',
-  attributes: 'attributes',
-  passwordSalt: 'password_salt',
-  passwordVerifierSealed: 'password_verifier_sealed',
-  totpSecretSealed: 'totp_secret_sealed',
-  totpPendingSecretSealed: 'totp_pending_secret_sealed',
-  totpEnabled: 'totp_enabled',
-  totpFriendlyDeviceName: 'totp_friendly_device_name',
-  smsMfaEnabled: 'sms_mfa_enabled',
-  preferredMfa: 'preferred_mfa',
-  pendingAttributes: 'pending_attributes',
-  modifiedAt: 'modified_at',
-};
+/** The columns an update sets, in a fixed order, with SQLite values (booleans as 1 and 0). */
+const updateColumns = (update: UserUpdate) => userUpdateValues(update, (b) => (b ? 1 : 0));
+const userColumn = (k: keyof UserUpdate) => USER_UPDATE_COLUMNS[k].column;
 
-/** The columns an update sets, in a fixed order (one statement text per set of columns), with SQLite values. */
-function updateColumns(update: UserUpdate): { keys: (keyof UserUpdate)[]; values: unknown[] } {
-  const keys = (Object.keys(userColumns) as (keyof UserUpdate)[]).filter((k) => update[k] !== undefined);
-  const values = keys.map((k) => {
-    const v = update[k];
-    if (k === 'attributes') return JSON.stringify(v);
-    if (k === 'pendingAttributes') return pendingColumn(update.pendingAttributes);
-    if (typeof v === 'boolean') return v ? 1 : 0;
-    return v;
-  });
-  return { keys, values };
-}
-
-const failureColumns: Record<FailureKind, [string, string]> = {
-  password: ['password_failures', 'password_last_failure_at'],
-  mfa: ['mfa_failures', 'mfa_last_failure_at'],
-};
-
-const FAILURE_KINDS = Object.keys(failureColumns) as FailureKind[];
+const FAILURE_KINDS = Object.keys(FAILURE_COLUMNS) as FailureKind[];
 
 /**
  * Whether a failure count locks now (LOCKOUT): `count` failures, the last at `last`, and `now` a
@@ -133,7 +103,7 @@ export function userByName(ctx: SqliteContext, poolId: string, username: string)
   if (!row) return undefined;
   // The row holds the failure counters too; the MFA and password checks read them next.
   for (const kind of FAILURE_KINDS) {
-    const [count, last] = failureColumns[kind];
+    const [count, last] = FAILURE_COLUMNS[kind];
     ctx.cache.set('users', key, toFailures({ count: row[count], last_at: row[last] }), failuresPart(kind));
   }
   return ctx.cache.set('users', key, toUser(row));
@@ -241,7 +211,7 @@ export async function listUsers(ctx: SqliteContext, poolId: string, limit: numbe
 export async function updateUser(ctx: SqliteContext, poolId: string, username: string, update: UserUpdate): Promise<boolean> {
   const { keys, values } = updateColumns(update);
   if (keys.length === 0) return true;
-  const text = `UPDATE users SET ${keys.map((k) => `${userColumns[k]} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
+  const text = `UPDATE users SET ${keys.map((k) => `${userColumn(k)} = ?`).join(', ')} WHERE pool_id = ? AND username = ?`;
   const before = cachedUserRow(ctx, poolId, username);
   // Only an attribute change needs a transaction: the row and its index rows change together.
   const changed = update.attributes
@@ -306,7 +276,7 @@ export async function consumeTotpStep(
   const locked = unlessLockedAt === undefined ? '' : ` AND NOT ${lockedSql('mfa_failures', 'mfa_last_failure_at', '?')}`;
   const changed =
     ctx.sql(
-      `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k) => `, ${userColumns[k]} = ?`).join('')}
+      `UPDATE users SET totp_last_step = ?, mfa_failures = 0, mfa_last_failure_at = NULL${keys.map((k) => `, ${userColumn(k)} = ?`).join('')}
        WHERE pool_id = ? AND username = ? AND (totp_last_step IS NULL OR totp_last_step < ?)${locked}`,
     ).run(step, ...values, poolId, username, step, ...(unlessLockedAt === undefined ? [] : [unlessLockedAt])).changes > 0;
   if (changed) {
@@ -326,7 +296,7 @@ export function consumeStepSync(ctx: SqliteContext, poolId: string, username: st
 }
 
 export async function recordFailure(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<FailureState> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const row = ctx.sql(
     `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ?
      RETURNING ${count} AS count, ${last} AS last_at`,
@@ -337,7 +307,7 @@ export async function recordFailure(ctx: SqliteContext, poolId: string, username
 export async function getFailures(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<FailureState> {
   const cached = ctx.cache.get<FailureState>('users', rowKey(poolId, username), failuresPart(kind));
   if (cached) return cached;
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const row = ctx.sql(`SELECT ${count} AS count, ${last} AS last_at FROM users WHERE pool_id = ? AND username = ?`).get(
     poolId, username,
   ) as Row | undefined;
@@ -345,7 +315,7 @@ export async function getFailures(ctx: SqliteContext, poolId: string, username: 
 }
 
 export async function clearFailures(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const before = cachedUserRow(ctx, poolId, username);
   ctx.sql(`UPDATE users SET ${count} = 0, ${last} = NULL WHERE pool_id = ? AND username = ? AND ${count} <> 0`).run(
     poolId, username,
@@ -354,7 +324,7 @@ export async function clearFailures(ctx: SqliteContext, poolId: string, username
 }
 
 export async function reserveAttempt(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind, now: number): Promise<boolean> {
-  const [count, last] = failureColumns[kind];
+  const [count, last] = FAILURE_COLUMNS[kind];
   const before = cachedUserRow(ctx, poolId, username);
   const row = ctx.sql(
     `UPDATE users SET ${count} = ${count} + 1, ${last} = ? WHERE pool_id = ? AND username = ? AND NOT ${lockedSql(count, last, '?')}
@@ -365,11 +335,11 @@ export async function reserveAttempt(ctx: SqliteContext, poolId: string, usernam
 }
 
 export async function refundAttempt(ctx: SqliteContext, poolId: string, username: string, kind: FailureKind): Promise<void> {
-  const [count] = failureColumns[kind];
+  const [count] = FAILURE_COLUMNS[kind];
   const before = cachedUserRow(ctx, poolId, username);
   const row = ctx.sql(
     `UPDATE users SET ${count} = ${count} - 1 WHERE pool_id = ? AND username = ? AND ${count} > 0
-     RETURNING ${count} AS count, ${failureColumns[kind][1]} AS last_at`,
+     RETURNING ${count} AS count, ${FAILURE_COLUMNS[kind][1]} AS last_at`,
   ).get(poolId, username) as Row | undefined;
   rememberFailures(ctx, before, kind, row ? toFailures(row) : undefined);
 }
