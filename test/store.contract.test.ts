@@ -23,6 +23,7 @@ import { parsePostgresUrl, redactPostgresUrl } from '../src/store/postgres/conne
 import { PostgresStore } from '../src/store/postgres/postgresStore.js';
 import { pinnedKeyArgument } from '../src/store/sqlite/recordCache.js';
 import { SqliteStore } from '../src/store/sqlite/sqliteStore.js';
+import { SUB_PREFIX_KEYS_PER_PAGE } from '../src/store/sqlite/users.js';
 import { MAX_CODE_ATTEMPTS } from '../src/store/store.js';
 import type {
   AuthorizationCodeRecord, GroupRecord, LoginSessionRecord, ResourceServerRecord, Store, UserAttribute, UserPoolDomainRecord, UserRecord,
@@ -348,7 +349,7 @@ export function storeContract(factory: () => Promise<Store>): void {
       const bySub = (await Promise.all(['ann', 'bea', 'bo', 'cy', 'dee'].map((n) => store.getUser(poolId, n)))).map((u) => u!).sort((a, b) => (a.sub < b.sub ? -1 : 1));
       const s1 = await store.listUsersByAttribute(poolId, 'sub', '', true, 3);
       assert.deepEqual(names(s1.items), bySub.slice(0, 3).map((u) => u.username));
-      assert.deepEqual(s1.next, { value: bySub[2].sub, username: bySub[2].username });
+      assert.ok(s1.next, 'a full page has a cursor (what it holds is the engine\'s)');
       const s2 = await store.listUsersByAttribute(poolId, 'sub', '', true, 3, s1.next);
       assert.deepEqual(names(s2.items), bySub.slice(3).map((u) => u.username));
       assert.equal(s2.next, undefined);
@@ -357,6 +358,46 @@ export function storeContract(factory: () => Promise<Store>): void {
       assert.equal(await store.getUserBySub(elsewhere, cy.sub), undefined);
       assert.equal(await store.countUsers(poolId), 5);
       assert.equal(await store.countUsers(elsewhere), 1);
+    });
+
+    test('a sub is found exactly and by any prefix of its text (odd digits, dashes, the last digits), in sub order, paged', async () => {
+      const poolId = await freshPool();
+      const elsewhere = await freshPool();
+      const subs = [
+        'a0000000-0000-4000-8000-000000000001',
+        'a0000000-1000-4000-8000-000000000002',
+        'abf00000-0000-4000-8000-000000000003',
+        'ac000000-0000-4000-8000-000000000004',
+        'ffffffff-ffff-4fff-bfff-ffffffffffff',
+      ];
+      // Created out of order, and one more in another pool, inside the a0000000 ranges.
+      for (const [i, sub] of [...subs.entries()].reverse()) assert.equal(await store.createUser(userRecord(poolId, `s${i}`, [], { sub, attributes: [{ Name: 'sub', Value: sub }] })), true);
+      assert.equal(await store.createUser(userRecord(elsewhere, 'x', [], { sub: 'a0000000-0000-4000-8000-00000000000f', attributes: [{ Name: 'sub', Value: 'a0000000-0000-4000-8000-00000000000f' }] })), true);
+      const names = (items: UserRecord[]) => items.map((u) => u.username);
+      const list = async (value: string, limit = 10) => names((await store.listUsersByAttribute(poolId, 'sub', value, true, limit)).items);
+
+      assert.deepEqual(await list('a'), ['s0', 's1', 's2', 's3']);
+      assert.deepEqual(await list('a0000000-'), ['s0', 's1']);
+      assert.deepEqual(await list('a0000000-1'), ['s1']);
+      assert.deepEqual(await list('ab'), ['s2']);
+      assert.deepEqual(await list('abf'), ['s2'], 'the range after "abf" starts at "ac"');
+      assert.deepEqual(await list('f'), ['s4'], 'a prefix of f digits has no end to its range');
+      assert.deepEqual(await list(subs[4]), ['s4']);
+      assert.deepEqual(await list('A'), [], 'compared exactly, as text');
+      assert.deepEqual(await list('a0000000-0000-4000-8000-00000000000'), ['s0'], 'never another pool\'s');
+      assert.deepEqual(await list('a000000-'), [], 'a dash where the sub has a digit');
+      assert.deepEqual(await list('xyz'), []);
+
+      const first = await store.listUsersByAttribute(poolId, 'sub', 'a', true, 3);
+      assert.deepEqual(names(first.items), ['s0', 's1', 's2']);
+      assert.ok(first.next);
+      assert.deepEqual(names((await store.listUsersByAttribute(poolId, 'sub', 'a', true, 3, first.next)).items), ['s3']);
+
+      assert.equal((await store.getUserBySub(poolId, subs[3]))?.username, 's3');
+      assert.equal(await store.getUserBySub(poolId, subs[3].toUpperCase()), undefined, 'a sub is compared exactly');
+      assert.equal(await store.getUserBySub(poolId, subs[3].replace(/-/g, '')), undefined);
+      assert.equal(await store.getUserBySub(poolId, 'nobody-here'), undefined);
+      assert.deepEqual((await store.listUsersByAttribute(poolId, 'sub', subs[3].toUpperCase(), false, 10)).items, []);
     });
 
     test('findUsersByAttribute follows createUser and updateUser', async () => {
@@ -1416,6 +1457,18 @@ const beforeSubRows = (trueValue: string) => [
    VALUES ('jti-gone', 'us-east-1_up', 'c', 'gone', 'h-gone', 1, 1, 9999999999999)`,
 ];
 
+/** A SQLite file with the migrations before `version` applied, as an earlier Cognate left it. */
+async function fileBefore(path: string, version: number) {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path);
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+  for (const m of loadMigrations('sqlite').filter((m) => m.version < version)) {
+    db.exec(m.sql);
+    db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
+  }
+  return db;
+}
+
 describe('SQLite store, as the server opens it (one process holds the file)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cognate-store-'));
   const file = join(dir, 'contract.db');
@@ -1432,14 +1485,8 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
   });
 
   test("migration 0003 gives each sign-in made before it its user's sub, and a deleted user's none", async () => {
-    const { default: Database } = await import('better-sqlite3');
     const upgraded = join(dir, 'upgrade.db');
-    const db = new Database(upgraded);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    for (const m of loadMigrations('sqlite').filter((m) => m.version < 3)) {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
-    }
+    const db = await fileBefore(upgraded, 3);
     for (const sql of beforeSubRows('1')) db.exec(sql);
     db.close();
     const store = new SqliteStore(upgraded);
@@ -1452,14 +1499,8 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
   });
 
   test("migration 0016 moves a job's uploaded CSV to user_import_csv: the job still has it, and expiry deletes it", async () => {
-    const { default: Database } = await import('better-sqlite3');
     const upgraded = join(dir, 'upgrade-csv.db');
-    const db = new Database(upgraded);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)');
-    for (const m of loadMigrations('sqlite').filter((m) => m.version < 16)) {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name) VALUES (?, ?)').run(m.version, m.name);
-    }
+    const db = await fileBefore(upgraded, 16);
     db.exec("INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ('p', 'p', '{}', 0, 0)");
     const job = (id: string, csv: string | null) =>
       db.prepare(
@@ -1477,6 +1518,67 @@ describe('SQLite store, as the server opens it (one process holds the file)', ()
       assert.equal(await store.expireImportJobs(2), 2);
       assert.equal(await store.getImportCsv('p', 'with'), undefined);
       assert.equal((await store.getImportJob('p', 'with'))!.hasCsv, false);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('migration 0018: users written before it are found by their sub, exactly and by prefix', async () => {
+    const upgraded = join(dir, 'upgrade-sub.db');
+    const db = await fileBefore(upgraded, 18);
+    db.exec("INSERT INTO pools (id, name, settings, created_at, modified_at) VALUES ('p', 'p', '{}', 0, 0)");
+    const subs = ['0f8e2c1a-3b4d-4e5f-8a6b-7c8d9e0f1a2b', '0f8e2c1a-ffff-4e5f-8a6b-7c8d9e0f1a2c', '9d0c1b2a-3b4d-4e5f-8a6b-7c8d9e0f1a2b'];
+    for (const [i, sub] of subs.entries()) {
+      db.prepare(`INSERT INTO users (pool_id, username, sub, status, enabled, attributes, created_at, modified_at) VALUES ('p', ?, ?, 'CONFIRMED', 1, '[]', 1, 1)`).run(`old${i}`, sub);
+    }
+    db.close();
+    const store = new SqliteStore(upgraded);
+    try {
+      for (const [i, sub] of subs.entries()) assert.equal((await store.getUserBySub('p', sub))?.username, `old${i}`);
+      assert.deepEqual((await store.listUsersByAttribute('p', 'sub', '0f8e2c1a-', true, 10)).items.map((u) => u.username), ['old0', 'old1']);
+    } finally {
+      await store.close();
+    }
+    const { default: Database } = await import('better-sqlite3');
+    const after = new Database(upgraded);
+    const indexes = after.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'users' AND name LIKE 'users_sub%'").all();
+    after.close();
+    assert.deepEqual(indexes, [{ name: 'users_sub_key' }]);
+  });
+
+  test("a sub prefix page reads a bounded number of keys: a small pool next to a large one is paged to its end, and no cursor names the other pool's subs", async () => {
+    const store = new SqliteStore(join(dir, 'sub-pages.db'));
+    try {
+      await store.createPool(poolRecord('small'), []);
+      await store.createPool(poolRecord('large'), []);
+      const large = Array.from({ length: 3 * SUB_PREFIX_KEYS_PER_PAGE }, (_, i) => userRecord('large', `l${i}`));
+      assert.equal(await store.createUsers(large), large.length);
+      const small = [userRecord('small', 'first', [], { sub: '00000000-0000-4000-8000-000000000000' }), userRecord('small', 'last', [], { sub: 'ffffffff-ffff-4fff-bfff-ffffffffffff' })];
+      for (const u of small) assert.equal(await store.createUser(u), true);
+      const largeSubs = new Set(large.map((u) => u.sub.replace(/-/g, '')));
+
+      const found: string[] = [];
+      let after: { value: string; username: string } | undefined;
+      let pages = 0;
+      do {
+        const page = await store.listUsersByAttribute('small', 'sub', '', true, 60, after);
+        found.push(...page.items.map((u) => u.username));
+        after = page.next;
+        // A cursor is a slice (two bytes) or this pool's own last sub, never a sub of the large pool.
+        if (after) assert.ok(after.value.length === 4 || small.some((u) => after!.value === `${u.sub.replace(/-/g, '')}00`), `cursor ${after.value}`);
+        if (after) assert.ok(![...largeSubs].some((s) => after!.value.startsWith(s)));
+        pages++;
+      } while (after && pages < 100);
+      assert.deepEqual(found, ['first', 'last']);
+      assert.ok(pages >= 3 && pages <= 5, `${pages} pages`);
+
+      // A full page still ends at its last user, and the next page goes on from there.
+      const full = await store.listUsersByAttribute('large', 'sub', '', true, 10);
+      const sorted = large.map((u) => u.sub).sort();
+      assert.deepEqual(full.items.map((u) => u.sub), sorted.slice(0, 10));
+      const second = await store.listUsersByAttribute('large', 'sub', '', true, 10, full.next);
+      assert.deepEqual(second.items.map((u) => u.sub), sorted.slice(10, 20));
+      assert.deepEqual((await store.listUsersByAttribute('large', 'sub', '', true, 10, { value: 'not hex', username: '' })).items, [], 'a cursor this listing did not make');
     } finally {
       await store.close();
     }

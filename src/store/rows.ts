@@ -43,7 +43,7 @@ export const searchableAttributes = <T extends { Name: string }>(attributes: rea
   attributes.filter((a) => SEARCHABLE_ATTRIBUTES.has(a.Name));
 
 /**
- * The same without `sub`, for SQLite: its users_sub index (pool_id, sub), which every user has anyway,
+ * The same without `sub`, for SQLite: its users_sub_key index (the sub's bytes), which every user has anyway,
  * answers a `sub` filter, so the attribute index need not hold a second copy of every sub (three B-tree
  * inserts a user fewer: the index's table, its key and its per-user index).
  */

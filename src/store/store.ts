@@ -443,7 +443,10 @@ export interface Store {
   /** Deletes the key if `username` holds it. */
   deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
-  /** The user with this `sub` (users_sub index). */
+  /**
+   * The user with this `sub` (an index on the sub: users_sub_key on SQLite, users_sub on PostgreSQL).
+   * Subs are random UUIDs: on SQLite a sub is unique across the file, not only in its pool.
+   */
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   /** How many users the pool has (DescribeUserPool's EstimatedNumberOfUsers). */
   countUsers(poolId: string): Promise<number>;

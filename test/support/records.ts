@@ -1,5 +1,5 @@
 /** Store records for the store tests, each with fresh ids so that tests sharing a database do not collide. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type {
   DeviceRecord,
   ClientRecord,
@@ -48,7 +48,7 @@ export const clientRecord = (poolId: string, id = uid('client'), over: Partial<C
 });
 
 export const userRecord = (poolId: string, username: string, extra: UserAttribute[] = [], over: Partial<UserRecord> = {}): UserRecord => {
-  const sub = randomBytes(16).toString('hex');
+  const sub = randomUUID();
   return {
     poolId,
     username,

@@ -109,8 +109,43 @@ export function userByName(ctx: SqliteContext, poolId: string, username: string)
   return ctx.cache.set('users', key, toUser(row));
 }
 
+/**
+ * The key a sub is indexed by (users_sub_key, migration 0018): the bytes of its hex digits, as SQLite's
+ * `unhex(sub, '-')` gives them; undefined when that gives NULL (not digits in pairs, dashes aside;
+ * also for text with a NUL, at which SQLite would stop), so a name that cannot be a sub is answered
+ * without a look-up. A key matches the text in its digits only,
+ * so every look-up also compares the sub's text.
+ */
+export function subKey(sub: string): Buffer | undefined {
+  return /^(?:[0-9a-fA-F]{2}|-)*$/.test(sub) ? Buffer.from(sub.replace(/-/g, ''), 'hex') : undefined;
+}
+
+/** What every sub Cognate makes looks like (randomUUID: lower-case hex digits, dashes at 8, 13, 18, 23). */
+const UUID_SHAPE = '########-####-####-####-############';
+
+/**
+ * The range of keys whose subs start with `prefix`, `[low, high)` (`high` undefined: to the last key),
+ * or undefined when no sub Cognate makes can start with it (a capital letter, a dash out of place):
+ * such a filter is answered at once instead of by reading the keys its digits would span.
+ */
+function subKeyRange(prefix: string): { low: Buffer; high: Buffer | undefined } | undefined {
+  if (prefix.length > UUID_SHAPE.length) return undefined;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i];
+    if (UUID_SHAPE[i] === '-' ? c !== '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return undefined;
+  }
+  const digits = prefix.replace(/-/g, '');
+  const even = (hex: string) => Buffer.from(hex.length % 2 ? `${hex}0` : hex, 'hex');
+  // The next digit string of the same length: "abf" -> "ac0"; none after "fff".
+  const end = digits.replace(/f*$/, '');
+  const next = end && `${end.slice(0, -1)}${(parseInt(end.slice(-1), 16) + 1).toString(16)}`.padEnd(digits.length, '0');
+  return { low: even(digits), high: next ? even(next) : undefined };
+}
+
 export async function getUserBySub(ctx: SqliteContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
-  const row = ctx.sql('SELECT * FROM users WHERE pool_id = ? AND sub = ?').get(poolId, sub) as Row | undefined;
+  const key = subKey(sub);
+  if (!key) return undefined;
+  const row = ctx.sql("SELECT * FROM users WHERE unhex(sub, '-') = ? AND pool_id = ? AND sub = ?").get(key, poolId, sub) as Row | undefined;
   return row && toUser(row);
 }
 
@@ -171,18 +206,64 @@ export async function listUsersByAttribute(
 }
 
 /**
- * A `sub` filter, from the users table's users_sub index (pool_id, sub): the attribute index holds no
- * subs on SQLite (sqliteIndexedAttributes). A sub is unique in its pool, so the sub alone is the cursor.
+ * Keys a `sub ^=` page reads at most before it ends early (with a cursor), however few of them are
+ * this pool's: the key has no pool, so a short prefix in a small pool can span a large pool's subs.
+ */
+export const SUB_PREFIX_KEYS_PER_PAGE = 1000;
+
+/**
+ * A `sub` filter, from the users table's users_sub_key index (the sub's bytes; migration 0018): the
+ * attribute index holds no subs on SQLite (sqliteIndexedAttributes), and a sub is unique.
+ *
+ * A prefix is a range of keys, read in key order (the subs' order). The key holds no pool_id, to keep
+ * the index small, so the range holds every pool's subs: a page reads at most SUB_PREFIX_KEYS_PER_PAGE
+ * keys, then to the end of their 1/65,536th of the key space (keys with the same first two bytes), and
+ * ends there with a cursor at the next such slice, even with fewer users than asked for (Cognito's
+ * pages may hold fewer users than the limit). So a page costs the same whatever the pools' sizes, and a
+ * cursor names one of this pool's subs or a slice, never another pool's sub.
  */
 function listUsersBySub(ctx: SqliteContext, poolId: string, value: string, prefix: boolean, limit: number, after?: AttributeCursor): AttributePage {
-  const rows = (
-    prefix
-      ? ctx.sql('SELECT sub AS index_value, * FROM users WHERE pool_id = ? AND sub >= ? AND sub < ? AND sub > ? ORDER BY sub LIMIT ?')
-          .all(poolId, value, prefixEnd(value), after?.value ?? '', limit + 1)
-      : ctx.sql('SELECT sub AS index_value, * FROM users WHERE pool_id = ? AND sub = ? AND username > ? LIMIT ?')
-          .all(poolId, value, after?.username ?? '', limit + 1)
-  ) as Row[];
-  return attributePage(rows, limit);
+  if (!prefix) {
+    const key = subKey(value);
+    const rows = key
+      ? (ctx.sql("SELECT sub AS index_value, * FROM users WHERE unhex(sub, '-') = ? AND pool_id = ? AND sub = ? AND username > ? LIMIT ?")
+          .all(key, poolId, value, after?.username ?? '', limit + 1) as Row[])
+      : [];
+    return attributePage(rows, limit);
+  }
+  const range = subKeyRange(value);
+  if (!range) return { items: [] };
+  // A cursor from this function: the hex of the first key still to read.
+  if (after && !/^(?:[0-9a-f]{2})+$/.test(after.value)) return { items: [] };
+  const from = after ? Buffer.from(after.value, 'hex') : range.low;
+  const keys = (low: Buffer, high: Buffer | undefined, count: number) =>
+    (high
+      ? ctx.sql("SELECT rowid AS id, pool_id, sub FROM users INDEXED BY users_sub_key WHERE unhex(sub, '-') >= ? AND unhex(sub, '-') < ? ORDER BY unhex(sub, '-') LIMIT ?").all(low, high, count)
+      : ctx.sql("SELECT rowid AS id, pool_id, sub FROM users INDEXED BY users_sub_key WHERE unhex(sub, '-') >= ? ORDER BY unhex(sub, '-') LIMIT ?").all(low, count)) as Row[];
+  const read = keys(from, range.high, SUB_PREFIX_KEYS_PER_PAGE + 1);
+  let next: Buffer | undefined;
+  if (read.length > SUB_PREFIX_KEYS_PER_PAGE) {
+    // Read on to the end of the last key's slice, and go on from the next slice.
+    const last = subKey(read[SUB_PREFIX_KEYS_PER_PAGE - 1].sub)!;
+    const slice = last.readUInt16BE(0);
+    next = slice < 0xffff ? Buffer.from([(slice + 1) >> 8, (slice + 1) & 0xff]) : undefined;
+    if (next && range.high && Buffer.compare(next, range.high) >= 0) next = undefined;
+    read.length = SUB_PREFIX_KEYS_PER_PAGE;
+    const end = next ?? range.high;
+    read.push(...keys(Buffer.concat([last, Buffer.from([0])]), end, Number.MAX_SAFE_INTEGER));
+  }
+  const matches: Row[] = [];
+  const user = ctx.sql('SELECT sub AS index_value, * FROM users WHERE rowid = ?');
+  for (const k of read) {
+    if (k.pool_id !== poolId || !k.sub.startsWith(value)) continue;
+    matches.push(user.get(k.id) as Row);
+    if (matches.length > limit) {
+      // A full page: the cursor is the first key after its last user's.
+      const kept = matches.slice(0, limit);
+      return { items: kept.map(toUser), next: { value: `${kept[limit - 1].sub.replace(/-/g, '')}00`, username: '' } };
+    }
+  }
+  return { items: matches.map(toUser), ...(next && { next: { value: next.toString('hex'), username: '' } }) };
 }
 
 export async function listUsersByStatus(
