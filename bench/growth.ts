@@ -3,15 +3,19 @@
  * PostgreSQL, next to the bare node:http reference measured in the same run (docs/performance.md,
  * "Growth"). For each engine and size: a fresh database, a pool loaded through user import jobs (the
  * bulk path; 500,000 rows per job, Cognito's limit), 64 users with a password made through the API,
- * then a restart (its start-up time is reported), then each operation under load. Reported per size:
- * req/s, p99 and the ratio to the reference per operation, the import's rate, the server's RSS, the
- * database's size and the start-up time. Targets only 127.0.0.1; stops by itself.
+ * then a restart (its start-up time is reported), then each operation under load, in rounds (every
+ * operation once per round, so a slow spell of the machine falls on all of them). Reported per size:
+ * the median over the rounds of req/s, p99 and server CPU per operation, the ratio to the reference,
+ * the import's rate (over the whole load, and over its first and last tenth: a rate that falls as the
+ * pool fills shows there), the server's RSS, the database's size and the start-up time. Targets only
+ * 127.0.0.1; stops by itself.
  *
  *   npm run bench:growth                                   # sizes 1000,100000,1000000, both engines
- *   npm run bench:growth -- --sizes 1000,100000 --engines sqlite --duration 3
+ *   npm run bench:growth -- --sizes 1000,100000 --engines sqlite --duration 3 --rounds 1
  *
  * Options (or environment): --sizes (BENCH_SIZES), --engines sqlite,postgres (BENCH_ENGINES),
  * --duration seconds per operation after 1 s of warm-up (BENCH_DURATION, default 3),
+ * --rounds of every operation (BENCH_ROUNDS, default 3; the medians are reported),
  * --pg-url (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test; a schema of its own is
  * made and dropped). Needs `npm run build` (the server runs from dist/).
  */
@@ -34,18 +38,20 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: process.env.BENCH_SIZES ?? '1000,100000,1000000' },
     engines: { type: 'string', default: process.env.BENCH_ENGINES ?? 'sqlite,postgres' },
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '3' },
+    rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
 const SIZES = args.sizes!.split(',').map((s) => Number(s.trim()));
 const ENGINES = args.engines!.split(',').map((s) => s.trim()) as ('sqlite' | 'postgres')[];
 const DURATION = Number(args.duration);
+const ROUNDS = Number(args.rounds);
 const CONNECTIONS = 32;
 const SIGNIN_USERS = 64;
 const ROWS_PER_JOB = 500_000;
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
-if (SIZES.some((n) => !Number.isInteger(n) || n < SIGNIN_USERS * 2) || !ENGINES.every((e) => e === 'sqlite' || e === 'postgres') || !(DURATION > 0)) {
-  console.error('usage: bench/growth.ts [--sizes 1000,100000] [--engines sqlite,postgres] [--duration 3]');
+if (SIZES.some((n) => !Number.isInteger(n) || n < SIGNIN_USERS * 2) || !ENGINES.every((e) => e === 'sqlite' || e === 'postgres') || !(DURATION > 0) || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
+  console.error('usage: bench/growth.ts [--sizes 1000,100000] [--engines sqlite,postgres] [--duration 3] [--rounds 3]');
   process.exit(2);
 }
 const pgUrl = new URL(args['pg-url']!);
@@ -66,12 +72,37 @@ const request = (operation: string, input: unknown, admin = false): autocannon.R
 
 type Measured = LoadResult & { serverCpuUs: number };
 
+/** What the reference (bare node:http) is sent: a GetUser with a token it never reads. */
+const referenceRequests = [request('GetUser', { AccessToken: 'x'.repeat(1000) })];
+
 /** 1 s of warm-up, then DURATION seconds; the server's CPU (all threads, /proc) per successful request. */
 async function timed(server: Child, requests: autocannon.Request[], okStatus = 200): Promise<Measured> {
   await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: 1, requests, okStatus });
   const cpu0 = server.cpuSeconds();
   const r = await runAutocannon({ url: server.url, connections: CONNECTIONS, duration: DURATION, requests, okStatus });
   return { ...r, serverCpuUs: ((server.cpuSeconds() - cpu0) * 1e6) / r.ok };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** Each figure's median over the rounds (the counts are the rounds' sums). */
+function medianOf(rounds: Measured[]): Measured {
+  const other: Record<string, number> = {};
+  for (const r of rounds) for (const [k, v] of Object.entries(r.other)) other[k] = (other[k] ?? 0) + v;
+  return {
+    ok: rounds.reduce((n, r) => n + r.ok, 0),
+    other,
+    errors: rounds.reduce((n, r) => n + r.errors, 0),
+    seconds: rounds.reduce((n, r) => n + r.seconds, 0),
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    serverCpuUs: median(rounds.map((r) => r.serverCpuUs)),
+  };
 }
 
 /** The server's resident set, from /proc (Linux). */
@@ -153,11 +184,30 @@ async function startServer(db: string): Promise<Child & { startupMs: number }> {
   return { ...child, startupMs: performance.now() - t0 };
 }
 
-/** Loads `count` users through import jobs (one job at a time, as Cognito allows); users per second. */
-async function importUsers(api: CognitoHttp, poolId: string, count: number): Promise<number> {
+/** Users per second over a whole load, and over its first and last tenth. */
+interface ImportRate {
+  overall: number;
+  firstTenth: number;
+  lastTenth: number;
+}
+
+/**
+ * The rate between the first poll that saw `from` users imported and the first that saw `to` (each
+ * poll: [ms, users imported so far]); NaN when the polls are too few to tell. A tenth that spans two
+ * jobs (sizes just past a multiple of 500,000) includes the second job's upload.
+ */
+function rateBetween(polls: [number, number][], from: number, to: number): number {
+  const a = polls.find(([, n]) => n >= from);
+  const b = polls.find(([, n]) => n >= to);
+  return a && b && b[0] > a[0] ? (b[1] - a[1]) / ((b[0] - a[0]) / 1000) : NaN;
+}
+
+/** Loads `count` users through import jobs (one job at a time, as Cognito allows). */
+async function importUsers(api: CognitoHttp, poolId: string, count: number): Promise<ImportRate> {
   const header: string[] = (await api.ok('GetCSVHeader', { UserPoolId: poolId }, true)).CSVHeader;
   const col = (name: string) => header.indexOf(name);
   const t0 = performance.now();
+  const polls: [number, number][] = [];
   for (let first = 0; first < count; first += ROWS_PER_JOB) {
     const lines = [header.join(',')];
     const empty = new Array<string>(header.length).fill('');
@@ -175,25 +225,33 @@ async function importUsers(api: CognitoHttp, poolId: string, count: number): Pro
     await api.ok('StartUserImportJob', { UserPoolId: poolId, JobId: job.JobId }, true);
     for (;;) {
       const now = (await api.ok('DescribeUserImportJob', { UserPoolId: poolId, JobId: job.JobId }, true)).UserImportJob;
+      polls.push([performance.now(), first + (now.ImportedUsers ?? 0)]);
       if (now.Status === 'Succeeded') break;
       if (!['Pending', 'InProgress'].includes(now.Status)) throw new Error(`import job ${now.Status}: ${now.CompletionMessage}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  return count / ((performance.now() - t0) / 1000);
+  // From the first poll that saw users arrive: the upload before it is not the import's rate.
+  return {
+    overall: count / ((performance.now() - t0) / 1000),
+    firstTenth: rateBetween(polls, 1, count / 10),
+    lastTenth: rateBetween(polls, (count * 9) / 10, count),
+  };
 }
 
 interface SizeResult {
   engine: string;
   size: number;
-  importPerSecond: number;
+  importRate: ImportRate;
   startupMs: number;
+  /** The reference's server CPU per request, median over this size's rounds. */
+  referenceUs: number;
   rssMiB: number;
   dbMiB: number;
   ops: [string, Measured][];
 }
 
-async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise<SizeResult> {
+async function measureSize(engine: 'sqlite' | 'postgres', size: number, reference: Child): Promise<SizeResult> {
   const database = await freshDatabase(engine, String(size));
   let server: (Child & { startupMs: number }) | undefined;
   try {
@@ -209,7 +267,7 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
     );
     const clientId: string = app.UserPoolClient.ClientId;
     log(`${engine} ${size.toLocaleString('en-US')}: importing ${(size - SIGNIN_USERS).toLocaleString('en-US')} users`);
-    const importPerSecond = await importUsers(api, poolId, size - SIGNIN_USERS);
+    const importRate = await importUsers(api, poolId, size - SIGNIN_USERS);
     const signInUsers = Array.from({ length: SIGNIN_USERS }, (_, i) => `p${i}`);
     await mapLimit(signInUsers, 16, async (Username) => {
       await api.ok('SignUp', { ClientId: clientId, Username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${Username}@example.com` }] });
@@ -221,7 +279,7 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
     await database.settle();
     // Start-up on the loaded database.
     server = await startServer(database.db);
-    log(`${engine} ${size.toLocaleString('en-US')}: loaded at ${fmtRate(importPerSecond)} users/s; restarted in ${server.startupMs.toFixed(0)} ms`);
+    log(`${engine} ${size.toLocaleString('en-US')}: loaded at ${fmtRate(importRate.overall)} users/s (${fmtRate(importRate.firstTenth)} over the first tenth, ${fmtRate(importRate.lastTenth)} over the last); restarted in ${server.startupMs.toFixed(0)} ms`);
     api = new CognitoHttp(server.url);
     // One access token per signed-in user: AssociateSoftwareToken writes the user's row, and 32
     // connections re-associating one user would measure waits for that row's lock (a workload no
@@ -260,17 +318,24 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
         ],
       ],
     ];
-    const results: [string, Measured][] = [];
-    for (const [name, requests, okStatus] of ops) {
-      const r = await timed(server, requests, okStatus);
-      const bad = Object.entries(r.other).map(([k, v]) => `${v} x ${k}`).join(', ');
-      log(
-        `${engine} ${size.toLocaleString('en-US')}: ${name}: ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms, ` +
-          `server CPU ${fmtRate(r.serverCpuUs)} us each${bad ? `; other answers: ${bad}` : ''}`,
-      );
-      results.push([name, r]);
+    const rounds: Measured[][] = ops.map(() => []);
+    const referenceRounds: Measured[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      // The reference in every round too: how fast the machine is now, for the adjusted column.
+      referenceRounds.push(await timed(reference, referenceRequests));
+      for (const [i, [name, requests, okStatus]] of ops.entries()) {
+        const r = await timed(server, requests, okStatus);
+        const bad = Object.entries(r.other).map(([k, v]) => `${v} x ${k}`).join(', ');
+        log(
+          `${engine} ${size.toLocaleString('en-US')}: ${name} (round ${round}): ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms, ` +
+            `server CPU ${fmtRate(r.serverCpuUs)} us each${bad ? `; other answers: ${bad}` : ''}`,
+        );
+        rounds[i]!.push(r);
+      }
     }
-    const result = { engine, size, importPerSecond, startupMs: server.startupMs, rssMiB: rssMiB(server.child.pid), dbMiB: 0, ops: results };
+    const results: [string, Measured][] = ops.map(([name], i) => [name, medianOf(rounds[i]!)]);
+    const referenceUs = medianOf(referenceRounds).serverCpuUs;
+    const result = { engine, size, importRate, startupMs: server.startupMs, referenceUs, rssMiB: rssMiB(server.child.pid), dbMiB: 0, ops: results };
     await server.stop();
     server = undefined;
     result.dbMiB = await database.sizeMiB();
@@ -282,14 +347,13 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number): Promise
 }
 
 async function main(): Promise<void> {
-  log(`sizes ${SIZES.join(', ')}; engines ${ENGINES.join(', ')}; ${DURATION} s per operation after 1 s of warm-up, ${CONNECTIONS} connections`);
+  log(`sizes ${SIZES.join(', ')}; engines ${ENGINES.join(', ')}; ${ROUNDS} rounds of ${DURATION} s per operation after 1 s of warm-up, ${CONNECTIONS} connections`);
   const reference = await startReference();
-  const referenceRequests = [request('GetUser', { AccessToken: 'x'.repeat(1000) })];
   try {
     const refStart = await timed(reference, referenceRequests);
     log(`reference: ${fmtRate(refStart.rps)} req/s`);
     const results: SizeResult[] = [];
-    for (const engine of ENGINES) for (const size of SIZES) results.push(await measureSize(engine, size));
+    for (const engine of ENGINES) for (const size of SIZES) results.push(await measureSize(engine, size, reference));
     const refEnd = await timed(reference, referenceRequests);
     log(`reference at the end: ${fmtRate(refEnd.rps)} req/s`);
     const ref = (refStart.rps + refEnd.rps) / 2;
@@ -302,6 +366,7 @@ async function main(): Promise<void> {
         rows.push([
           r.engine, r.size.toLocaleString('en-US'), name, fmtRate(op.rps), fmtMs(op.p99), fmtRatio(op.rps / ref), fmtRatio(op.rps / base.rps),
           fmtRate(op.serverCpuUs), fmtRatio(op.serverCpuUs / base.serverCpuUs),
+          fmtRatio(op.serverCpuUs / r.referenceUs / (base.serverCpuUs / first.referenceUs)),
         ]);
       }
     }
@@ -310,12 +375,17 @@ async function main(): Promise<void> {
         `${fmtRate(refEnd.rps)} (${fmtRate(refEnd.serverCpuUs)} us) at the end; ratios use the mean\n`,
     );
     const first = SIZES[0]!.toLocaleString('en-US');
-    console.log(table(['engine', 'users', 'operation', 'req/s', 'p99 ms', 'ratio', `vs ${first}`, 'server CPU us', `CPU vs ${first}`], rows));
+    console.log(
+      table(['engine', 'users', 'operation', 'req/s', 'p99 ms', 'ratio', `vs ${first}`, 'server CPU us', `CPU vs ${first}`, 'same, per reference CPU'], rows),
+    );
     console.log('');
     console.log(
       table(
-        ['engine', 'users', 'import users/s', 'start-up ms', 'RSS MiB', 'database MiB'],
-        results.map((r) => [r.engine, r.size.toLocaleString('en-US'), fmtRate(r.importPerSecond), r.startupMs.toFixed(0), r.rssMiB.toFixed(0), r.dbMiB.toFixed(1)]),
+        ['engine', 'users', 'import users/s', 'first tenth', 'last tenth', 'reference us', 'start-up ms', 'RSS MiB', 'database MiB'],
+        results.map((r) => [
+          r.engine, r.size.toLocaleString('en-US'), fmtRate(r.importRate.overall), fmtRate(r.importRate.firstTenth), fmtRate(r.importRate.lastTenth),
+          fmtRate(r.referenceUs), r.startupMs.toFixed(0), r.rssMiB.toFixed(0), r.dbMiB.toFixed(1),
+        ]),
       ),
     );
     log('done');
