@@ -3,8 +3,9 @@
  * PostgreSQL, next to the bare node:http reference measured in the same run (docs/performance.md,
  * "Growth"). For each engine and size: a fresh database, a pool loaded through user import jobs (the
  * bulk path; 500,000 rows per job, Cognito's limit), 64 users with a password made through the API,
- * then a restart (its start-up time is reported), then each operation under load, in rounds (every
- * operation once per round, so a slow spell of the machine falls on all of them). Reported per size:
+ * then a restart (its start-up time is reported). Once every size of an engine is loaded, each operation
+ * runs under load in rounds that go from one size to the next (every operation of every size once per
+ * round, so a slow spell of the machine falls on every size). Reported per size:
  * the median over the rounds of req/s, p99 and server CPU per operation, the ratio to the reference,
  * the import's rate (over the whole load, and over its first and last tenth: a rate that falls as the
  * pool fills shows there), the server's RSS, the database's size and the start-up time. Targets only
@@ -232,11 +233,9 @@ async function importUsers(api: CognitoHttp, poolId: string, count: number): Pro
     }
   }
   // From the first poll that saw users arrive: the upload before it is not the import's rate.
-  return {
-    overall: count / ((performance.now() - t0) / 1000),
-    firstTenth: rateBetween(polls, 1, count / 10),
-    lastTenth: rateBetween(polls, (count * 9) / 10, count),
-  };
+  const tenths = Array.from({ length: 10 }, (_, i) => rateBetween(polls, i === 0 ? 1 : (count * i) / 10, (count * (i + 1)) / 10));
+  log(`import rate per tenth of the load, users/s: ${tenths.map(fmtRate).join(', ')}`);
+  return { overall: count / ((performance.now() - t0) / 1000), firstTenth: tenths[0]!, lastTenth: tenths[9]! };
 }
 
 interface SizeResult {
@@ -251,7 +250,20 @@ interface SizeResult {
   ops: [string, Measured][];
 }
 
-async function measureSize(engine: 'sqlite' | 'postgres', size: number, reference: Child): Promise<SizeResult> {
+/** A loaded pool: its server (restarted on it), the operations to measure, and their rounds so far. */
+interface Loaded {
+  engine: 'sqlite' | 'postgres';
+  size: number;
+  database: Database;
+  server: Child & { startupMs: number };
+  importRate: ImportRate;
+  ops: [string, autocannon.Request[], number?][];
+  rounds: Measured[][];
+  referenceRounds: Measured[];
+}
+
+/** A fresh database with `size` users in one pool, and the server restarted on it. */
+async function loadSize(engine: 'sqlite' | 'postgres', size: number): Promise<Loaded> {
   const database = await freshDatabase(engine, String(size));
   let server: (Child & { startupMs: number }) | undefined;
   try {
@@ -318,32 +330,44 @@ async function measureSize(engine: 'sqlite' | 'postgres', size: number, referenc
         ],
       ],
     ];
-    const rounds: Measured[][] = ops.map(() => []);
-    const referenceRounds: Measured[] = [];
-    for (let round = 1; round <= ROUNDS; round++) {
-      // The reference in every round too: how fast the machine is now, for the adjusted column.
-      referenceRounds.push(await timed(reference, referenceRequests));
-      for (const [i, [name, requests, okStatus]] of ops.entries()) {
-        const r = await timed(server, requests, okStatus);
-        const bad = Object.entries(r.other).map(([k, v]) => `${v} x ${k}`).join(', ');
-        log(
-          `${engine} ${size.toLocaleString('en-US')}: ${name} (round ${round}): ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms, ` +
-            `server CPU ${fmtRate(r.serverCpuUs)} us each${bad ? `; other answers: ${bad}` : ''}`,
-        );
-        rounds[i]!.push(r);
-      }
-    }
-    const results: [string, Measured][] = ops.map(([name], i) => [name, medianOf(rounds[i]!)]);
-    const referenceUs = medianOf(referenceRounds).serverCpuUs;
-    const result = { engine, size, importRate, startupMs: server.startupMs, referenceUs, rssMiB: rssMiB(server.child.pid), dbMiB: 0, ops: results };
-    await server.stop();
-    server = undefined;
-    result.dbMiB = await database.sizeMiB();
-    return result;
-  } finally {
+    return { engine, size, database, server, importRate, ops, rounds: ops.map(() => []), referenceRounds: [] };
+  } catch (err) {
     await server?.stop();
     await database.drop();
+    throw err;
   }
+}
+
+/** One round on a loaded pool: the reference (how fast the machine is now), then every operation once. */
+async function measureRound(loaded: Loaded, round: number, reference: Child): Promise<void> {
+  const { engine, size, server } = loaded;
+  loaded.referenceRounds.push(await timed(reference, referenceRequests));
+  for (const [i, [name, requests, okStatus]] of loaded.ops.entries()) {
+    const r = await timed(server, requests, okStatus);
+    const bad = Object.entries(r.other).map(([k, v]) => `${v} x ${k}`).join(', ');
+    log(
+      `${engine} ${size.toLocaleString('en-US')}: ${name} (round ${round}): ${fmtRate(r.rps)} req/s, p99 ${fmtMs(r.p99)} ms, ` +
+        `server CPU ${fmtRate(r.serverCpuUs)} us each${bad ? `; other answers: ${bad}` : ''}`,
+    );
+    loaded.rounds[i]!.push(r);
+  }
+}
+
+/** The medians of a loaded pool's rounds, its server's RSS, and its database's size (server stopped). */
+async function finish(loaded: Loaded): Promise<SizeResult> {
+  const ops: [string, Measured][] = loaded.ops.map(([name], i) => [name, medianOf(loaded.rounds[i]!)]);
+  const rss = rssMiB(loaded.server.child.pid);
+  await loaded.server.stop();
+  return {
+    engine: loaded.engine,
+    size: loaded.size,
+    importRate: loaded.importRate,
+    startupMs: loaded.server.startupMs,
+    referenceUs: medianOf(loaded.referenceRounds).serverCpuUs,
+    rssMiB: rss,
+    dbMiB: await loaded.database.sizeMiB(),
+    ops,
+  };
 }
 
 async function main(): Promise<void> {
@@ -353,7 +377,21 @@ async function main(): Promise<void> {
     const refStart = await timed(reference, referenceRequests);
     log(`reference: ${fmtRate(refStart.rps)} req/s`);
     const results: SizeResult[] = [];
-    for (const engine of ENGINES) for (const size of SIZES) results.push(await measureSize(engine, size, reference));
+    for (const engine of ENGINES) {
+      // Every size of an engine is loaded first, then the rounds go from one size to the next, so a
+      // slow spell of the machine falls on every size, not on whichever was being measured.
+      const loaded: Loaded[] = [];
+      try {
+        for (const size of SIZES) loaded.push(await loadSize(engine, size));
+        for (let round = 1; round <= ROUNDS; round++) for (const l of loaded) await measureRound(l, round, reference);
+        for (const l of loaded) results.push(await finish(l));
+      } finally {
+        for (const l of loaded) {
+          await l.server.stop();
+          await l.database.drop();
+        }
+      }
+    }
     const refEnd = await timed(reference, referenceRequests);
     log(`reference at the end: ${fmtRate(refEnd.rps)} req/s`);
     const ref = (refStart.rps + refEnd.rps) / 2;
