@@ -23,12 +23,11 @@ import {
   type CreateUserPoolClientCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { rejectsWith } from './support/fixtures.js';
-import { useServer, type TestServer } from './support/server.js';
+import { useServer } from './support/server.js';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
-let server: TestServer;
 let client: CognitoIdentityProviderClient;
-useServer((s, c) => ((server = s), (client = c)));
+useServer((_, c) => (client = c));
 
 const newPool = async () => (await client.send(new CreateUserPoolCommand({ PoolName: 'oauth' }))).UserPool!.Id!;
 const prefixFor = (poolId: string, tag: string) => `${tag}-${poolId.split('_')[1].toLowerCase()}`;
