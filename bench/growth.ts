@@ -29,7 +29,7 @@ import { randomBytes } from 'node:crypto';
 import type autocannon from 'autocannon';
 import pg from 'pg';
 import { ADMIN_AUTHORIZATION, CognitoHttp, mapLimit } from './http.js';
-import { jsonRequestHeaders, runAutocannon, type LoadResult } from './load.js';
+import { jsonRequestHeaders, percentile, runAutocannon, type LoadResult } from './load.js';
 import { repoRoot, startChild, startReference, type Child } from './processes.js';
 import { fmtMs, fmtRate, fmtRatio, table } from './report.js';
 import { PASSWORD, signIn } from './setup.js';
@@ -84,11 +84,8 @@ async function timed(server: Child, requests: autocannon.Request[], okStatus = 2
   return { ...r, serverCpuUs: ((server.cpuSeconds() - cpu0) * 1e6) / r.ok };
 }
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+/** The middle value (of an even count, the lower of the two middle ones). */
+const median = (values: number[]): number => percentile([...values].sort((a, b) => a - b), 50);
 
 /** Each figure's median over the rounds (the counts are the rounds' sums). */
 function medianOf(rounds: Measured[]): Measured {

@@ -142,10 +142,14 @@ function subKeyRange(prefix: string): { low: Buffer; high: Buffer | undefined } 
   return { low: even(digits), high: next ? even(next) : undefined };
 }
 
-export async function getUserBySub(ctx: SqliteContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
+/** The row of the user with this sub in this pool: one probe of users_sub_key, then the pool and the text. */
+function rowBySub(ctx: SqliteContext, poolId: string, sub: string): Row | undefined {
   const key = subKey(sub);
-  if (!key) return undefined;
-  const row = ctx.sql("SELECT * FROM users WHERE unhex(sub, '-') = ? AND pool_id = ? AND sub = ?").get(key, poolId, sub) as Row | undefined;
+  return key && (ctx.sql("SELECT * FROM users WHERE unhex(sub, '-') = ? AND pool_id = ? AND sub = ?").get(key, poolId, sub) as Row | undefined);
+}
+
+export async function getUserBySub(ctx: SqliteContext, poolId: string, sub: string): Promise<UserRecord | undefined> {
+  const row = rowBySub(ctx, poolId, sub);
   return row && toUser(row);
 }
 
@@ -224,12 +228,9 @@ export const SUB_PREFIX_KEYS_PER_PAGE = 1000;
  */
 function listUsersBySub(ctx: SqliteContext, poolId: string, value: string, prefix: boolean, limit: number, after?: AttributeCursor): AttributePage {
   if (!prefix) {
-    const key = subKey(value);
-    const rows = key
-      ? (ctx.sql("SELECT sub AS index_value, * FROM users WHERE unhex(sub, '-') = ? AND pool_id = ? AND sub = ? AND username > ? LIMIT ?")
-          .all(key, poolId, value, after?.username ?? '', limit + 1) as Row[])
-      : [];
-    return attributePage(rows, limit);
+    // One user at most, so never a cursor; a cursor given is past it unless its username is before.
+    const row = rowBySub(ctx, poolId, value);
+    return { items: row && row.username > (after?.username ?? '') ? [toUser(row)] : [] };
   }
   const range = subKeyRange(value);
   if (!range) return { items: [] };
