@@ -171,7 +171,34 @@ async function signUpRace(on: ReturnType<typeof sdk>): Promise<void> {
   }
 }
 
+/**
+ * Users of a UsernameAttributes pool changing their email, all to one new address at once: one gets
+ * it, the others AliasExistsException, and no two users are left with that email.
+ */
+async function emailUpdateRace(on: ReturnType<typeof sdk>): Promise<void> {
+  for (let round = 0; round < 10; round++) {
+    const { poolId } = await pool({ UsernameAttributes: ['email'] }, on);
+    const usernames = Array.from({ length: 6 }, (_, i) => `user${i}-${round}@example.com`);
+    for (const Username of usernames) await on.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: 'SUPPRESS' }));
+    const email = `shared${round}@example.com`;
+    const results = await Promise.allSettled(
+      usernames.map((Username) => on.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username, UserAttributes: [{ Name: 'email', Value: email }] }))),
+    );
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `round ${round}`);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'AliasExistsException');
+    const holders = await on.send(new ListUsersCommand({ UserPoolId: poolId, Filter: `email = "${email}"` }));
+    assert.equal(holders.Users!.length, 1, `round ${round}: one user has the email`);
+    const winner = usernames[results.findIndex((r) => r.status === 'fulfilled')];
+    const signedIn = await on.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: email }));
+    assert.equal(signedIn.UserAttributes!.find((a) => a.Name === 'email')?.Value, email);
+    assert.equal(signedIn.Username, holders.Users![0].Username, 'the email finds the user who has it');
+    await rejectsWith(on.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: winner })), 'UserNotFoundException');
+  }
+}
+
 test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each (SQLite)', () => signUpRace(client));
+
+test('10 rounds of concurrent AdminUpdateUserAttributes to one email in a UsernameAttributes pool: one user gets it (SQLite)', () => emailUpdateRace(client));
 
 describe('on PostgreSQL', { skip: pgSkip }, () => {
   let pgServer: TestServer;
@@ -184,6 +211,8 @@ describe('on PostgreSQL', { skip: pgSkip }, () => {
     await schema.drop();
   });
   test('20 rounds of concurrent SignUps with one email in a UsernameAttributes pool create one user each (PostgreSQL)', () => signUpRace(sdk(pgServer.url)));
+  test('10 rounds of concurrent AdminUpdateUserAttributes to one email in a UsernameAttributes pool: one user gets it (PostgreSQL)', () =>
+    emailUpdateRace(sdk(pgServer.url)));
 });
 
 test('email alias: refused as a username, signs in only once verified, moves to the newest verifier', async () => {

@@ -106,21 +106,50 @@ export function storeContract(factory: () => Promise<Store>): void {
       }
     });
 
-    test('putUserKey moves a key, deleteUserKey deletes it only for its holder, deleteUser deletes its keys', async () => {
+    test('putUserKey moves a key, changeUserKeys releases it only for its holder, deleteUser deletes its keys', async () => {
       const id = await freshPool('ann', 'ben');
       const key = { name: 'email', value: 'shared@example.com' };
+      const release = (username: string) => store.changeUserKeys(id, username, { release: [key], claim: [], take: [] });
       await store.putUserKey(id, key, 'ann');
       assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ann');
       await store.putUserKey(id, key, 'ben');
       assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben');
-      await store.deleteUserKey(id, key, 'ann');
+      assert.equal(await release('ann'), undefined);
       assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben', 'ann no longer holds it');
-      await store.deleteUserKey(id, key, 'ben');
+      assert.equal(await release('ben'), undefined);
       assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
       await store.putUserKey(id, key, 'ann');
       assert.equal(await store.deleteUser(id, 'ann'), true);
       assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
       assert.equal(await store.createUser(userRecord(id, 'cat'), [key]), true, 'a deleted user’s key is free again');
+    });
+
+    test('changeUserKeys: a claim of a key another user holds changes nothing; take moves it; a claim of its own key is kept', async () => {
+      const id = await freshPool('ann', 'ben');
+      const email = (value: string) => ({ name: 'email', value });
+      const holderOf = async (value: string) => (await store.getUserByKey(id, 'email', value))?.username;
+      assert.equal(await store.changeUserKeys(id, 'ann', { release: [], claim: [email('a@example.com')], take: [email('x@example.com')] }), undefined);
+      assert.equal(await holderOf('a@example.com'), 'ann');
+      assert.equal(await store.changeUserKeys(id, 'ann', { release: [], claim: [email('a@example.com')], take: [] }), undefined, 'its own key');
+      const refused = await store.changeUserKeys(id, 'ben', { release: [email('b@example.com')], claim: [email('b2@example.com'), email('a@example.com')], take: [email('x@example.com')] });
+      assert.deepEqual(refused, email('a@example.com'));
+      assert.equal(await holderOf('b2@example.com'), undefined, 'the claim before the refused one is undone');
+      assert.equal(await holderOf('x@example.com'), 'ann', 'and so is the take');
+      assert.equal(await holderOf('a@example.com'), 'ann');
+      assert.equal(await store.changeUserKeys(id, 'ben', { release: [], claim: [], take: [email('x@example.com')] }), undefined);
+      assert.equal(await holderOf('x@example.com'), 'ben');
+    });
+
+    test('concurrent claims of one key by different users, through two handles: exactly one gets it (10 rounds)', async () => {
+      for (let round = 0; round < 10; round++) {
+        const names = Array.from({ length: 8 }, (_, i) => `u${i}`);
+        const id = await freshPool(...names);
+        const key = { name: 'email', value: `claim${round}@example.com` };
+        const results = await Promise.all(names.map((name, i) => (i % 2 ? other : store).changeUserKeys(id, name, { release: [], claim: [key], take: [] })));
+        assert.equal(results.filter((r) => r === undefined).length, 1, `round ${round}`);
+        for (const r of results) if (r !== undefined) assert.deepEqual(r, key);
+        assert.equal((await store.getUserByKey(id, key.name, key.value))?.username, names[results.indexOf(undefined)]);
+      }
     });
   });
 

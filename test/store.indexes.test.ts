@@ -90,7 +90,11 @@ async function exercise(store: Store, count: number): Promise<void> {
     createUser: () => store.createUser(user, [{ name: 'email', value: 'zed@example.com' }, { name: 'username', value: 'zed' }]),
     getUserByKey: () => store.getUserByKey(poolId, 'email', 'zed@example.com'),
     putUserKey: () => store.putUserKey(poolId, { name: 'email', value: 'user00003@example.com' }, 'zed'),
-    deleteUserKey: () => store.deleteUserKey(poolId, { name: 'username', value: 'zed' }, 'zed'),
+    changeUserKeys: async () => {
+      await store.changeUserKeys(poolId, 'zed', { release: [{ name: 'username', value: 'zed' }], claim: [{ name: 'email', value: 'zed2@example.com' }], take: [{ name: 'email', value: 'new@example.com' }] });
+      // A claim of a key another user holds: the holder is read.
+      await store.changeUserKeys(poolId, 'zed', { release: [], claim: [{ name: 'email', value: 'user00003@example.com' }], take: [] });
+    },
     getUser: () => store.getUser(poolId, 'zed'),
     getUserBySub: () => store.getUserBySub(poolId, user.sub),
     countUsers: () => store.countUsers(poolId),

@@ -68,6 +68,13 @@ export interface UserKey {
   value: string;
 }
 
+/** What `changeUserKeys` does to a user's keys. */
+export interface UserKeyChanges {
+  release: UserKey[];
+  claim: UserKey[];
+  take: UserKey[];
+}
+
 export interface UserRecord {
   poolId: string;
   username: string;
@@ -440,8 +447,13 @@ export interface Store {
   getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined>;
   /** Gives the key to `username`, taking it from whoever held it (an alias moves to the newest user to verify it). */
   putUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
-  /** Deletes the key if `username` holds it. */
-  deleteUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
+  /**
+   * A user's key changes in one transaction: `release` deleted where `username` holds them, `claim`
+   * given to `username` only if free or its own already, `take` given to it from whoever held them.
+   * When another user holds a `claim` key, nothing changes and that key is returned: of two
+   * concurrent updates to one unique email or preferred_username, one gets it.
+   */
+  changeUserKeys(poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined>;
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
   /**
    * The user with this `sub` (an index on the sub: users_sub_key on SQLite, users_sub on PostgreSQL).

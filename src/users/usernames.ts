@@ -2,7 +2,7 @@ import { isEmail, isPhone } from '../domain/attributeValues.js';
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
 import { mergeAttributes } from './attributes.js';
-import type { PoolRecord, Store, UserAttribute, UserKey } from '../store/store.js';
+import type { PoolRecord, Store, UserAttribute, UserKey, UserKeyChanges, UserRecord } from '../store/store.js';
 
 /**
  * Usernames and aliases (docs/behaviour.md, "Usernames and aliases"): a pool with
@@ -168,10 +168,11 @@ export function existsMessage(pool: PoolRecord, named: NewUserName, fallback = '
  * Keeps a user's keys in step with its attributes after they change (`before` → `after`): a verified
  * email or phone alias is held by its newest verifier (taken from another user unless `refuseTaken`,
  * then AliasExistsException), an unverified or changed one is let go; preferred_username and the
- * email or phone number of a UsernameAttributes pool stay unique (AliasExistsException).
+ * email or phone number of a UsernameAttributes pool stay unique (AliasExistsException). The keys
+ * change in one store transaction, so of two concurrent updates to one unique value one gets it.
  */
 export async function syncUserKeys(
-  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'deleteUserKey' | 'updateUser'>,
+  store: Pick<Store, 'getUserByKey' | 'changeUserKeys' | 'updateUser'>,
   pool: PoolRecord,
   username: string,
   before: UserAttribute[],
@@ -181,7 +182,7 @@ export async function syncUserKeys(
 ): Promise<void> {
   const rules = usernameRules(pool);
   const names = [...rules.usernameAttributes, ...rules.aliasAttributes];
-  const changes: { old?: UserKey; now?: UserKey; unique: boolean }[] = [];
+  const changes: UserKeyChanges = { release: [], claim: [], take: [] };
   for (const name of names) {
     const strict = rules.usernameAttributes.includes(name) || name === 'preferred_username';
     const held = (attributes: UserAttribute[]) => {
@@ -193,21 +194,30 @@ export async function syncUserKeys(
     const old = held(before);
     const now = held(after);
     if (old?.value === now?.value) continue;
-    changes.push({ old, now, unique: strict || options.refuseTaken === true });
+    if (old) changes.release.push(old);
+    if (now) (strict || options.refuseTaken === true ? changes.claim : changes.take).push(now);
   }
-  // Every refusal before any write.
-  for (const c of changes) {
-    if (!c.now || !c.unique) continue;
-    const holder = await store.getUserByKey(pool.id, c.now.name, c.now.value);
-    if (holder && holder.username !== username) {
-      throw AliasExistsException(`An account with the ${c.now.name === 'phone_number' ? 'phone number' : c.now.name === 'email' ? 'email' : 'preferred_username'} already exists.`);
-    }
+  if (changes.release.length + changes.claim.length + changes.take.length === 0) return;
+  // A verified alias taken from another user leaves theirs unverified (takeUserKey).
+  const losers: { holder: UserRecord; key: UserKey }[] = [];
+  for (const key of changes.take) {
+    const holder = await store.getUserByKey(pool.id, key.name, key.value);
+    if (holder && holder.username !== username && (key.name === 'email' || key.name === 'phone_number')) losers.push({ holder, key });
   }
-  for (const c of changes) {
-    if (c.old) await store.deleteUserKey(pool.id, c.old, username);
-    if (c.now) await takeUserKey(store, pool, c.now, username, now);
+  const taken = await store.changeUserKeys(pool.id, username, changes);
+  if (taken) throw aliasExists(taken);
+  for (const { holder, key } of losers) {
+    await store.updateUser(pool.id, holder.username, {
+      attributes: mergeAttributes(holder.attributes, [{ Name: `${key.name}_verified`, Value: 'false' }]),
+      modifiedAt: now,
+    });
   }
 }
+
+const aliasExists = (key: UserKey) =>
+  AliasExistsException(
+    `An account with the ${key.name === 'phone_number' ? 'phone number' : key.name === 'email' ? 'email' : 'preferred_username'} already exists.`,
+  );
 
 /**
  * Gives `key` to `username`. A verified email or phone alias taken from another user leaves that

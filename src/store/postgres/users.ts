@@ -3,7 +3,7 @@
  * failure counters.
  */
 import type pg from 'pg';
-import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
+import { LOCKOUT, type UserKey, type UserKeyChanges, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { BatchRun, PostgresContext } from './context.js';
 import { Failed, readByKeys } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
@@ -63,8 +63,33 @@ export async function putUserKey(ctx: PostgresContext, poolId: string, key: User
   );
 }
 
-export async function deleteUserKey(ctx: PostgresContext, poolId: string, key: UserKey, username: string): Promise<void> {
-  await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, key.name, key.value, username]);
+export async function changeUserKeys(ctx: PostgresContext, poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined> {
+  return ctx.transaction(async (c) => {
+    for (const k of changes.release) {
+      await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, k.name, k.value, username], c);
+    }
+    for (const k of changes.claim) {
+      // A concurrent claim of the same key waits on the primary key; then this one does nothing,
+      // and the key's holder decides.
+      const claimed = await ctx.query(
+        'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+        [poolId, k.name, k.value, username],
+        c,
+      );
+      if ((claimed.rowCount ?? 0) > 0) continue;
+      const holder = await ctx.one('SELECT username FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3', [poolId, k.name, k.value], c);
+      if (holder?.username !== username) return { commit: false, result: k };
+    }
+    for (const k of changes.take) {
+      await ctx.query(
+        `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+        [poolId, k.name, k.value, username],
+        c,
+      );
+    }
+    return { commit: true, result: undefined };
+  });
 }
 
 async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {

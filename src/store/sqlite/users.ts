@@ -2,7 +2,7 @@
  * Users (SQLite): their rows, keys (username, alias, sub) and attribute index, updates that keep the
  * record cache warm, TOTP steps and failure counters.
  */
-import { LOCKOUT, type UserKey, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
+import { LOCKOUT, type UserKey, type UserKeyChanges, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
 import { attributePage, FAILURE_COLUMNS, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
@@ -30,7 +30,11 @@ interface CachedUserRow {
 /** A user's failure counters, cached next to the user's record (they are columns of its row). */
 const failuresPart = (kind: FailureKind) => `failures:${kind}`;
 
-class KeyTaken extends Error {}
+class KeyTaken extends Error {
+  constructor(readonly key?: UserKey) {
+    super('key taken');
+  }
+}
 
 export async function createUser(ctx: SqliteContext, u: UserRecord, keys: UserKey[] = []): Promise<boolean> {
   const insert = ctx.transaction(() => {
@@ -79,10 +83,30 @@ export async function putUserKey(ctx: SqliteContext, poolId: string, key: UserKe
   })();
 }
 
-export async function deleteUserKey(ctx: SqliteContext, poolId: string, key: UserKey, username: string): Promise<void> {
-  ctx.transaction(() => {
-    ctx.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?').run(poolId, key.name, key.value, username);
-  })();
+export async function changeUserKeys(ctx: SqliteContext, poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined> {
+  const apply = ctx.transaction(() => {
+    const release = ctx.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?');
+    for (const k of changes.release) release.run(poolId, k.name, k.value, username);
+    const claim = ctx.sql('INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    const holder = ctx.sql('SELECT username FROM user_keys WHERE pool_id = ? AND name = ? AND value = ?');
+    for (const k of changes.claim) {
+      // Held already: by this user, nothing to do; by another, the throw rolls the savepoint back.
+      if (claim.run(poolId, k.name, k.value, username).changes > 0) continue;
+      if ((holder.get(poolId, k.name, k.value) as Row | undefined)?.username !== username) throw new KeyTaken(k);
+    }
+    const take = ctx.sql(
+      `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
+       ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+    );
+    for (const k of changes.take) take.run(poolId, k.name, k.value, username);
+  });
+  try {
+    apply();
+    return undefined;
+  } catch (e) {
+    if (e instanceof KeyTaken) return e.key;
+    throw e;
+  }
 }
 
 function indexAttributes(ctx: SqliteContext, poolId: string, username: string, attributes: { Name: string; Value: string }[]): void {
