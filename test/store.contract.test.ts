@@ -106,38 +106,43 @@ export function storeContract(factory: () => Promise<Store>): void {
       }
     });
 
-    test('putUserKey moves a key, changeUserKeys releases it only for its holder, deleteUser deletes its keys', async () => {
+    test('changeUserKeys: take moves a key, release deletes it only for its holder, deleteUser deletes its keys', async () => {
       const id = await freshPool('ann', 'ben');
       const key = { name: 'email', value: 'shared@example.com' };
-      const release = (username: string) => store.changeUserKeys(id, username, { release: [key], claim: [], take: [] });
-      await store.putUserKey(id, key, 'ann');
-      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ann');
-      await store.putUserKey(id, key, 'ben');
-      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben');
-      assert.equal(await release('ann'), undefined);
-      assert.equal((await store.getUserByKey(id, 'email', 'shared@example.com'))?.username, 'ben', 'ann no longer holds it');
-      assert.equal(await release('ben'), undefined);
-      assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
-      await store.putUserKey(id, key, 'ann');
+      const holder = async () => (await store.getUserByKey(id, 'email', 'shared@example.com'))?.username;
+      assert.deepEqual(await store.changeUserKeys(id, 'ann', { take: [key] }), { takenFrom: [] });
+      assert.equal(await holder(), 'ann');
+      assert.deepEqual(await store.changeUserKeys(id, 'ben', { take: [key] }), { takenFrom: [{ key, username: 'ann' }] }, 'who held it');
+      assert.equal(await holder(), 'ben');
+      assert.deepEqual(await store.changeUserKeys(id, 'ann', { release: [key] }), { takenFrom: [] });
+      assert.equal(await holder(), 'ben', 'ann no longer holds it');
+      await store.changeUserKeys(id, 'ben', { release: [key] });
+      assert.equal(await holder(), undefined);
+      await store.changeUserKeys(id, 'ann', { take: [key] });
       assert.equal(await store.deleteUser(id, 'ann'), true);
-      assert.equal(await store.getUserByKey(id, 'email', 'shared@example.com'), undefined);
+      assert.equal(await holder(), undefined);
       assert.equal(await store.createUser(userRecord(id, 'cat'), [key]), true, 'a deleted user’s key is free again');
     });
 
-    test('changeUserKeys: a claim of a key another user holds changes nothing; take moves it; a claim of its own key is kept', async () => {
+    test('changeUserKeys: a claim of a key another user holds changes nothing at all; a claim of its own key is kept', async () => {
       const id = await freshPool('ann', 'ben');
       const email = (value: string) => ({ name: 'email', value });
       const holderOf = async (value: string) => (await store.getUserByKey(id, 'email', value))?.username;
-      assert.equal(await store.changeUserKeys(id, 'ann', { release: [], claim: [email('a@example.com')], take: [email('x@example.com')] }), undefined);
-      assert.equal(await holderOf('a@example.com'), 'ann');
-      assert.equal(await store.changeUserKeys(id, 'ann', { release: [], claim: [email('a@example.com')], take: [] }), undefined, 'its own key');
-      const refused = await store.changeUserKeys(id, 'ben', { release: [email('b@example.com')], claim: [email('b2@example.com'), email('a@example.com')], take: [email('x@example.com')] });
-      assert.deepEqual(refused, email('a@example.com'));
-      assert.equal(await holderOf('b2@example.com'), undefined, 'the claim before the refused one is undone');
-      assert.equal(await holderOf('x@example.com'), 'ann', 'and so is the take');
-      assert.equal(await holderOf('a@example.com'), 'ann');
-      assert.equal(await store.changeUserKeys(id, 'ben', { release: [], claim: [], take: [email('x@example.com')] }), undefined);
-      assert.equal(await holderOf('x@example.com'), 'ben');
+      assert.deepEqual(await store.changeUserKeys(id, 'ann', { claim: [email('c@example.com')], take: [email('a@example.com')] }), { takenFrom: [] });
+      assert.equal(await holderOf('c@example.com'), 'ann');
+      assert.deepEqual(await store.changeUserKeys(id, 'ann', { claim: [email('c@example.com')] }), { takenFrom: [] }, 'its own key');
+      await store.changeUserKeys(id, 'ben', { take: [email('b@example.com')] });
+      // In key order: a@ taken from ann, b2@ claimed, b@ released, then c@ refused: all of it undone.
+      const refused = await store.changeUserKeys(id, 'ben', {
+        release: [email('b@example.com')],
+        claim: [email('b2@example.com'), email('c@example.com')],
+        take: [email('a@example.com')],
+      });
+      assert.deepEqual(refused, { refused: email('c@example.com'), takenFrom: [] });
+      assert.equal(await holderOf('a@example.com'), 'ann', 'the take is undone');
+      assert.equal(await holderOf('b2@example.com'), undefined, 'the claim is undone');
+      assert.equal(await holderOf('b@example.com'), 'ben', 'the release is undone');
+      assert.equal(await holderOf('c@example.com'), 'ann');
     });
 
     test('concurrent claims of one key by different users, through two handles: exactly one gets it (10 rounds)', async () => {
@@ -145,10 +150,29 @@ export function storeContract(factory: () => Promise<Store>): void {
         const names = Array.from({ length: 8 }, (_, i) => `u${i}`);
         const id = await freshPool(...names);
         const key = { name: 'email', value: `claim${round}@example.com` };
-        const results = await Promise.all(names.map((name, i) => (i % 2 ? other : store).changeUserKeys(id, name, { release: [], claim: [key], take: [] })));
-        assert.equal(results.filter((r) => r === undefined).length, 1, `round ${round}`);
-        for (const r of results) if (r !== undefined) assert.deepEqual(r, key);
-        assert.equal((await store.getUserByKey(id, key.name, key.value))?.username, names[results.indexOf(undefined)]);
+        const results = await Promise.all(names.map((name, i) => (i % 2 ? other : store).changeUserKeys(id, name, { claim: [key] })));
+        const winners = results.flatMap((r, i) => (r.refused ? [] : [names[i]]));
+        assert.equal(winners.length, 1, `round ${round}`);
+        for (const r of results) if (r.refused) assert.deepEqual(r.refused, key);
+        assert.equal((await store.getUserByKey(id, key.name, key.value))?.username, winners[0]);
+      }
+    });
+
+    test('two users swapping keys at once, through two handles: neither waits forever, and neither gets the other’s (10 rounds)', async () => {
+      for (let round = 0; round < 10; round++) {
+        const id = await freshPool('ann', 'ben');
+        const a = { name: 'email', value: `a${round}@example.com` };
+        const b = { name: 'email', value: `b${round}@example.com` };
+        await store.changeUserKeys(id, 'ann', { claim: [a] });
+        await store.changeUserKeys(id, 'ben', { claim: [b] });
+        const [annResult, benResult] = await Promise.all([
+          store.changeUserKeys(id, 'ann', { release: [a], claim: [b] }),
+          other.changeUserKeys(id, 'ben', { release: [b], claim: [a] }),
+        ]);
+        assert.deepEqual(annResult.refused, b, `round ${round}`);
+        assert.deepEqual(benResult.refused, a, `round ${round}`);
+        assert.equal((await store.getUserByKey(id, a.name, a.value))?.username, 'ann');
+        assert.equal((await store.getUserByKey(id, b.name, b.value))?.username, 'ben');
       }
     });
   });

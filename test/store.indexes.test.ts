@@ -89,11 +89,10 @@ async function exercise(store: Store, count: number): Promise<void> {
     updateClient: () => store.updateClient({ ...client, modifiedAt: T0 + 1 }),
     createUser: () => store.createUser(user, [{ name: 'email', value: 'zed@example.com' }, { name: 'username', value: 'zed' }]),
     getUserByKey: () => store.getUserByKey(poolId, 'email', 'zed@example.com'),
-    putUserKey: () => store.putUserKey(poolId, { name: 'email', value: 'user00003@example.com' }, 'zed'),
     changeUserKeys: async () => {
-      await store.changeUserKeys(poolId, 'zed', { release: [{ name: 'username', value: 'zed' }], claim: [{ name: 'email', value: 'zed2@example.com' }], take: [{ name: 'email', value: 'new@example.com' }] });
-      // A claim of a key another user holds: the holder is read.
-      await store.changeUserKeys(poolId, 'zed', { release: [], claim: [{ name: 'email', value: 'user00003@example.com' }], take: [] });
+      await store.changeUserKeys(poolId, 'zed', { release: [{ name: 'username', value: 'zed' }], claim: [{ name: 'email', value: 'zed2@example.com' }], take: [{ name: 'email', value: 'user00003@example.com' }] });
+      // A claim of a key another user holds: its holder is read.
+      await store.changeUserKeys(poolId, 'zed', { claim: [{ name: 'email', value: 'user00004@example.com' }] });
     },
     getUser: () => store.getUser(poolId, 'zed'),
     getUserBySub: () => store.getUserBySub(poolId, user.sub),

@@ -21,6 +21,8 @@ import type {
   SigningKeyRecord,
   FailureKind,
   UserAttribute,
+  UserKey,
+  UserKeyChanges,
   UserRecord,
   UserUpdate,
   ImportJobUpdate,
@@ -64,6 +66,15 @@ export function page<T>(items: T[], limit: number, cursor: (item: T) => string):
  * largest code point, so `prefix + U+10FFFF` sorts after every other string with that prefix, in
  * SQLite's BINARY collation and PostgreSQL's "C" (both compare UTF-8 bytes).
  */
+/** Key changes in one order by name and value, the order both stores lock user_keys rows in. */
+export const byKeyOrder = (a: UserKey, b: UserKey): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
+
+export function keyChangesInOrder(changes: Partial<UserKeyChanges>): { kind: keyof UserKeyChanges; key: UserKey }[] {
+  const all = (['release', 'claim', 'take'] as const).flatMap((kind) => (changes[kind] ?? []).map((key) => ({ kind, key })));
+  return all.sort((a, b) => byKeyOrder(a.key, b.key));
+}
+
 export const prefixEnd = (prefix: string) => `${prefix}\u{10FFFF}`;
 
 /** A listing by attribute that fetched `limit + 1` rows (each with `index_value`): the cursor is the last row kept. */

@@ -75,6 +75,14 @@ export interface UserKeyChanges {
   take: UserKey[];
 }
 
+/** What `changeUserKeys` did. */
+export interface UserKeyChangeResult {
+  /** A `claim` key another user holds: then nothing was changed. */
+  refused?: UserKey;
+  /** The `take` keys another user held, and who: read in the same transaction. */
+  takenFrom: { key: UserKey; username: string }[];
+}
+
 export interface UserRecord {
   poolId: string;
   username: string;
@@ -445,15 +453,14 @@ export interface Store {
   createUser(user: UserRecord, keys?: UserKey[]): Promise<boolean>;
   /** The user holding key `name` = `value` (an email of a UsernameAttributes pool, a verified alias, a lower-cased username). */
   getUserByKey(poolId: string, name: string, value: string): Promise<UserRecord | undefined>;
-  /** Gives the key to `username`, taking it from whoever held it (an alias moves to the newest user to verify it). */
-  putUserKey(poolId: string, key: UserKey, username: string): Promise<void>;
   /**
    * A user's key changes in one transaction: `release` deleted where `username` holds them, `claim`
-   * given to `username` only if free or its own already, `take` given to it from whoever held them.
-   * When another user holds a `claim` key, nothing changes and that key is returned: of two
-   * concurrent updates to one unique email or preferred_username, one gets it.
+   * given to `username` only if free or its own already, `take` given to it from whoever held them (an
+   * alias moves to the newest user to verify it). When another user holds a `claim` key, nothing
+   * changes: of two concurrent updates to one unique email or preferred_username, one gets it. Keys
+   * are written in one order (byKeyOrder), so two changes never wait on each other's keys crosswise.
    */
-  changeUserKeys(poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined>;
+  changeUserKeys(poolId: string, username: string, changes: Partial<UserKeyChanges>): Promise<UserKeyChangeResult>;
   getUser(poolId: string, username: string): Promise<UserRecord | undefined>;
   /**
    * The user with this `sub` (an index on the sub: users_sub_key on SQLite, users_sub on PostgreSQL).

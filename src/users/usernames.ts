@@ -172,7 +172,7 @@ export function existsMessage(pool: PoolRecord, named: NewUserName, fallback = '
  * change in one store transaction, so of two concurrent updates to one unique value one gets it.
  */
 export async function syncUserKeys(
-  store: Pick<Store, 'getUserByKey' | 'changeUserKeys' | 'updateUser'>,
+  store: Pick<Store, 'getUser' | 'changeUserKeys' | 'updateUser'>,
   pool: PoolRecord,
   username: string,
   before: UserAttribute[],
@@ -198,20 +198,9 @@ export async function syncUserKeys(
     if (now) (strict || options.refuseTaken === true ? changes.claim : changes.take).push(now);
   }
   if (changes.release.length + changes.claim.length + changes.take.length === 0) return;
-  // A verified alias taken from another user leaves theirs unverified (takeUserKey).
-  const losers: { holder: UserRecord; key: UserKey }[] = [];
-  for (const key of changes.take) {
-    const holder = await store.getUserByKey(pool.id, key.name, key.value);
-    if (holder && holder.username !== username && (key.name === 'email' || key.name === 'phone_number')) losers.push({ holder, key });
-  }
-  const taken = await store.changeUserKeys(pool.id, username, changes);
-  if (taken) throw aliasExists(taken);
-  for (const { holder, key } of losers) {
-    await store.updateUser(pool.id, holder.username, {
-      attributes: mergeAttributes(holder.attributes, [{ Name: `${key.name}_verified`, Value: 'false' }]),
-      modifiedAt: now,
-    });
-  }
+  const { refused, takenFrom } = await store.changeUserKeys(pool.id, username, changes);
+  if (refused) throw aliasExists(refused);
+  for (const taken of takenFrom) await unverifyPreviousHolder(store, pool, taken, now);
 }
 
 const aliasExists = (key: UserKey) =>
@@ -225,18 +214,30 @@ const aliasExists = (key: UserKey) =>
  * ForceAliasCreation: "The previous user will no longer be able to log in using that alias").
  */
 export async function takeUserKey(
-  store: Pick<Store, 'getUserByKey' | 'putUserKey' | 'updateUser'>,
+  store: Pick<Store, 'getUser' | 'changeUserKeys' | 'updateUser'>,
   pool: PoolRecord,
   key: UserKey,
   username: string,
   now: number,
 ): Promise<void> {
-  const holder = await store.getUserByKey(pool.id, key.name, key.value);
-  if (holder && holder.username !== username && (key.name === 'email' || key.name === 'phone_number')) {
-    await store.updateUser(pool.id, holder.username, {
-      attributes: mergeAttributes(holder.attributes, [{ Name: `${key.name}_verified`, Value: 'false' }]),
-      modifiedAt: now,
-    });
-  }
-  await store.putUserKey(pool.id, key, username);
+  const { takenFrom } = await store.changeUserKeys(pool.id, username, { take: [key] });
+  for (const taken of takenFrom) await unverifyPreviousHolder(store, pool, taken, now);
+}
+
+/** The previous holder of an email or phone alias, read again after the move, with `*_verified` false. */
+async function unverifyPreviousHolder(
+  store: Pick<Store, 'getUser' | 'updateUser'>,
+  pool: PoolRecord,
+  taken: { key: UserKey; username: string },
+  now: number,
+): Promise<void> {
+  if (taken.key.name !== 'email' && taken.key.name !== 'phone_number') return;
+  const holder = await store.getUser(pool.id, taken.username);
+  const value = holder ? attr(holder.attributes, taken.key.name) : undefined;
+  // Gone, or changed since: the flag would now be another value's.
+  if (!holder || value === undefined || keyValue(usernameRules(pool), taken.key.name, value) !== taken.key.value) return;
+  await store.updateUser(pool.id, holder.username, {
+    attributes: mergeAttributes(holder.attributes, [{ Name: `${taken.key.name}_verified`, Value: 'false' }]),
+    modifiedAt: now,
+  });
 }

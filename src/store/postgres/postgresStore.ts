@@ -185,7 +185,6 @@ export class PostgresStore implements Store {
 
   createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
   getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
-  putUserKey: Store['putUserKey'] = (...a) => users.putUserKey(this.c, ...a);
   changeUserKeys: Store['changeUserKeys'] = (...a) => users.changeUserKeys(this.c, ...a);
   getUser: Store['getUser'] = (...a) => users.getUser(this.c, ...a);
   getUserBySub: Store['getUserBySub'] = (...a) => users.getUserBySub(this.c, ...a);

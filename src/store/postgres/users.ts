@@ -3,11 +3,11 @@
  * failure counters.
  */
 import type pg from 'pg';
-import { LOCKOUT, type UserKey, type UserKeyChanges, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
+import { LOCKOUT, type UserKey, type UserKeyChanges, type UserKeyChangeResult, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserAttribute, type UserRecord, type UserUpdate } from '../store.js';
 import type { BatchRun, PostgresContext } from './context.js';
 import { Failed, readByKeys } from './batch.js';
 import { USER, USER_AS_U } from './columns.js';
-import { attributePage, FAILURE_COLUMNS, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
+import { attributePage, byKeyOrder, FAILURE_COLUMNS, keyChangesInOrder, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, searchableAttributes, toFailures, toUser } from '../rows.js';
 
 const userColumn = (k: keyof UserUpdate) => USER_UPDATE_COLUMNS[k].column;
 
@@ -32,8 +32,9 @@ export async function createUser(ctx: PostgresContext, u: UserRecord, keys: User
       c,
     );
     if ((inserted.rowCount ?? 0) === 0) return { commit: false, result: false };
-    for (const k of keys) {
+    for (const k of [...keys].sort(byKeyOrder)) {
       // A concurrent insert of the same key waits on the primary key; then this one does nothing.
+      // In changeUserKeys' order, so that the two never wait on each other crosswise.
       const taken = await ctx.query(
         'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
         [u.poolId, k.name, k.value, u.username],
@@ -55,41 +56,46 @@ export async function getUserByKey(ctx: PostgresContext, poolId: string, name: s
   return row && toUser(row);
 }
 
-export async function putUserKey(ctx: PostgresContext, poolId: string, key: UserKey, username: string): Promise<void> {
-  await ctx.query(
-    `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
-    [poolId, key.name, key.value, username],
-  );
+export async function changeUserKeys(ctx: PostgresContext, poolId: string, username: string, changes: Partial<UserKeyChanges>): Promise<UserKeyChangeResult> {
+  return ctx.transaction<UserKeyChangeResult>(async (c) => {
+    const takenFrom: UserKeyChangeResult['takenFrom'] = [];
+    // In one order (byKeyOrder): two users swapping emails lock the two rows in the same order, so
+    // one waits for the other instead of both waiting forever (PostgreSQL would abort one, 40P01).
+    for (const { kind, key } of keyChangesInOrder(changes)) {
+      const values = [poolId, key.name, key.value];
+      if (kind === 'release') {
+        await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [...values, username], c);
+      } else if (kind === 'claim') {
+        if (!(await claimKey(ctx, c, values, username))) return { commit: false, result: { refused: key, takenFrom: [] } };
+      } else {
+        // The row locked first, so that who held it is who this takes it from.
+        const held = (await ctx.one('SELECT username FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 FOR UPDATE', values, c))?.username as string | undefined;
+        if (held !== undefined && held !== username) takenFrom.push({ key, username: held });
+        await ctx.query(
+          `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
+          [...values, username],
+          c,
+        );
+      }
+    }
+    return { commit: true, result: { takenFrom } };
+  });
 }
 
-export async function changeUserKeys(ctx: PostgresContext, poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined> {
-  return ctx.transaction(async (c) => {
-    for (const k of changes.release) {
-      await ctx.query('DELETE FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3 AND username = $4', [poolId, k.name, k.value, username], c);
-    }
-    for (const k of changes.claim) {
-      // A concurrent claim of the same key waits on the primary key; then this one does nothing,
-      // and the key's holder decides.
-      const claimed = await ctx.query(
-        'INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
-        [poolId, k.name, k.value, username],
-        c,
-      );
-      if ((claimed.rowCount ?? 0) > 0) continue;
-      const holder = await ctx.one('SELECT username FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3', [poolId, k.name, k.value], c);
-      if (holder?.username !== username) return { commit: false, result: k };
-    }
-    for (const k of changes.take) {
-      await ctx.query(
-        `INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
-        [poolId, k.name, k.value, username],
-        c,
-      );
-    }
-    return { commit: true, result: undefined };
-  });
+/**
+ * Whether `username` holds the key (pool, name, value) after trying to insert it. A concurrent insert
+ * or delete of the same key makes the insert wait for that transaction (READ COMMITTED, the
+ * default); a holder that let the key go between the insert and the look-up is tried again.
+ */
+async function claimKey(ctx: PostgresContext, c: pg.PoolClient, values: string[], username: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await ctx.query('INSERT INTO user_keys (pool_id, name, value, username) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [...values, username], c);
+    if ((inserted.rowCount ?? 0) > 0) return true;
+    const holder = await ctx.one('SELECT username FROM user_keys WHERE pool_id = $1 AND name = $2 AND value = $3', values, c);
+    if (holder) return holder.username === username;
+  }
+  return false;
 }
 
 async function indexAttributes(ctx: PostgresContext, c: pg.PoolClient, poolId: string, username: string, attributes: UserAttribute[]): Promise<void> {

@@ -34,7 +34,7 @@ export interface SqliteStoreOptions {
 const STORE_CALLS = Object.keys({
   createPool: 1, getPool: 1, listPools: 1, updatePool: 1, deletePool: 1, getSigningKeys: 1, getSigningKey: 1,
   createClient: 1, getClient: 1, listClients: 1, updateClient: 1, deleteClient: 1,
-  createUser: 1, getUserByKey: 1, putUserKey: 1, changeUserKeys: 1, getUser: 1, getUserBySub: 1, countUsers: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
+  createUser: 1, getUserByKey: 1, changeUserKeys: 1, getUser: 1, getUserBySub: 1, countUsers: 1, findUsersByAttribute: 1, listUsers: 1, listUsersByUsernamePrefix: 1,
   listUsersByAttribute: 1, listUsersByStatus: 1, updateUser: 1, deleteUser: 1,
   consumeTotpStep: 1, recordFailure: 1, getFailures: 1, clearFailures: 1,
   reserveAttempt: 1, refundAttempt: 1, reserveNameAttempt: 1, takeQuota: 1, clearQuota: 1,
@@ -190,7 +190,6 @@ export class SqliteStore implements Store {
 
   createUser: Store['createUser'] = (...a) => users.createUser(this.c, ...a);
   getUserByKey: Store['getUserByKey'] = (...a) => users.getUserByKey(this.c, ...a);
-  putUserKey: Store['putUserKey'] = (...a) => users.putUserKey(this.c, ...a);
   changeUserKeys: Store['changeUserKeys'] = (...a) => users.changeUserKeys(this.c, ...a);
   getUser: Store['getUser'] = (...a) => users.getUser(this.c, ...a);
   getUserBySub: Store['getUserBySub'] = (...a) => users.getUserBySub(this.c, ...a);

@@ -2,10 +2,10 @@
  * Users (SQLite): their rows, keys (username, alias, sub) and attribute index, updates that keep the
  * record cache warm, TOTP steps and failure counters.
  */
-import { LOCKOUT, type UserKey, type UserKeyChanges, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
+import { LOCKOUT, type UserKey, type UserKeyChanges, type UserKeyChangeResult, type AttributeCursor, type AttributePage, type FailureKind, type FailureState, type Page, type UserRecord, type UserUpdate } from '../store.js';
 import { rowKey } from './recordCache.js';
 import type { SqliteContext } from './context.js';
-import { attributePage, FAILURE_COLUMNS, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
+import { attributePage, FAILURE_COLUMNS, keyChangesInOrder, page, prefixEnd, USER_UPDATE_COLUMNS, userUpdateValues, SEARCHABLE_ATTRIBUTES, sqliteIndexedAttributes, toFailures, toUser, type Row } from '../rows.js';
 
 /** The columns an update sets, in a fixed order, with SQLite values (booleans as 1 and 0). */
 const updateColumns = (update: UserUpdate) => userUpdateValues(update, (b) => (b ? 1 : 0));
@@ -74,37 +74,35 @@ export async function getUserByKey(ctx: SqliteContext, poolId: string, name: str
   return row && toUser(row);
 }
 
-export async function putUserKey(ctx: SqliteContext, poolId: string, key: UserKey, username: string): Promise<void> {
-  ctx.transaction(() => {
-    ctx.sql(
-      `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
-       ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
-    ).run(poolId, key.name, key.value, username);
-  })();
-}
-
-export async function changeUserKeys(ctx: SqliteContext, poolId: string, username: string, changes: UserKeyChanges): Promise<UserKey | undefined> {
+export async function changeUserKeys(ctx: SqliteContext, poolId: string, username: string, changes: Partial<UserKeyChanges>): Promise<UserKeyChangeResult> {
   const apply = ctx.transaction(() => {
     const release = ctx.sql('DELETE FROM user_keys WHERE pool_id = ? AND name = ? AND value = ? AND username = ?');
-    for (const k of changes.release) release.run(poolId, k.name, k.value, username);
     const claim = ctx.sql('INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     const holder = ctx.sql('SELECT username FROM user_keys WHERE pool_id = ? AND name = ? AND value = ?');
-    for (const k of changes.claim) {
-      // Held already: by this user, nothing to do; by another, the throw rolls the savepoint back.
-      if (claim.run(poolId, k.name, k.value, username).changes > 0) continue;
-      if ((holder.get(poolId, k.name, k.value) as Row | undefined)?.username !== username) throw new KeyTaken(k);
-    }
     const take = ctx.sql(
       `INSERT INTO user_keys (pool_id, name, value, username) VALUES (?, ?, ?, ?)
        ON CONFLICT (pool_id, name, value) DO UPDATE SET username = excluded.username`,
     );
-    for (const k of changes.take) take.run(poolId, k.name, k.value, username);
+    const takenFrom: UserKeyChangeResult['takenFrom'] = [];
+    for (const { kind, key } of keyChangesInOrder(changes)) {
+      const values = [poolId, key.name, key.value] as const;
+      if (kind === 'release') {
+        release.run(...values, username);
+      } else if (kind === 'claim') {
+        // Held by another user: the throw rolls the savepoint back, and nothing has changed.
+        if (claim.run(...values, username).changes === 0 && (holder.get(...values) as Row).username !== username) throw new KeyTaken(key);
+      } else {
+        const held = (holder.get(...values) as Row | undefined)?.username as string | undefined;
+        if (held !== undefined && held !== username) takenFrom.push({ key, username: held });
+        take.run(...values, username);
+      }
+    }
+    return takenFrom;
   });
   try {
-    apply();
-    return undefined;
+    return { takenFrom: apply() };
   } catch (e) {
-    if (e instanceof KeyTaken) return e.key;
+    if (e instanceof KeyTaken) return { refused: e.key, takenFrom: [] };
     throw e;
   }
 }
