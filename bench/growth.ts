@@ -17,6 +17,10 @@
  * Options (or environment): --sizes (BENCH_SIZES), --engines sqlite,postgres (BENCH_ENGINES),
  * --duration seconds per operation after 1 s of warm-up (BENCH_DURATION, default 3),
  * --rounds of every operation (BENCH_ROUNDS, default 3; the medians are reported),
+ * --names sequential|hashed (BENCH_NAMES, default sequential: u0, u1, ... and u0@example.com, which
+ * land next to each other in the username and email indexes; hashed: 16 hex digits of a hash of the
+ * number, in no order, as a real user base's names and emails are, for the usernames and emails of the
+ * import and of AdminCreateUser),
  * --pg-url (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test; a schema of its own is
  * made and dropped). Needs `npm run build` (the server runs from dist/).
  */
@@ -25,7 +29,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type autocannon from 'autocannon';
 import pg from 'pg';
 import { ADMIN_AUTHORIZATION, CognitoHttp, mapLimit } from './http.js';
@@ -40,6 +44,7 @@ const { values: args } = parseArgs({
     engines: { type: 'string', default: process.env.BENCH_ENGINES ?? 'sqlite,postgres' },
     duration: { type: 'string', default: process.env.BENCH_DURATION ?? '3' },
     rounds: { type: 'string', default: process.env.BENCH_ROUNDS ?? '3' },
+    names: { type: 'string', default: process.env.BENCH_NAMES ?? 'sequential' },
     'pg-url': { type: 'string', default: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
   },
 });
@@ -47,12 +52,13 @@ const SIZES = args.sizes!.split(',').map((s) => Number(s.trim()));
 const ENGINES = args.engines!.split(',').map((s) => s.trim()) as ('sqlite' | 'postgres')[];
 const DURATION = Number(args.duration);
 const ROUNDS = Number(args.rounds);
+const NAMES = args.names;
 const CONNECTIONS = 32;
 const SIGNIN_USERS = 64;
 const ROWS_PER_JOB = 500_000;
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
-if (SIZES.some((n) => !Number.isInteger(n) || n < SIGNIN_USERS * 2) || !ENGINES.every((e) => e === 'sqlite' || e === 'postgres') || !(DURATION > 0) || !(Number.isInteger(ROUNDS) && ROUNDS > 0)) {
-  console.error('usage: bench/growth.ts [--sizes 1000,100000] [--engines sqlite,postgres] [--duration 3] [--rounds 3]');
+if (SIZES.some((n) => !Number.isInteger(n) || n < SIGNIN_USERS * 2) || !ENGINES.every((e) => e === 'sqlite' || e === 'postgres') || !(DURATION > 0) || !(Number.isInteger(ROUNDS) && ROUNDS > 0) || !['sequential', 'hashed'].includes(NAMES!)) {
+  console.error('usage: bench/growth.ts [--sizes 1000,100000] [--engines sqlite,postgres] [--duration 3] [--rounds 3] [--names sequential|hashed]');
   process.exit(2);
 }
 const pgUrl = new URL(args['pg-url']!);
@@ -60,6 +66,10 @@ if (!['127.0.0.1', 'localhost', '[::1]'].includes(pgUrl.hostname)) {
   console.error('the benchmark targets this machine only: --pg-url must be on 127.0.0.1');
   process.exit(2);
 }
+
+/** The n-th imported (`u`) or created (`c`) user's name, in the order --names asks for. */
+const userName = (prefix: 'u' | 'c', n: number): string =>
+  NAMES === 'hashed' ? `${prefix}${createHash('sha256').update(`${prefix}${n}`).digest('hex').slice(0, 16)}` : `${prefix}${n}`;
 
 const started = performance.now();
 const log = (message: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
@@ -211,9 +221,10 @@ async function importUsers(api: CognitoHttp, poolId: string, count: number): Pro
     const empty = new Array<string>(header.length).fill('');
     for (let i = first; i < Math.min(count, first + ROWS_PER_JOB); i++) {
       const row = empty.slice();
-      row[col('cognito:username')] = `u${i}`;
+      const name = userName('u', i);
+      row[col('cognito:username')] = name;
       row[col('cognito:mfa_enabled')] = 'false';
-      row[col('email')] = `u${i}@example.com`;
+      row[col('email')] = `${name}@example.com`;
       row[col('email_verified')] = 'true';
       lines.push(row.join(','));
     }
@@ -297,7 +308,7 @@ async function loadSize(engine: 'sqlite' | 'postgres', size: number): Promise<Lo
     const token = tokens[0];
     api.close();
     let associated = 0;
-    const middle = `u${Math.floor((size - SIGNIN_USERS) / 2)}`;
+    const middle = userName('u', Math.floor((size - SIGNIN_USERS) / 2));
     let created = 0;
     const ops: [string, autocannon.Request[], number?][] = [
       ['GetUser', [request('GetUser', { AccessToken: token })]],
@@ -322,7 +333,7 @@ async function loadSize(engine: 'sqlite' | 'postgres', size: number): Promise<Lo
         [
           {
             ...request('AdminCreateUser', {}, true),
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ UserPoolId: poolId, Username: `c${created++}`, MessageAction: 'SUPPRESS' }) }),
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ UserPoolId: poolId, Username: userName('c', created++), MessageAction: 'SUPPRESS' }) }),
           },
         ],
       ],
@@ -368,7 +379,7 @@ async function finish(loaded: Loaded): Promise<SizeResult> {
 }
 
 async function main(): Promise<void> {
-  log(`sizes ${SIZES.join(', ')}; engines ${ENGINES.join(', ')}; ${ROUNDS} rounds of ${DURATION} s per operation after 1 s of warm-up, ${CONNECTIONS} connections`);
+  log(`sizes ${SIZES.join(', ')}; engines ${ENGINES.join(', ')}; ${NAMES} names; ${ROUNDS} rounds of ${DURATION} s per operation after 1 s of warm-up, ${CONNECTIONS} connections`);
   const reference = await startReference();
   try {
     const refStart = await timed(reference, referenceRequests);
