@@ -38,7 +38,7 @@ export async function findUser(
     const found = await deps.store.getUserByKey(poolId, key.name, key.value);
     if (found) return found;
   }
-  // Users imported into a UsernameAttributes pool (createUsers writes no keys) by their attribute.
+  // Users with no keys, imported into a UsernameAttributes pool before import jobs wrote them (docs/behaviour.md), by their attribute.
   for (const attribute of usernameRules(loaded).usernameAttributes) {
     const found = await deps.store.findUsersByAttribute(poolId, attribute, name);
     if (found.length === 1) return found[0];
