@@ -165,18 +165,18 @@ function schemaTests(engine: string, cognito: () => CognitoIdentityProviderClien
     // Each call reads the pool and writes it back: without a conditional write, one of two calls made
     // at once overwrote the other's schema or settings.
     const answers = await Promise.allSettled([
-      ...Array.from({ length: 8 }, (_, i) =>
+      ...Array.from({ length: 16 }, (_, i) =>
         cognito().send(new AddCustomAttributesCommand({ UserPoolId: poolId, CustomAttributes: [{ Name: `c${i}`, AttributeDataType: 'String' }] })),
       ),
       cognito().send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolTags: { team: 'blue' } })),
     ]);
-    for (const answer of answers.slice(0, 8)) assert.equal(answer.status, 'fulfilled', 'AddCustomAttributes retries a pool changed meanwhile');
-    const update = answers[8];
+    for (const answer of answers.slice(0, 16)) assert.equal(answer.status, 'fulfilled', 'AddCustomAttributes waits for, or retries after, a change made meanwhile');
+    const update = answers[16];
     // UpdateUserPool either went through or answered ConcurrentModificationException, as Cognito may.
     if (update.status === 'rejected') assert.equal((update.reason as Error).name, 'ConcurrentModificationException');
     const described = (await cognito().send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
     const custom = described.SchemaAttributes!.filter((a) => a.Name!.startsWith('custom:')).map((a) => a.Name).sort();
-    assert.deepEqual(custom, Array.from({ length: 8 }, (_, i) => `custom:c${i}`));
+    assert.deepEqual(custom, Array.from({ length: 16 }, (_, i) => `custom:c${i}`).sort());
     if (update.status === 'fulfilled') assert.deepEqual(described.UserPoolTags, { team: 'blue' });
   });
 

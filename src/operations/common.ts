@@ -16,21 +16,45 @@ export async function loadPool(deps: Pick<Deps, 'store'>, poolId: string): Promi
  * two requests that change one pool at once (AddCustomAttributes and UpdateUserPool) cannot
  * overwrite each other's change. modifiedAt moves forward by at least 1 ms on every change, so a
  * change within the same millisecond is still seen. After 5 lost races: `busy` (Cognito's
- * ConcurrentModificationException where the operation may answer it).
+ * ConcurrentModificationException where the operation may answer it). Changes of one pool made in
+ * this process wait for each other (oneChangeAtATime).
  */
-export async function changePool(
+export function changePool(
   deps: Pick<Deps, 'store' | 'clock'>,
   poolId: string,
   change: (pool: PoolRecord) => PoolRecord | Promise<PoolRecord>,
   busy: (message: string) => Error = ConcurrentModificationException,
 ): Promise<PoolRecord> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const read = await loadPool(deps, poolId);
-    const changed = await change(read);
-    const updated = { ...changed, modifiedAt: Math.max(deps.clock.now(), read.modifiedAt + 1) };
-    if (await deps.store.updatePool(updated, read.modifiedAt)) return updated;
+  return oneChangeAtATime(deps.store, poolId, async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const read = await loadPool(deps, poolId);
+      const changed = await change(read);
+      const updated = { ...changed, modifiedAt: Math.max(deps.clock.now(), read.modifiedAt + 1) };
+      if (await deps.store.updatePool(updated, read.modifiedAt)) return updated;
+    }
+    throw busy('The user pool was changed by another request at the same time; try again.');
+  });
+}
+
+/**
+ * The pool changes this process is making, per store and pool: the last one's promise, which the next
+ * waits for. Within one process the changes of a pool run one after another, since at once they only
+ * make each other retry (nine at once could lose five races in a row); the conditional write above is
+ * what keeps several processes from overwriting each other.
+ */
+const changesInProgress = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function oneChangeAtATime<T>(store: object, poolId: string, run: () => Promise<T>): Promise<T> {
+  let pools = changesInProgress.get(store);
+  if (!pools) changesInProgress.set(store, (pools = new Map()));
+  const mine = (pools.get(poolId) ?? Promise.resolve()).then(run);
+  const settled = mine.catch(() => undefined);
+  pools.set(poolId, settled);
+  try {
+    return await mine;
+  } finally {
+    if (pools.get(poolId) === settled) pools.delete(poolId);
   }
-  throw busy('The user pool was changed by another request at the same time; try again.');
 }
 
 /** Opaque pagination tokens: base64url of the last key, so clients cannot mistake them for data. */
