@@ -2,7 +2,7 @@ import { isEmail, isPhone } from '../domain/attributeValues.js';
 import { randomUUID } from 'node:crypto';
 import { AliasExistsException, InvalidParameterException } from '../errors.js';
 import { mergeAttributes } from './attributes.js';
-import type { PoolRecord, Store, UserAttribute, UserKey, UserKeyChanges, UserRecord } from '../store/store.js';
+import type { PoolRecord, Store, UserAttribute, UserKey, UserKeyChanges } from '../store/store.js';
 
 /**
  * Usernames and aliases (docs/behaviour.md, "Usernames and aliases"): a pool with
@@ -198,9 +198,7 @@ export async function syncUserKeys(
     if (now) (strict || options.refuseTaken === true ? changes.claim : changes.take).push(now);
   }
   if (changes.release.length + changes.claim.length + changes.take.length === 0) return;
-  const { refused, takenFrom } = await store.changeUserKeys(pool.id, username, changes);
-  if (refused) throw aliasExists(refused);
-  for (const taken of takenFrom) await unverifyPreviousHolder(store, pool, taken, now);
+  await changeKeys(store, pool, username, changes, now);
 }
 
 const aliasExists = (key: UserKey) =>
@@ -220,7 +218,22 @@ export async function takeUserKey(
   username: string,
   now: number,
 ): Promise<void> {
-  const { takenFrom } = await store.changeUserKeys(pool.id, username, { take: [key] });
+  await changeKeys(store, pool, username, { take: [key] }, now);
+}
+
+/**
+ * The key changes in one store transaction (AliasExistsException when a claimed key is another
+ * user's), then each previous holder of a taken email or phone alias unverified.
+ */
+async function changeKeys(
+  store: Pick<Store, 'getUser' | 'changeUserKeys' | 'updateUser'>,
+  pool: PoolRecord,
+  username: string,
+  changes: Partial<UserKeyChanges>,
+  now: number,
+): Promise<void> {
+  const { refused, takenFrom } = await store.changeUserKeys(pool.id, username, changes);
+  if (refused) throw aliasExists(refused);
   for (const taken of takenFrom) await unverifyPreviousHolder(store, pool, taken, now);
 }
 
